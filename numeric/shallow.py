@@ -1,0 +1,129 @@
+"""The two-layer scalar linear network L(a,b) = (a.b - Phi)^2/2: GD and GF trajectories.
+
+All runs start from exact rational inputs and are computed at the precision in force
+(``mp.workdps``).  A :class:`Run` keeps per-step residual eps, scale lam, product a.b and the
+per-neuron imbalances Q_i.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath as mp
+
+from .dynamics import SimulationDiverged
+from .precision import mpf_of
+
+
+@dataclass
+class Run:
+    eta: mp.mpf
+    Phi: mp.mpf
+    a: list[list[mp.mpf]] = field(default_factory=list)
+    b: list[list[mp.mpf]] = field(default_factory=list)
+    eps: list[mp.mpf] = field(default_factory=list)
+    lam: list[mp.mpf] = field(default_factory=list)
+    Qi: list[list[mp.mpf]] = field(default_factory=list)
+    converged: bool = False
+
+    @property
+    def steps(self) -> int:
+        return len(self.eps) - 1
+
+    @property
+    def ab(self) -> list[mp.mpf]:
+        return [e + self.Phi for e in self.eps]
+
+    def Q(self, t: int) -> mp.mpf:
+        return mp.fsum(abs(q) for q in self.Qi[t])
+
+    def first_exit_C(self) -> int | None:
+        """tau: the first t with a(t).b(t) > 0 (exit from Region C)."""
+        for t, e in enumerate(self.eps):
+            if e + self.Phi > 0:
+                return t
+        return None
+
+    def hitting_time(self, delta) -> int | None:
+        """First t with L(t) = eps_t^2/2 <= delta."""
+        for t, e in enumerate(self.eps):
+            if e * e / 2 <= delta:
+                return t
+        return None
+
+
+def state(a, b, Phi):
+    ab = mp.fsum(x * y for x, y in zip(a, b, strict=True))
+    lam = mp.fsum(x * x for x in a) + mp.fsum(y * y for y in b)
+    return ab - Phi, lam, [x * x - y * y for x, y in zip(a, b, strict=True)]
+
+
+def gd_run(
+    a0,
+    b0,
+    Phi,
+    eta,
+    max_steps: int,
+    tol=None,
+    keep_vectors: bool = False,
+    blowup: float = 1e40,
+) -> Run:
+    """GD on L from (a0, b0) (exact rationals or mpf), until |eps| < tol or max_steps."""
+    a = [mpf_of(x) if isinstance(x, Fraction | int) else mp.mpf(x) for x in a0]
+    b = [mpf_of(x) if isinstance(x, Fraction | int) else mp.mpf(x) for x in b0]
+    P = mpf_of(Phi) if isinstance(Phi, Fraction | int) else mp.mpf(Phi)
+    h = mpf_of(eta) if isinstance(eta, Fraction | int) else mp.mpf(eta)
+    tol = mp.mpf(10) ** (-(mp.mp.dps * 4 // 5)) if tol is None else mp.mpf(tol)
+    run = Run(eta=h, Phi=P)
+    for t in range(max_steps + 1):
+        e, l, q = state(a, b, P)
+        if not mp.isfinite(e) or abs(e) > blowup * (1 + abs(P)):
+            raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {mp.nstr(abs(e), 5)}")
+        run.eps.append(e)
+        run.lam.append(l)
+        run.Qi.append(q)
+        if keep_vectors:
+            run.a.append(list(a))
+            run.b.append(list(b))
+        if abs(e) < tol * (1 + abs(P)):
+            run.converged = True
+            break
+        if t == max_steps:
+            break
+        a, b = [x - h * e * y for x, y in zip(a, b, strict=True)], [
+            y - h * e * x for x, y in zip(a, b, strict=True)
+        ]
+    return run
+
+
+def reduced_step(e, l, P, h):
+    """One step of the (eps, lam) recursion, eqs. (6)-(7) (proved exact in every d)."""
+    return e * (1 - h * l + h * h * e * (e + P)), (1 + h * h * e * e) * l - 4 * h * e * (e + P)
+
+
+def gf_reduced_field(P):
+    """GF in reduced variables: eps' = -lam eps, lam' = -4 eps (eps + Phi)."""
+    return lambda t, y: [-y[1] * y[0], -4 * y[0] * (y[0] + P)]
+
+
+def gf_vector_field(P, d: int):
+    """GF on components: a' = -eps b, b' = -eps a (state = a + b concatenated)."""
+
+    def f(t, y):
+        a, b = y[:d], y[d:]
+        e = mp.fsum(x * z for x, z in zip(a, b, strict=True)) - P
+        return [-e * z for z in b] + [-e * x for x in a]
+
+    return f
+
+
+def theorem_cap(a0, b0, Phi) -> Fraction:
+    """The Theorem-1/2 step-size cap min{1/(2|eps0|), 2/sqrt(lam0^2 + 4 Phi^2)} (the first
+    term is dropped when eps0 = 0), rounded *down* to an exact rational with 45 decimals, so
+    that any eta = u * cap with 0 < u < 1 satisfies the open hypothesis exactly."""
+    with mp.workdps(60):
+        e, l, _ = state([mpf_of(x) for x in a0], [mpf_of(x) for x in b0], mpf_of(Phi))
+        c2 = 2 / mp.sqrt(l * l + 4 * mpf_of(Phi) ** 2)
+        cap = c2 if e == 0 else min(1 / (2 * abs(e)), c2)
+        return Fraction(int(mp.floor(cap * mp.mpf(10) ** 45)), 10**45)

@@ -1,0 +1,1 @@
+"""SymPy side: models (GD maps, GF fields), derivations and provers.  Never imports ``theorems``."""

@@ -1,0 +1,250 @@
+"""The public claim API: claims, verdicts, outcomes.
+
+A :class:`Claim` is plain data plus check functions.  A check function takes a
+:class:`Context` (budget, precision, seed) and returns an :class:`Outcome`
+produced by one of the engines in :mod:`theorems.engines`.  Nothing in a claim
+states what its verdict should be: the engines decide.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Verdict(enum.StrEnum):
+    PROVED = "PROVED"
+    CERTIFIED = "CERTIFIED"
+    SUPPORTED = "SUPPORTED"
+    REFUTED = "REFUTED"
+    INCONCLUSIVE = "INCONCLUSIVE"
+
+    @property
+    def passes(self) -> bool:
+        return self in (Verdict.PROVED, Verdict.CERTIFIED, Verdict.SUPPORTED)
+
+
+# Strength order of the positive verdicts: a conjunction is only as strong as its weakest part.
+_STRENGTH = {Verdict.PROVED: 3, Verdict.CERTIFIED: 2, Verdict.SUPPORTED: 1}
+
+
+class Kind(enum.StrEnum):
+    IDENTITY = "identity"
+    INEQUALITY = "inequality"
+    RATE = "rate"
+    ASYMPTOTIC = "asymptotic"
+    LIMIT = "limit"
+    QUALITATIVE = "qualitative"
+    EXISTENCE = "existence"
+    DEFINITION = "definition"
+    EMPIRICAL = "empirical"
+
+
+class ClaimError(ValueError):
+    """A malformed claim or conjecture, or an input outside what an engine accepts."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much work a check may do.  Engines scale samples/steps/search by these."""
+
+    name: str
+    samples: int  # random instances per sampled check
+    search_iters: int  # counterexample-search evaluations
+    max_steps: int  # cap on simulated GD steps
+    sweep_points: int  # points in a parameter sweep (asymptotic fits)
+
+    @staticmethod
+    def named(name: str) -> Budget:
+        try:
+            return BUDGETS[name]
+        except KeyError:
+            raise ClaimError(f"unknown budget {name!r}; choose one of {sorted(BUDGETS)}") from None
+
+
+BUDGETS = {
+    "quick": Budget("quick", samples=12, search_iters=60, max_steps=4_000, sweep_points=5),
+    "standard": Budget("standard", samples=40, search_iters=200, max_steps=20_000, sweep_points=7),
+    "deep": Budget("deep", samples=200, search_iters=1500, max_steps=200_000, sweep_points=12),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Run-time settings handed to every check."""
+
+    budget: Budget = BUDGETS["standard"]
+    dps: int = 50
+    seed: int = 20261122
+    figures_dir: str | None = None  # where checks may save plots (None: no plots)
+
+    def rng(self, salt: str = ""):
+        import random
+
+        return random.Random(f"{self.seed}:{salt}")
+
+
+@dataclass
+class Counterexample:
+    """A concrete violation at exact (rational) inputs."""
+
+    inputs: dict[str, str]  # name -> exact rational as text ("3/7"), or vector "[1, -2/3]"
+    violation: str  # e.g. "lhs - rhs = 1.2e-3 (must be <= 0)"
+    values: dict[str, str] = field(default_factory=dict)  # quantities at the instance
+    confirmed_dps: int | None = None  # precision of the confirming re-evaluation
+    rigorous: bool = False  # confirmed by exact or ball arithmetic
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "inputs": self.inputs,
+            "violation": self.violation,
+            "values": self.values,
+            "confirmed_dps": self.confirmed_dps,
+            "rigorous": self.rigorous,
+        }
+
+
+@dataclass
+class Outcome:
+    """An engine's verdict and the evidence behind it."""
+
+    verdict: Verdict
+    method: str
+    summary: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    margin: float | None = None  # smallest slack seen (positive = claim held with room)
+    counterexample: Counterexample | None = None
+    derived: dict[str, str] | None = None  # {"printed": ..., "derived": ...}
+    reason: str | None = None  # why INCONCLUSIVE / what failed
+    figures: list[str] = field(default_factory=list)
+    parts: list[Outcome] = field(default_factory=list)
+    label: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "verdict": self.verdict.value,
+            "method": self.method,
+            "label": self.label,
+            "summary": self.summary,
+            "details": _jsonable(self.details),
+            "margin": self.margin,
+            "reason": self.reason,
+        }
+        if self.counterexample:
+            out["counterexample"] = self.counterexample.to_json()
+        if self.derived:
+            out["derived"] = self.derived
+        if self.figures:
+            out["figures"] = list(self.figures)
+        if self.parts:
+            out["parts"] = [p.to_json() for p in self.parts]
+        return out
+
+    def named(self, label: str) -> Outcome:
+        self.label = label
+        return self
+
+
+def inconclusive(reason: str, method: str = "none", **details: Any) -> Outcome:
+    return Outcome(Verdict.INCONCLUSIVE, method, summary=reason, reason=reason, details=details)
+
+
+def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
+    """Conjunction: REFUTED if any part is; else INCONCLUSIVE if any part is; else the weakest."""
+    if not parts:
+        raise ClaimError("all_of() needs at least one outcome")
+    refuted = [p for p in parts if p.verdict is Verdict.REFUTED]
+    undecided = [p for p in parts if p.verdict is Verdict.INCONCLUSIVE]
+    if refuted:
+        head = refuted[0]
+        verdict = Verdict.REFUTED
+    elif undecided:
+        head = undecided[0]
+        verdict = Verdict.INCONCLUSIVE
+    else:
+        head = min(parts, key=lambda p: _STRENGTH[p.verdict])
+        verdict = head.verdict
+    margins = [p.margin for p in parts if p.margin is not None]
+    derived = next((p.derived for p in parts if p.derived), None)
+    return Outcome(
+        verdict,
+        method or " + ".join(dict.fromkeys(p.method for p in parts)),
+        summary="; ".join(f"{p.label or p.method}: {p.verdict.value}" for p in parts),
+        margin=min(margins) if margins else None,
+        counterexample=head.counterexample if verdict is Verdict.REFUTED else None,
+        derived=derived,
+        reason=head.reason if verdict is not Verdict.PROVED else None,
+        figures=[f for p in parts for f in p.figures],
+        parts=list(parts),
+    )
+
+
+CheckFn = Callable[[Context], Outcome]
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str  # "printed" | "reading" | "reading2" ...
+    statement: str
+    check: CheckFn
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of a paper (or a user's conjecture).
+
+    ``check`` tests the statement as printed; ``reading_check`` (with ``reading``)
+    tests the most plausible reading when the printed text is garbled.
+    """
+
+    id: str
+    title: str
+    source: str
+    statement: str
+    kind: Kind
+    hypotheses: str
+    check: CheckFn
+    reading: str | None = None
+    reading_check: CheckFn | None = None
+    depends_on: tuple[str, ...] = ()
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if "." not in self.id:
+            raise ClaimError(f"claim id {self.id!r} must look like '<paper>.<tag>'")
+        if (self.reading is None) != (self.reading_check is None):
+            raise ClaimError(f"{self.id}: 'reading' and 'reading_check' go together")
+
+    @property
+    def paper(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def variants(self) -> Iterable[Variant]:
+        yield Variant("printed", self.statement, self.check)
+        if self.reading is not None and self.reading_check is not None:
+            yield Variant("reading", self.reading, self.reading_check)
+
+
+def _jsonable(value: Any) -> Any:
+    """Make evidence JSON-safe: numbers stay numbers when finite, everything else becomes text."""
+    import math
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    try:
+        f = float(value)
+        if math.isfinite(f) and abs(f) < 1e300 and (f == 0 or abs(f) > 1e-300):
+            return f
+    except (TypeError, ValueError):
+        pass
+    return str(value)

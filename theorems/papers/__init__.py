@@ -1,0 +1,1 @@
+"""Paper packages: one per source paper, one module per catalogue section."""

@@ -1,0 +1,185 @@
+"""Report writer: ``report.json`` is the truth; ``REPORT.md`` and ``report.html`` are
+rendered from it.  Every file is written atomically."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from .claim import Verdict
+from .io import atomic_write_text
+
+VERDICTS = [v.value for v in Verdict]
+
+
+def build(records: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
+    summary: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VERDICTS, 0))
+    for r in records:
+        summary[r["paper"]][r["verdict"]] += 1
+    clean = [{k: v for k, v in r.items() if k != "fingerprint"} for r in records]
+    return {"meta": meta, "summary": dict(summary), "claims": clean}
+
+
+def write(report: dict[str, Any], out_dir: Path | str) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.json", out / "REPORT.md", out / "report.html"]
+    atomic_write_text(paths[0], json.dumps(report, indent=1, sort_keys=False) + "\n")
+    atomic_write_text(paths[1], markdown(report))
+    atomic_write_text(paths[2], to_html(report))
+    return paths
+
+
+def meta(budget: str, dps: int, seed: int, papers: list[str]) -> dict[str, Any]:
+    import mpmath
+    import sympy
+
+    return {
+        "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "budget": budget,
+        "dps": dps,
+        "seed": seed,
+        "papers": papers,
+        "versions": {"sympy": sympy.__version__, "mpmath": mpmath.__version__},
+    }
+
+
+def _counter_table(report: dict[str, Any]) -> list[str]:
+    lines = ["| paper | " + " | ".join(VERDICTS) + " | total |", "|---" * (len(VERDICTS) + 2) + "|"]
+    totals: Counter[str] = Counter()
+    for paper, counts in report["summary"].items():
+        totals.update(counts)
+        lines.append(f"| {paper} | " + " | ".join(str(counts[v]) for v in VERDICTS)
+                     + f" | {sum(counts.values())} |")
+    lines.append("| **all** | " + " | ".join(str(totals[v]) for v in VERDICTS)
+                 + f" | {sum(totals.values())} |")
+    return lines
+
+
+def _evidence_lines(ev: dict[str, Any], depth: int = 0) -> list[str]:
+    pad = "  " * depth
+    head = f"{pad}- **{ev.get('label') or ev['method']}**: {ev['verdict']} ({ev['method']})"
+    if ev.get("summary"):
+        head += f" — {ev['summary']}"
+    lines = [head]
+    if ev.get("margin") is not None:
+        lines.append(f"{pad}  - margin (smallest slack): `{ev['margin']:.6g}`")
+    if ev.get("reason") and ev["verdict"] != "PROVED":
+        lines.append(f"{pad}  - reason: {ev['reason']}")
+    for part in ev.get("parts", []):
+        lines.extend(_evidence_lines(part, depth + 1))
+    return lines
+
+
+def _find(ev: dict[str, Any], key: str):
+    if ev.get(key):
+        return ev[key]
+    for p in ev.get("parts", []):
+        found = _find(p, key)
+        if found:
+            return found
+    return None
+
+
+def _all_figures(ev: dict[str, Any]) -> list[str]:
+    out = list(ev.get("figures", []))
+    for p in ev.get("parts", []):
+        out.extend(_all_figures(p))
+    return list(dict.fromkeys(out))
+
+
+def markdown(report: dict[str, Any]) -> str:
+    m = report["meta"]
+    lines = [
+        "# Verification report",
+        "",
+        f"Generated {m.get('generated', '?')} — budget `{m.get('budget')}`, {m.get('dps')} digits, "
+        f"seed {m.get('seed')}. Regenerate with `python -m theorems report --budget {m.get('budget')}`.",
+        "",
+        "## Summary",
+        "",
+        *_counter_table(report),
+        "",
+        "| claim | variant | verdict | method | seconds |",
+        "|---|---|---|---|---|",
+    ]
+    for r in report["claims"]:
+        lines.append(f"| [{r['id']}](#{_anchor(r)}) | {r['variant']} | **{r['verdict']}** | "
+                     f"{r['method']} | {r['seconds']:.2f} |")
+    lines.append("")
+    for r in report["claims"]:
+        ev = r["evidence"]
+        lines += [
+            f"## {r['id']} ({r['variant']}) — {r['verdict']}",
+            f'<a id="{_anchor(r)}"></a>',
+            "",
+            f"*{r['title']}* — {r['source']} — kind: {r['kind']}",
+            "",
+            f"**Statement ({r['variant']}):** {r['statement']}",
+            "",
+            f"**Hypotheses:** {r['hypotheses']}",
+            "",
+            f"**Verdict:** {r['verdict']} by {r['method']} in {r['seconds']:.2f} s",
+            "",
+            "**Evidence:**",
+            *_evidence_lines(ev),
+            "",
+        ]
+        derived = _find(ev, "derived")
+        if derived:
+            lines += ["**Derived formula vs printed:**", "", "```"]
+            lines += [f"{k}: {v}" for k, v in derived.items()]
+            lines += ["```", ""]
+        cex = _find(ev, "counterexample")
+        if cex and r["verdict"] == "REFUTED":
+            lines += ["**Counterexample** (exact inputs):", "", "```"]
+            lines += [f"{k} = {v}" for k, v in cex["inputs"].items()]
+            lines += [f"violation: {cex['violation']}"]
+            lines += [f"{k}: {v}" for k, v in cex.get("values", {}).items()]
+            lines += ["```", "", f"Reproduce: `{r['reproduce']}`", ""]
+        for fig in _all_figures(ev):
+            lines += [f"![{r['id']}]({fig})", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _anchor(r: dict[str, Any]) -> str:
+    return (r["id"] + "-" + r["variant"]).replace(".", "-").lower()
+
+
+def to_html(report: dict[str, Any]) -> str:
+    colors = {"PROVED": "#1b7f3b", "CERTIFIED": "#2d8f6f", "SUPPORTED": "#5a7d1a",
+              "REFUTED": "#b3261e", "INCONCLUSIVE": "#8a6d00"}
+    rows = []
+    for r in report["claims"]:
+        ev = r["evidence"]
+        cex = _find(ev, "counterexample") if r["verdict"] == "REFUTED" else None
+        derived = _find(ev, "derived")
+        figs = "".join(f'<div><img src="{html.escape(f)}" style="max-width:640px"></div>'
+                       for f in _all_figures(ev))
+        extra = ""
+        if derived:
+            extra += "<pre>" + html.escape("\n".join(f"{k}: {v}" for k, v in derived.items())) + "</pre>"
+        if cex:
+            extra += "<pre>" + html.escape(json.dumps(cex, indent=1)) + "</pre>"
+            extra += f"<code>{html.escape(r['reproduce'])}</code>"
+        summary = html.escape(ev.get("summary") or ev.get("reason") or "")
+        rows.append(
+            f"<tr><td id='{_anchor(r)}'><b>{html.escape(r['id'])}</b><br><small>{html.escape(r['variant'])}</small></td>"
+            f"<td style='color:{colors.get(r['verdict'], '#000')}'><b>{r['verdict']}</b></td>"
+            f"<td>{html.escape(r['statement'])}<br><small>{summary}</small>{extra}{figs}</td>"
+            f"<td>{html.escape(r['method'])}</td><td>{r['seconds']:.2f}</td></tr>")
+    table = "\n".join(f"<tr><td>{html.escape(line)}</td></tr>" for line in [])
+    summary_md = "\n".join(_counter_table(report))
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Verification report</title>"
+        "<style>body{font-family:sans-serif;margin:2em}td{vertical-align:top;border-bottom:1px solid #ddd;"
+        "padding:6px}pre{background:#f6f6f6;padding:4px;white-space:pre-wrap}</style></head><body>"
+        f"<h1>Verification report</h1><p>{html.escape(json.dumps(report['meta']))}</p>"
+        f"<pre>{html.escape(summary_md)}</pre>{table}"
+        "<table><tr><th>claim</th><th>verdict</th><th>statement / evidence</th><th>method</th><th>s</th></tr>"
+        + "\n".join(rows) + "</table></body></html>\n"
+    )
