@@ -33,14 +33,28 @@ def claims_of_module(module: ModuleType) -> list[Claim]:
     return list(claims)
 
 
+LOAD_ERRORS: dict[str, str] = {}
+
+
 @lru_cache(maxsize=1)
 def all_claims() -> tuple[Claim, ...]:
+    """Every registered claim.  A module that fails to import is recorded in
+    ``LOAD_ERRORS`` (shown by the CLI and the report, and failed by the test suite) instead of
+    taking every other paper down with it."""
+    import sys
+    import traceback
+
     out: list[Claim] = []
     for paper in _paper_packages():
         pkg = importlib.import_module(f"theorems.papers.{paper}")
         modules = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__))
         for name in modules:
-            out.extend(claims_of_module(importlib.import_module(f"{pkg.__name__}.{name}")))
+            full = f"{pkg.__name__}.{name}"
+            try:
+                out.extend(claims_of_module(importlib.import_module(full)))
+            except Exception as exc:  # noqa: BLE001 - reported, see docstring
+                LOAD_ERRORS[full] = traceback.format_exception_only(type(exc), exc)[-1].strip()
+                print(f"warning: could not load {full}: {LOAD_ERRORS[full]}", file=sys.stderr)
     ids = [c.id for c in out]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
