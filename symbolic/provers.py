@@ -219,7 +219,9 @@ def _factor_sign(f: sp.Expr, pos, nonneg, positive_syms) -> str | None:
     if all(c >= 0 for c in poly.coeffs()) and all(
         all(k % 2 == 0 for k in m) for m in poly.monoms()
     ):
-        return "nonneg"  # sum of even monomials with positive coefficients
+        # sum of even monomials with positive coefficients; > 0 if it has a constant term
+        has_const = any(all(k == 0 for k in m) for m in poly.monoms())
+        return "pos" if has_const else "nonneg"
     return None
 
 

@@ -168,9 +168,12 @@ def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
         verdict = head.verdict
     margins = [p.margin for p in parts if p.margin is not None]
     derived = next((p.derived for p in parts if p.derived), None)
+    if method is None:
+        deciding = [head] if verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE) else parts
+        method = " + ".join(dict.fromkeys(p.method for p in deciding))
     return Outcome(
         verdict,
-        method or " + ".join(dict.fromkeys(p.method for p in parts)),
+        method,
         summary="; ".join(f"{p.label or p.method}: {p.verdict.value}" for p in parts),
         margin=min(margins) if margins else None,
         counterexample=head.counterexample if verdict is Verdict.REFUTED else None,

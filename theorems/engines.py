@@ -131,7 +131,7 @@ def sampled(
             skipped += 1
             return None
         if not mp.isfinite(v):
-            raise FloatingPointError(f"slack is not finite ({v}) at {fmt_instance(inst)}")
+            raise ClaimError(f"non-finite value: slack = {v} at {fmt_instance(inst)}")
         evaluated += 1
         if worst is None or v < worst[0]:
             worst = (v, inst)

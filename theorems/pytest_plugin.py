@@ -1,0 +1,137 @@
+"""pytest face for users: one test item per claim variant.
+
+    pytest --claims                 # every registered claim
+    pytest --claims -k bw.lemma7    # one claim (both variants)
+    pytest --claims my_claims.py    # a user's conjecture file
+
+PROVED / CERTIFIED / SUPPORTED pass, REFUTED fails with the counterexample in the message,
+INCONCLUSIVE skips with its reason.  The session writes a report (``--claims-report DIR``,
+default ``reports/pytest``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_RECORDS_KEY = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("claims", "theorem claims")
+    group.addoption("--claims", nargs="?", const="all", default=None, metavar="FILE|PAPER|all",
+                    help="collect one test per claim: 'all', a paper id (bw, ahn, ...), or a "
+                    "Python file defining CLAIMS")
+    group.addoption("--claims-budget", default="quick", choices=["quick", "standard", "deep"])
+    group.addoption("--claims-dps", type=int, default=50)
+    group.addoption("--claims-report", default="reports/pytest",
+                    help="directory for the report written at the end of the session")
+
+
+def _selected_claims(config: pytest.Config):
+    from . import registry
+    from .claim import ClaimError
+
+    spec = config.getoption("--claims")
+    if spec in (None, ""):
+        return None, None
+    if spec == "all":
+        return list(registry.all_claims()), None
+    if spec.endswith(".py") or Path(spec).exists():
+        try:
+            from .conjecture import load_claims_file
+        except ImportError as exc:  # pragma: no cover
+            raise pytest.UsageError(f"--claims {spec}: conjecture files are not supported ({exc})") from exc
+        try:
+            claims = load_claims_file(spec)
+        except ClaimError as exc:
+            raise pytest.UsageError(f"--claims {spec}: {exc}") from exc
+        return claims, {c.id: c for c in claims}
+    try:
+        return registry.select(paper=spec), None
+    except ClaimError as exc:
+        raise pytest.UsageError(f"--claims {spec}: {exc}") from exc
+
+
+class ClaimItem(pytest.Item):
+    def __init__(self, *, claim, variant: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.variant = variant
+        self.add_marker(pytest.mark.claim)
+
+    def runtest(self) -> None:
+        from .claim import Budget, Context
+        from .runner import run_variant
+
+        cfg = self.config
+        ctx = Context(budget=Budget.named(cfg.getoption("--claims-budget")),
+                      dps=cfg.getoption("--claims-dps"))
+        result = run_variant(self.claim, self.variant, ctx, time_limit=None)
+        rec = result.to_json()
+        cfg.stash.setdefault(_RECORDS_KEY, []).append(rec)
+        verdict = rec["verdict"]
+        if verdict == "REFUTED":
+            raise ClaimRefuted(rec)
+        if verdict == "INCONCLUSIVE":
+            pytest.skip(f"INCONCLUSIVE: {rec['evidence'].get('reason') or rec['evidence'].get('summary')}")
+
+    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
+        if isinstance(excinfo.value, ClaimRefuted):
+            return excinfo.value.describe()
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.claim.id}[{self.variant}]"
+
+
+class ClaimRefuted(AssertionError):
+    def __init__(self, rec: dict[str, Any]) -> None:
+        super().__init__(rec["id"])
+        self.rec = rec
+
+    def describe(self) -> str:
+        from .report import _find
+
+        rec = self.rec
+        ev = rec["evidence"]
+        lines = [f"{rec['id']} ({rec['variant']}) REFUTED by {rec['method']}",
+                 f"statement: {rec['statement']}"]
+        cex = _find(ev, "counterexample")
+        if cex:
+            lines.append("counterexample: " + ", ".join(f"{k}={v}" for k, v in cex["inputs"].items()))
+            lines.append(f"violation: {cex['violation']}")
+        derived = _find(ev, "derived")
+        if derived:
+            lines += [f"{k}: {v}" for k, v in derived.items()]
+        lines.append(f"reproduce: {rec['reproduce']}")
+        return "\n".join(lines)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    claims, _ = _selected_claims(config)
+    if claims is None:
+        return
+    for claim in claims:
+        for v in claim.variants():
+            items.append(ClaimItem.from_parent(session, name=f"{claim.id}[{v.name}]", claim=claim,
+                                               variant=v.name))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "claim: a theorem claim collected by --claims")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    records = session.config.stash.get(_RECORDS_KEY, None)
+    if not records:
+        return
+    from . import report
+
+    cfg = session.config
+    data = report.build(records, report.meta(cfg.getoption("--claims-budget"), cfg.getoption("--claims-dps"),
+                                             20261122, sorted({r["paper"] for r in records})))
+    report.write(data, cfg.getoption("--claims-report"))
