@@ -74,7 +74,10 @@ def gd_run(
     b = [mpf_of(x) if isinstance(x, Fraction | int) else mp.mpf(x) for x in b0]
     P = mpf_of(Phi) if isinstance(Phi, Fraction | int) else mp.mpf(Phi)
     h = mpf_of(eta) if isinstance(eta, Fraction | int) else mp.mpf(eta)
-    tol = mp.mpf(10) ** (-(mp.mp.dps * 4 // 5)) if tol is None else mp.mpf(tol)
+    if tol is None:
+        tol = mp.mpf(10) ** (-(mp.mp.dps * 4 // 5))
+    else:
+        tol = mpf_of(tol) if isinstance(tol, Fraction | int) else mp.mpf(tol)
     run = Run(eta=h, Phi=P)
     for t in range(max_steps + 1):
         e, l, q = state(a, b, P)
