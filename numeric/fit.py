@@ -20,14 +20,16 @@ class PowerFit:
     n: int
 
     def to_json(self) -> dict:
-        return {"exponent": self.exponent, "constant": self.constant,
+        return {"exponent": self.exponent,
+                "constant": self.constant if math.isfinite(self.constant) else "overflow",
                 "max_abs_log_residual": max(map(abs, self.residuals)) if self.residuals else 0.0,
                 "r2": self.r2, "points": self.n}
 
 
-def power_fit(xs: Sequence[float], ys: Sequence[float]) -> PowerFit:
+def power_fit(xs: Sequence[float], ys: Sequence[float], log_y: bool = False) -> PowerFit:
+    """Fit y ~ C x^p.  With ``log_y`` the ys are already log|y| (for values beyond floats)."""
     lx = np.log(np.asarray([float(x) for x in xs]))
-    ly = np.log(np.abs(np.asarray([float(y) for y in ys])))
+    ly = np.asarray([float(y) for y in ys]) if log_y else np.log(np.abs(np.asarray([float(y) for y in ys])))
     if len(lx) < 2 or not np.all(np.isfinite(lx)) or not np.all(np.isfinite(ly)):
         raise ValueError("power_fit needs at least two positive finite points")
     A = np.vstack([lx, np.ones_like(lx)]).T
@@ -36,7 +38,8 @@ def power_fit(xs: Sequence[float], ys: Sequence[float]) -> PowerFit:
     res = ly - pred
     ss_tot = float(np.sum((ly - ly.mean()) ** 2))
     r2 = 1.0 - float(np.sum(res**2)) / ss_tot if ss_tot > 0 else 1.0
-    return PowerFit(float(p), float(math.exp(c)), [float(r) for r in res], r2, len(lx))
+    const = math.exp(c) if c < 700 else math.inf
+    return PowerFit(float(p), const, [float(r) for r in res], r2, len(lx))
 
 
 @dataclass

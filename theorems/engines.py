@@ -460,26 +460,29 @@ def growth(
             pts.append((p, r))
     if len(pts) < 3:
         return inconclusive("fewer than 3 usable sweep points", "parameter sweep")
-    xs = [float(p) for p, _ in pts]
-    ys = [float(r) for _, r in pts]
+    # Work with mpmath values throughout: ratios may exceed the float range.
+    ys = [mp.mpf(r) for _, r in pts]
+    if any(y <= 0 for y in ys):
+        return inconclusive("ratio must be positive along the family", "parameter sweep",
+                            points=[[str(p), fmt_num(r, 8)] for p, r in pts])
     details: dict[str, Any] = {"family": family, "points": [[str(p), fmt_num(r, 8)] for p, r in pts]}
     try:
-        fit = power_fit(xs, ys)
+        fit = power_fit([float(p) for p, _ in pts], [float(mp.log(y)) for y in ys], log_y=True)
         details["fit_ratio_vs_param"] = fit.to_json()
     except ValueError:
         fit = None
-    lo, hi = min(ys), max(ys)
-    end = ys[-1]
+    lo, hi, first, end = min(ys), max(ys), ys[0], ys[-1]
     tail = ys[len(ys) // 2:]
     monotone_up = all(b >= a for a, b in zip(tail, tail[1:], strict=False))
-    if end > blowup_factor * max(ys[0], 1e-300) and monotone_up and end == hi:
+    show = lambda v: fmt_num(v, 4)  # noqa: E731
+    if end > blowup_factor * first and monotone_up and end == hi:
         p_end = pts[-1][0]
         with mp.workdps(2 * dps):
             r2 = ratio(p_end, 2 * dps)
-        if r2 is not None and abs(float(r2) - end) <= 1e-6 * abs(end):
+        if r2 is not None and abs(mp.mpf(r2) - end) <= mp.mpf("1e-6") * abs(end):
             cex = Counterexample(
                 inputs=dict(inputs_of(p_end)) if inputs_of else {"parameter": str(p_end)},
-                violation=f"measured/claimed ratio grows from {ys[0]:.4g} to {end:.4g} along {family}"
+                violation=f"measured/claimed ratio grows from {show(first)} to {show(end)} along {family}"
                 + (f" (fitted exponent {fit.exponent:.3g} in the parameter)" if fit else ""),
                 confirmed_dps=2 * dps,
             )
@@ -487,11 +490,12 @@ def growth(
                            details=details, label=label,
                            summary="ratio unbounded along the family")
     if (bounded_by is None or hi <= bounded_by) and not (monotone_up and hi > 3 * lo and end == hi):
-        return Outcome(Verdict.SUPPORTED, "parameter sweep + fit", margin=(bounded_by - hi) if bounded_by else None,
+        return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
+                       margin=float(bounded_by - hi) if bounded_by else None,
                        details=details, label=label,
-                       summary=f"ratio stays in [{lo:.4g}, {hi:.4g}] along {family}")
+                       summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
     return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
-                   reason=f"ratio drifts from {ys[0]:.4g} to {end:.4g} along {family}; no clear bound")
+                   reason=f"ratio drifts from {show(first)} to {show(end)} along {family}; no clear bound")
 
 
 # ------------------------------------------------------------------ helpers for claim modules
