@@ -132,9 +132,10 @@ def sampled(
             return None
         if not mp.isfinite(v):
             raise ClaimError(f"non-finite value: slack = {v} at {fmt_instance(inst)}")
-        evaluated += 1
-        if worst is None or v < worst[0]:
-            worst = (v, inst)
+        if at_dps == dps:  # screening evaluations (search) never set the reported margin
+            evaluated += 1
+            if worst is None or v < worst[0]:
+                worst = (v, inst)
         return v
 
     for i in range(n):
@@ -160,11 +161,12 @@ def sampled(
             return math.inf if v is None else float(v)
 
         res = minimise(objective, search.bounds, ctx.budget.search_iters, ctx.seed)
-        search_info = {"evaluations": res.evaluations, "best_slack": res.value}
-        if res.value < 0 or (strict and res.value <= 0):
-            inst = search.to_instance(res.x)
-            if inst is not None:
-                candidates.append(inst)
+        search_info = {"evaluations": res.evaluations, "best_slack_screening": res.value}
+        best = search.to_instance(res.x) if res.value < math.inf else None
+        if best is not None:
+            v = consider(best, dps)  # the search's best point, at working precision
+            if v is not None and (_violates(v, strict, dps) or (strict and _is_zeroish(v, dps))):
+                candidates.append(best)
 
     details: dict[str, Any] = {"instances": evaluated, "not_applicable": skipped,
                                "diverged": diverged, "dps": dps, **({"search": search_info} if search_info else {})}
