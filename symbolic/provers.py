@@ -34,29 +34,55 @@ def prove_identity(
     tries: int = 40,
     seed: int = 0,
 ) -> IdentityProof:
-    """Decide lhs == rhs.  Exact expansion/cancellation first; if the difference does not
-    vanish identically, look for an exact rational point (from ``sample``, which must draw
-    from the claim's domain) where it is nonzero."""
+    """Decide lhs == rhs.
+
+    Exact expansion/cancellation first.  A nonzero *rational function* difference is
+    definitely not the zero function, so we go straight to an exact witness; for other
+    expressions (Abs, exp, ...) a cheap witness search runs before the expensive
+    ``simplify``.  The witness comes from ``sample``, which must draw from the claim's domain
+    (an identity may hold only there, e.g. with Abs)."""
     diff = sp.sympify(lhs) - sp.sympify(rhs)
     reduced = sp.expand(sp.cancel(sp.together(sp.expand(diff))))
     if reduced == 0:
         return IdentityProof(True, sp.Integer(0), method="exact expansion")
-    simplified = sp.simplify(reduced)
-    if simplified == 0:
-        return IdentityProof(True, sp.Integer(0), method="simplify")
     rng = random.Random(seed)
-    free = sorted(simplified.free_symbols, key=str)
+    witness = _find_witness(reduced, sample, rng, tries)
+    if witness is not None:
+        return IdentityProof(False, display_form(reduced), witness[0], witness[1], method="exact witness")
+    if not _is_rational_function(reduced):
+        simplified = sp.simplify(reduced)
+        if simplified == 0:
+            return IdentityProof(True, sp.Integer(0), method="simplify")
+        reduced = simplified
+    return IdentityProof(None, display_form(reduced), method="undecided")
+
+
+def _is_rational_function(e: sp.Expr) -> bool:
+    return all(a.is_Symbol or a.is_Number for a in sp.preorder_traversal(e)
+               if not isinstance(a, sp.Add | sp.Mul | sp.Pow)) and not any(
+        isinstance(a, sp.Pow) and not a.exp.is_Integer for a in sp.preorder_traversal(e))
+
+
+def _find_witness(expr: sp.Expr, sample, rng: random.Random, tries: int):
+    free = sorted(expr.free_symbols, key=str)
     for _ in range(tries):
         point = dict(sample(rng)) if sample else {s: _small_rational(rng, s) for s in free}
         missing = [s for s in free if s not in point]
         if missing:
             raise ValueError(f"sampler did not assign {missing}")
-        value = sp.nsimplify(simplified.xreplace(point)) if simplified.has(sp.Float) else None
-        value = simplified.xreplace(point) if value is None else value
-        value = sp.simplify(value)
+        value = expr.xreplace(point)
+        if value.has(sp.Float):
+            value = sp.nsimplify(value)
+        if not value.is_Rational:
+            value = sp.simplify(value)
         if value.is_zero is False or (value.is_number and value.is_comparable and value != 0):
-            return IdentityProof(False, sp.factor(simplified), point, value, method="exact witness")
-    return IdentityProof(None, sp.factor(simplified), method="undecided")
+            return point, value
+    return None
+
+
+def display_form(e: sp.Expr, max_ops: int = 400) -> sp.Expr:
+    """Factor for display when that is cheap; large expressions are shown expanded."""
+    return sp.factor(e) if sp.count_ops(e) <= max_ops else e
 
 
 def _small_rational(rng: random.Random, s: sp.Symbol) -> sp.Rational:
@@ -203,8 +229,11 @@ def _positive_facts(constraints) -> tuple[set[sp.Expr], set[sp.Expr]]:
     return pos, nonneg
 
 
-def _factor_sign(f: sp.Expr, pos, nonneg, positive_syms) -> str | None:
-    """'pos' / 'nonneg' if the factor's sign is certain on the domain, else None."""
+def _factor_sign(f: sp.Expr, pos, nonneg, positive_syms, nonneg_syms=frozenset()) -> str | None:
+    """'pos' / 'nonneg' if the factor's sign is certain on the domain, else None.
+
+    Known: constraint expressions (g > 0, g >= 0), and polynomials with positive
+    coefficients whose monomials are sign-definite given the variables' known signs."""
     f = sp.expand(f)
     if f.is_number:
         return "pos" if f > 0 else ("nonneg" if f == 0 else None)
@@ -212,17 +241,24 @@ def _factor_sign(f: sp.Expr, pos, nonneg, positive_syms) -> str | None:
         return "pos"
     if f in nonneg:
         return "nonneg"
-    # all coefficients positive, all variables positive
-    poly = sp.Poly(f, *sorted(f.free_symbols, key=str))
-    if all(s in positive_syms for s in f.free_symbols) and all(c > 0 for c in poly.coeffs()):
-        return "pos"
-    if all(c >= 0 for c in poly.coeffs()) and all(
-        all(k % 2 == 0 for k in m) for m in poly.monoms()
-    ):
-        # sum of even monomials with positive coefficients; > 0 if it has a constant term
-        has_const = any(all(k == 0 for k in m) for m in poly.monoms())
-        return "pos" if has_const else "nonneg"
-    return None
+    gens = sorted(f.free_symbols, key=str)
+    poly = sp.Poly(f, *gens)
+    if any(c < 0 for c in poly.coeffs()):
+        return None
+    any_positive_monomial = False
+    for monom in poly.monoms():
+        mono_pos = True
+        for var, k in zip(gens, monom, strict=True):
+            if k == 0:
+                continue
+            if var in positive_syms:
+                continue
+            if k % 2 == 0 or var in nonneg_syms:
+                mono_pos = False  # >= 0 but may vanish
+                continue
+            return None  # odd power of a variable of unknown sign
+        any_positive_monomial = any_positive_monomial or mono_pos
+    return "pos" if any_positive_monomial else "nonneg"
 
 
 def _certificate(expr: sp.Expr, strict: bool, constraints) -> str | None:
@@ -238,14 +274,16 @@ def _certificate(expr: sp.Expr, strict: bool, constraints) -> str | None:
         if cert:
             return cert
     pos, nonneg = _positive_facts(constraints)
-    positive_syms = {s for s in free if s.is_positive} | {g for g in pos if g.is_Symbol}
+    allsyms = expr.free_symbols.union(*(c.free_symbols for c in constraints))
+    positive_syms = {s for s in allsyms if s.is_positive} | {g for g in pos if g.is_Symbol}
+    nonneg_syms = {s for s in allsyms if s.is_nonnegative} | {g for g in nonneg if g.is_Symbol}
     const, factors = sp.factor_list(expr)
     sign = 1 if const > 0 else -1
     can_vanish = False
     descr = []
     for base, mult in factors:
-        s_pos = _factor_sign(base, pos, nonneg, positive_syms)
-        s_neg = None if s_pos else _factor_sign(-base, pos, nonneg, positive_syms)
+        s_pos = _factor_sign(base, pos, nonneg, positive_syms, nonneg_syms)
+        s_neg = None if s_pos else _factor_sign(-base, pos, nonneg, positive_syms, nonneg_syms)
         if mult % 2 == 0:
             if s_pos == "pos" or s_neg == "pos":
                 descr.append(f"({base})^{mult} > 0")

@@ -29,7 +29,12 @@ from numeric.dynamics import SimulationDiverged
 from numeric.fit import power_fit
 from numeric.precision import Instance, fmt_instance, fmt_num, simplest_nearby
 from numeric.search import minimise
-from symbolic.provers import is_polynomial, prove_identity, prove_polynomial_inequality
+from symbolic.provers import (
+    display_form,
+    is_polynomial,
+    prove_identity,
+    prove_polynomial_inequality,
+)
 
 from .claim import ClaimError, Context, Counterexample, Outcome, Verdict, inconclusive
 
@@ -59,7 +64,7 @@ def identity(
                        margin=0.0, details=details, label=label)
     derived = {
         "printed": show(sp.sympify(claimed)),
-        "derived": show(sp.factor(sp.sympify(actual))),
+        "derived": show(display_form(sp.sympify(actual))),
         "derived_minus_printed": show(proof.difference),
     }
     if proof.holds is False:

@@ -1,0 +1,640 @@
+"""bw §5, §6, App. B: speed of convergence.
+
+Theorem 2 (eq. (10)) and its large-step part, the §6 sketch (eq. (12)), Lemma 1 (norm bound),
+Lemma 2 (alpha conserved by GF, decreased by GD) and Lemma 4 (residual rate -> loss rate, eq. (15)).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from fractions import Fraction
+
+import mpmath as mp
+import sympy as sp
+
+from numeric import samplers
+from numeric.precision import mpf_of
+from numeric.shallow import gd_run, reduced_step, state
+from symbolic.derive import time_derivative
+
+from ... import engines
+from ...claim import Claim, Context, Kind, Outcome, all_of
+from .common import DIMS, Phi, eps, eta, init_instance, lam, model
+from .s5_conserved import (
+    ALPHA,
+    TRUE_FORMULA,
+    alpha_change_reduced,
+    derivation_in_components,
+    full_formula_checks,
+    gd_describe,
+    gd_norm_sampler,
+    gd_norm_search,
+    gd_norm_slack,
+    gf_norm_check,
+    hand_case,
+    hyp_component_sampler,
+    identity_reduced,
+    realizable_reduced_sampler,
+)
+
+# ================================================================== helpers
+
+
+def _ab(inst) -> Fraction:
+    return sum((x * y for x, y in zip(inst["a"], inst["b"], strict=True)), Fraction(0))
+
+
+def _lam(inst) -> Fraction:
+    return sum((x * x for x in inst["a"]), Fraction(0)) + sum((y * y for y in inst["b"]), Fraction(0))
+
+
+def _q_abs(inst) -> Fraction:
+    return sum((abs(x * x - y * y) for x, y in zip(inst["a"], inst["b"], strict=True)), Fraction(0))
+
+
+def theorem2_hypotheses(inst) -> bool:
+    """0 < eta < min{1/(2|eps0|), 2/sqrt(lam0^2 + 4 Phi^2)} and Q(0) != 0, decided exactly."""
+    h, P = inst["eta"], inst["Phi"]
+    e0, l0 = _ab(inst) - P, _lam(inst)
+    if h <= 0 or _q_abs(inst) == 0:
+        return False
+    if e0 != 0 and not 2 * abs(e0) * h < 1:
+        return False
+    return h * h * (l0 * l0 + 4 * P * P) < 4
+
+
+def hitting_time(inst, delta: Fraction, cap: int) -> int | None:
+    """First t with L(t) = eps_t^2 / 2 <= delta for GD from the exact instance (current precision)."""
+    a = [mpf_of(x) for x in inst["a"]]
+    b = [mpf_of(x) for x in inst["b"]]
+    P, h, dl = mpf_of(inst["Phi"]), mpf_of(inst["eta"]), mpf_of(delta)
+    for t in range(cap + 1):
+        e = mp.fsum(x * y for x, y in zip(a, b, strict=True)) - P
+        if e * e / 2 <= dl:
+            return t
+        a, b = [x - h * e * y for x, y in zip(a, b, strict=True)], [y - h * e * x for x, y in zip(a, b, strict=True)]
+    return None
+
+
+# ================================================================== Theorem 2 (eq. (10))
+
+T2_DELTA = Fraction(1, 10**10)
+T2_ETA = Fraction(1, 10)
+
+
+def _family_f1(k: int) -> dict:
+    """(F1) Region C near a = -b: d = 1, Phi = 1, a0 = 1, b0 = -(1 - 10^-k), eta = 1/10."""
+    return {"a": (Fraction(1),), "b": (-(1 - Fraction(1, 10**k)),), "Phi": Fraction(1), "eta": T2_ETA}
+
+
+def _family_f2(k: int) -> dict:
+    """(F2) Region B near the origin: d = 1, Phi = 1, a0 = 1.5 x, b0 = x, x = 10^-k, eta = 1/10."""
+    x = Fraction(1, 10**k)
+    return {"a": (Fraction(3, 2) * x,), "b": (x,), "Phi": Fraction(1), "eta": T2_ETA}
+
+
+def theorem2_rhs(inst, delta: Fraction, form: str):
+    """The bound of eq. (10) with constant 1.  log(a0.b0) is read as log max{|a0.b0|, 1} (the printed
+    log is undefined for a0.b0 <= 0; for |a0.b0| <= 1 every real reading is <= 0, this one is the
+    largest).  form 'sum': printed denominator eta_bar Q0 e^{min(-ab0,0)} + eta_bar Phi;
+    'min': eta_bar min{Q0 e^{min(-ab0,0)}, Phi} (the reading consistent with eq. (79))."""
+    P, h = mpf_of(inst["Phi"]), mpf_of(inst["eta"])
+    ab0, l0, q0 = mpf_of(_ab(inst)), mpf_of(_lam(inst)), mpf_of(_q_abs(inst))
+    eta_bar = min(h, 2 / mp.sqrt(l0**2 + 4 * P**2) - h)
+    t1 = mp.log(max(abs(ab0), 1)) / (h * P)
+    t2 = abs(ab0) / (h * P)
+    qe = q0 * mp.exp(min(-ab0, 0))
+    den = eta_bar * qe + eta_bar * P if form == "sum" else eta_bar * min(qe, P)
+    return t1 + t2 + mp.log(1 / mpf_of(delta)) / den
+
+
+def _theorem2_growth(ctx: Context, form: str, family: str) -> Outcome:
+    build = _family_f1 if family == "F1" else _family_f2
+    cap = ctx.budget.max_steps
+    # T grows by ~24 steps per unit of k along both families: sweep k geometrically up to the
+    # step cap (at most 2000: the run needs ~k extra digits)
+    k_max = max(8, min(2000, cap // 30))
+    n = max(3, ctx.budget.sweep_points)
+    ks = sorted({max(1, round(k_max ** (j / (n - 1)))) for j in range(n)})
+
+    def ratio(p: Fraction, dps: int):
+        k = int(p)
+        inst = build(k)
+        if not theorem2_hypotheses(inst):
+            return None
+        with mp.workdps(dps + k + 20):
+            T = hitting_time(inst, T2_DELTA, cap)
+            if T is None:
+                return None
+            return mp.mpf(T) / theorem2_rhs(inst, T2_DELTA, form)
+
+    desc = (f"{family}: " + ("a0=1, b0=-(1-10^-k)" if family == "F1" else "a0=1.5*10^-k, b0=10^-k")
+            + ", d=1, Phi=1, eta=1/10, delta=1e-10; ratio = T(delta) / RHS(constant 1)")
+    return engines.growth([Fraction(k) for k in ks], ratio, ctx, family=desc,
+                          label=f"{family} ({form} form)",
+                          inputs_of=lambda p: {"k": str(p), "d": "1", "Phi": "1", "eta": str(T2_ETA),
+                                               "delta": str(T2_DELTA),
+                                               **({"a0": "1", "b0": f"-(1 - 10^-{p})"} if family == "F1" else
+                                                  {"a0": f"3/2 * 10^-{p}", "b0": f"10^-{p}"})})
+
+
+SCALE_NOTE = ("under (a, b, Phi, eta, delta) -> (s a, s b, s^2 Phi, eta/s^2, s^4 delta) step counts are invariant; "
+              "|a0.b0|/(eta Phi) scales by s^2, log(a0.b0)/(eta Phi) shifts by 2 log(s)/(eta Phi), exp(-a0.b0) is "
+              "not invariant; eta_bar Q0 and eta_bar Phi are invariant (reported, not judged: a non-invariant "
+              "term alone does not violate an upper bound)")
+
+
+def _check_theorem2(ctx: Context) -> Outcome:
+    out = all_of([_theorem2_growth(ctx, "sum", "F1"), _theorem2_growth(ctx, "sum", "F2")])
+    out.details["scaling"] = SCALE_NOTE
+    return out
+
+
+def _check_theorem2_min(ctx: Context) -> Outcome:
+    return all_of([_theorem2_growth(ctx, "min", "F1"), _theorem2_growth(ctx, "min", "F2")])
+
+
+THEOREM2 = Claim(
+    id="bw.theorem2",
+    title="Theorem 2: GD rate (eq. (10))",
+    source="§5, Theorem 2, eq. (10); proof App. E-F, eq. (79)",
+    statement=r"$0<\eta<\min\{\frac1{2|\varepsilon(0)|},\frac2{\sqrt{\lambda(0)^2+4\Phi^2}}\}$, "
+    r"$\bar\eta=\min\{\eta,\frac2{\sqrt{\lambda(0)^2+4\Phi^2}}-\eta\}$, $Q(0)\ne0$: for any $\delta>0$ there is $T$ "
+    r"with $L\le\delta$ and $T\le\mathcal O\big(\frac{\log(\mathbf a_0^\top\mathbf b_0)}{\eta\Phi}+"
+    r"\frac{|\mathbf a_0^\top\mathbf b_0|}{\eta\Phi}+\frac{\log(1/\delta)}{\bar\eta Q(0)\exp(\min\{-\mathbf a_0^\top"
+    r"\mathbf b_0,0\})+\bar\eta\Phi}\big)$",
+    kind=Kind.ASYMPTOTIC,
+    hypotheses="hypotheses checked exactly at each sweep point; T(delta) = first t with eps_t^2/2 <= delta "
+    "(mpmath GD at 50 + k + 20 digits, cap max_steps); ratio T/RHS with constant 1 along (F1) Region C "
+    "near a = -b and (F2) Region B near the origin, k swept geometrically up to max_steps/30; "
+    "log(a0.b0) read as log max{|a0.b0|, 1} (undefined as printed for a0.b0 <= 0)",
+    check=_check_theorem2,
+    reading=r"last term with denominator $\bar\eta\min\{Q(0)e^{\min\{-\mathbf a_0^\top\mathbf b_0,0\}},\Phi\}$ "
+    r"(consistent with eq. (79)); $\log$ of $\max\{|\mathbf a_0^\top\mathbf b_0|,1\}$",
+    reading_check=_check_theorem2_min,
+    depends_on=("bw.lemma4", "bw.prop2", "bw.lemma16", "bw.eq79", "bw.lemma8"),
+)
+
+
+# ================================================================== Theorem 2, large steps
+
+
+def eos_window(inst, dps: int = 60):
+    """(lo, hi) of the second display of Theorem 2 with eps, lam = eps(0), lam(0)."""
+    with mp.workdps(dps):
+        e, l, _ = state([mpf_of(x) for x in inst["a"]], [mpf_of(x) for x in inst["b"]], mpf_of(inst["Phi"]))
+        P = mpf_of(inst["Phi"])
+        if e == 0:
+            return None
+        lo = min(mp.sqrt(2) / abs(e), 2 / mp.sqrt(l**2 + 4 * P**2))
+        hi = min(2 / abs(e), 2 / l + 2 * e * (e + P) / l**3)
+        return lo, hi
+
+
+def eos_sampler(rng: random.Random, i: int) -> dict:
+    """Inits (regions cycled, d = 1, 2, 3) with a non-empty window; eta = lo + u (hi - lo), u in (0, 1),
+    rounded to 40 decimals and kept only if strictly inside (checked at 60 digits)."""
+    for j in range(2000):
+        inst = samplers.shallow_init(rng, i + j, region=("A", "B", "C", None)[(i + j) % 4])
+        w = eos_window(inst)
+        if w is None or not w[0] < w[1] or (w[1] - w[0]) < mp.mpf(10) ** -30 * w[1]:
+            continue
+        u = samplers.step_fraction(rng, i) if i % 3 else samplers.uniform(rng, 0.0, 1.0)
+        u = min(max(u, Fraction(1, 1000)), Fraction(999, 1000))
+        with mp.workdps(60):
+            x = w[0] + mpf_of(u) * (w[1] - w[0])
+            h = Fraction(int(mp.floor(x * mp.mpf(10) ** 40)), 10**40)
+            if w[0] < mpf_of(h) < w[1]:
+                inst["eta"] = h
+                return inst
+    raise RuntimeError("no init with a non-empty large-step window")
+
+
+def eos_outcome(inst, dps: int, max_steps: int):
+    """Iterate the exact (eps, lam) recursion (6)-(7).  'converged': |eps| < 10^(-0.6 dps) (|eps0| + Phi)
+    with a linearly stable limit |1 - eta lam| < 1; 'diverged': a certificate of divergence was met,
+    |eta eps| >= max(6, 4 eta Phi) and eta lam <= (eta eps)^2 / 2 (this set is forward invariant and
+    |eta eps| at least cubes in it: see the module notes); else 'undecided'."""
+    w = eos_window(inst, dps + 10)
+    with mp.workdps(dps):
+        h = mpf_of(inst["eta"])
+        if w is None or not w[0] < h < w[1]:
+            return None, 0
+        e, l, _ = state([mpf_of(x) for x in inst["a"]], [mpf_of(x) for x in inst["b"]], mpf_of(inst["Phi"]))
+        P = mpf_of(inst["Phi"])
+        tol = mp.mpf(10) ** (-(dps * 3) // 5) * (abs(e) + P)
+        p = h * P
+        for t in range(max_steps + 1):
+            X, S = h * e, h * l
+            if abs(X) >= max(6, 4 * p) and S <= X * X / 2:
+                return "diverged", t
+            if abs(e) < tol and abs(1 - S) < 1:
+                return "converged", t
+            e, l = reduced_step(e, l, P, h)
+    return "undecided", max_steps
+
+
+def _eos_convergence(ctx: Context) -> Outcome:
+    steps = ctx.budget.max_steps // 2
+
+    def slack(inst, dps):
+        res, _ = eos_outcome(inst, dps, steps)
+        if res is None or res == "undecided":
+            return None
+        return mp.mpf(1) if res == "converged" else mp.mpf(-1)
+
+    def describe(inst, dps):
+        res, t = eos_outcome(inst, dps, steps)
+        w = eos_window(inst)
+        return {"outcome": str(res), "at_step": str(t), "window_lo": w[0], "window_hi": w[1],
+                "eps0": mpf_of(_ab(inst) - inst["Phi"]), "lam0": mpf_of(_lam(inst))}
+
+    return engines.sampled(slack, eos_sampler, ctx, describe=describe, label="GD converges for eta in the window",
+                           method="exact (eps, lam) recursion in mpmath")
+
+
+def _eos_slow_phase(ctx: Context) -> Outcome:
+    """App. F.1 construction: d = 1, Phi = 1, a0 = 2, b0 = (1 + e0)/2 (eps0 = e0 > 0 small),
+    eta = 2/lam0 (inside the window).  T_half = first t with |eps_t| <= e0/2; a 1/t phase
+    (|eps(t+1)| - |eps(t)| ~ -c eps^2) means T_half * e0 * 4 Phi / lam0^2 stays bounded above and below."""
+    cap = ctx.budget.max_steps
+    j_max = max(6, int(math.log2(cap * 0.9 / 1.25)))
+    n = max(3, ctx.budget.sweep_points)
+    js = list(range(max(3, j_max - n + 1), j_max + 1))
+
+    def build(j: int) -> dict:
+        e0 = Fraction(1, 2**j)
+        inst = {"a": (Fraction(2),), "b": ((1 + e0) / 2,), "Phi": Fraction(1)}
+        inst["eta"] = 2 / _lam(inst)
+        return inst
+
+    def t_half_scaled(p: Fraction, dps: int):
+        inst = build(int(p))
+        w = eos_window(inst, dps + 10)
+        if w is None or not w[0] < mpf_of(inst["eta"]) < w[1]:
+            return None
+        e, l, P, h = _ab(inst) - 1, _lam(inst), Fraction(1), inst["eta"]
+        x, y = mpf_of(e), mpf_of(l)
+        for t in range(cap + 1):
+            if abs(x) <= mpf_of(e) / 2:
+                return mp.mpf(t) * mpf_of(e) * 4 / mpf_of(l) ** 2
+            x, y = reduced_step(x, y, mpf_of(P), mpf_of(h))
+        return None
+
+    fam = "App. F.1: d=1, Phi=1, a0=2, b0=(1+2^-j)/2, eta=2/lam0; ratio = T_half * eps0 * 4Phi/lam0^2"
+    params = [Fraction(j) for j in js]
+    up = engines.growth(params, t_half_scaled, ctx, family=fam, label="1/t phase: T_half*eps0 bounded above")
+    down = engines.growth(params, lambda p, dps: (lambda r: None if r is None else 1 / r)(t_half_scaled(p, dps)),
+                          ctx, family=fam + " (inverse)", label="1/t phase: T_half*eps0 bounded below")
+    return all_of([up, down]).named("App. F.1 family: halving time Theta(1/eps0)")
+
+
+def _check_theorem2_eos(ctx: Context) -> Outcome:
+    return all_of([_eos_convergence(ctx),
+                   engines.not_checkable("footnote 4 as printed, 'eta(t+1) - eta(t) = (small constant) eta(t)^2', "
+                                         "concerns a constant step size and has no measurable content")(ctx)])
+
+
+def _check_theorem2_eos_reading(ctx: Context) -> Outcome:
+    return all_of([_eos_convergence(ctx), _eos_slow_phase(ctx)])
+
+
+THEOREM2_EOS = Claim(
+    id="bw.theorem2_eos",
+    title="Theorem 2, large step sizes",
+    source="§5, Theorem 2 (second display), footnote 4; App. F.1",
+    statement=r"If $\min\{\frac{\sqrt2}{|\varepsilon|},\frac2{\sqrt{\lambda(0)^2+4\Phi^2}}\}<\eta<\min\{\frac2{|\varepsilon|},"
+    r"\frac2\lambda+\frac{2\varepsilon(\varepsilon+\Phi)}{\lambda^3}\}$, then GD converges but may do so at a "
+    r"logarithmically slow rate (fn. 4: a phase with $\eta(t+1)-\eta(t)=(\text{small const})\,\eta(t)^2$, like $\dot x=-x^2$)",
+    kind=Kind.QUALITATIVE,
+    hypotheses="eps, lam read as eps(0), lam(0); eta exact rational strictly inside the window; inits from "
+    "regions A/B/C, d = 1, 2, 3; exact (eps, lam) recursion for max_steps/2 steps.  Measured: converged "
+    "(|eps| < 10^-30 (|eps0|+Phi), stable limit) / diverged (certificate |eta eps| >= max(6, 4 eta Phi) and "
+    "eta lam <= (eta eps)^2/2, a forward-invariant set on which |eta eps| grows at least like x -> x^3/4) / "
+    "undecided (neither within the cap: not applicable, counted)",
+    check=_check_theorem2_eos,
+    reading=r"$\varepsilon,\lambda=\varepsilon(0),\lambda(0)$; GD converges for every $\eta$ in the window; and along the "
+    r"App. F.1 construction ($\eta=2/\lambda(0)$, $\varepsilon(0)\to0^+$) $|\varepsilon|$ decays like $1/t$: "
+    r"the halving time is $\Theta(1/\varepsilon(0))$",
+    reading_check=_check_theorem2_eos_reading,
+    depends_on=("bw.f1",),
+    notes="Divergence certificate: with x = eta eps, s = eta lam, p = eta Phi, GD gives x' = x(1 - s + x(x+p)), "
+    "s' = (1+x^2)s - 4x(x+p).  If |x| >= max(6, 4p) and s <= x^2/2 then |x'| >= |x|^3/4 >= 9|x| and "
+    "s' <= x^4 <= x'^2/2, so the set is invariant and |eps| -> infinity.",
+)
+
+
+# ================================================================== eq. (12)
+
+
+def _eq12_sampler(rng: random.Random, i: int) -> dict:
+    if i < 2:
+        return hand_case(Fraction(9, 5) if i == 0 else Fraction(3))
+    return init_instance(rng, i)
+
+
+def _eq12_parts(ctx: Context) -> Outcome:
+    steps = ctx.budget.max_steps // 4
+
+    def runs(inst):
+        if not theorem2_hypotheses(inst):
+            return None
+        return gd_run(inst["a"], inst["b"], inst["Phi"], inst["eta"], steps)
+
+    def sup_slack(inst, dps):
+        run = runs(inst)
+        if run is None:
+            return None
+        return (2 - max(run.eta * x for x in run.lam)) / 2
+
+    def mono_slack(inst, dps):
+        run = runs(inst)
+        if run is None:
+            return None
+        return min((run.lam[t] - run.lam[t + 1]) / run.lam[0] for t in range(run.steps)) if run.steps else None
+
+    def describe(inst, dps):
+        with mp.workdps(dps):
+            run = runs(inst)
+            t = max(range(len(run.lam)), key=lambda k: run.lam[k])
+            approx = max((abs(run.eps[k + 1] - (1 - run.eta * run.lam[k]) * run.eps[k]) / abs(run.eps[k])
+                          for k in range(run.steps) if run.eps[k] != 0), default=mp.mpf(0))
+            return {"max eta*lam": run.eta * run.lam[t], "at_t": str(t), "eta*lam0": run.eta * run.lam[0],
+                    "converged": str(run.converged),
+                    "max |eps(t+1)-(1-eta lam)eps(t)|/|eps(t)|": approx}
+
+    sup = engines.sampled(sup_slack, _eq12_sampler, ctx, strict=True, describe=describe,
+                          label="sup_t eta*lam(t) < 2", method="mpmath GD trajectories")
+    mono = engines.sampled(mono_slack, _eq12_sampler, ctx, describe=describe,
+                           label="lam(t+1) <= lam(t) (decreases)", method="mpmath GD trajectories")
+    return all_of([sup, mono])
+
+
+EQ12 = Claim(
+    id="bw.eq12",
+    title="Approximate residual contraction and eta*lam < 2",
+    source="§6, eq. (12) and following sentences",
+    statement=r"$\varepsilon(t+1)\approx(1-\eta\lambda(t))\varepsilon(t)$; if at initialization "
+    r"$\eta<\frac2{\sqrt{\lambda(0)^2+4\Phi^2}}$ this will be the case throughout the trajectory. This implies "
+    r"that $\eta\lambda(t)$ is upper bounded by a quantity strictly smaller than 2 and decreases.",
+    kind=Kind.INEQUALITY,
+    hypotheses="Theorem-2 hypotheses at t = 0 (checked exactly; inits: catalogue hand cases d = 1, Phi = 1, "
+    "b0 = 0, a0 = 9/5, 3, eta = 0.999 cap, and random inits of all regions, d = 1, 2, 3, eta = u cap); "
+    "measured along mpmath GD runs (max_steps/4 steps): sup_t eta lam(t) < 2 and lam(t+1) <= lam(t) "
+    "for every computed step; the quality of the approximation (12) is reported, not judged",
+    check=_eq12_parts,
+    depends_on=("bw.lemma1",),
+)
+
+
+# ================================================================== Lemma 1
+
+
+def _lemma1(closed_abs: bool):
+    def check(ctx: Context) -> Outcome:
+        if closed_abs:
+            def eta_ok(h: Fraction, e0: Fraction) -> bool:
+                return h > 0 and (e0 == 0 or h * abs(e0) <= 1)
+        else:
+            def eta_ok(h: Fraction, e0: Fraction) -> bool:  # eta <= 1/eps(0) needs eps(0) > 0
+                return h > 0 and e0 > 0 and h * e0 <= 1
+        steps = ctx.budget.max_steps // 10
+        gd = engines.sampled(gd_norm_slack(eta_ok, steps), gd_norm_sampler("closed" if closed_abs else "regionA"),
+                             ctx, search=gd_norm_search(eta_ok), describe=gd_describe(steps),
+                             label="GD: lam(t) <= lambar", method="mpmath GD trajectories")
+        ident = identity_reduced(ALPHA, lam**2 - 4 * (eps + Phi) ** 2 + 4 * Phi**2, ctx,
+                                 "alpha = lam^2 - 4(a.b)^2 + 4 Phi^2")
+        return all_of([gd, gf_norm_check(ctx), ident])
+
+    return check
+
+
+LEMMA1 = Claim(
+    id="bw.lemma1",
+    title="Norm stays bounded (GD and GF)",
+    source="§6, Lemma 1 (= App. C, Lemmas 6 and 8)",
+    statement=r"Let $\eta\le1/\varepsilon(0)$ and assume $|\varepsilon(t)|$ is monotonically decreasing along GD. "
+    r"Then $\lambda(t)\le\sqrt{\lambda(0)^2+4\Phi^2}$ for all $t$; the same bound holds along GF.",
+    kind=Kind.INEQUALITY,
+    hypotheses="GD: 0 < eta <= 1/eps(0) (so eps(0) > 0), exact; runs (mpmath, dps 50, up to max_steps/10) "
+    "that converge with |eps(t+1)| < |eps(t)| at every step and a linearly stable limit; others not "
+    "applicable.  Inits from region A, d = 1, 2, 3, eta = u/eps0 (u = 1 included) or u x Theorem-1 cap; "
+    "search over (a0, b0, u), d = 1, Phi = 1.  GF: reduced ODE, see bw.lemma6",
+    check=_lemma1(False),
+    reading=r"the same with $\eta\le1/|\varepsilon(0)|$ (any sign of $\varepsilon(0)$)",
+    reading_check=_lemma1(True),
+    depends_on=("bw.lemma2", "bw.lemma7", "bw.lemma6"),
+)
+
+
+# ================================================================== Lemma 2
+
+
+def _lemma2_eta_cap(e, lm):
+    return sp.Min(1 / e, 2 / lm)
+
+
+def _lemma2_red_sampler():
+    return realizable_reduced_sampler(
+        lambda rng, e, lm: sp.Rational(rng.randint(1, 10), 10) * _lemma2_eta_cap(e, lm), positive_eps=True)
+
+
+def _lemma2_traj_slack(steps: int):
+    """min over steps t with eta <= 2/lam(t) of (alpha(t) - alpha(t+1)) / alpha(0)."""
+
+    def slack(inst, dps):
+        e0 = _ab(inst) - inst["Phi"]
+        h = inst["eta"]
+        if not (e0 > 0 and h * e0 <= 1 and h * _lam(inst) <= 2):
+            return None
+        run = gd_run(inst["a"], inst["b"], inst["Phi"], h, steps)
+        P = run.Phi
+        al = [x * x - 8 * e * (e + P) + 4 * e * e for e, x in zip(run.eps, run.lam, strict=True)]
+        vals = [(al[t] - al[t + 1]) / al[0] for t in range(run.steps) if run.eta * run.lam[t] <= 2]
+        return min(vals) if vals else None
+
+    return slack
+
+
+def _lemma2_traj_sampler(rng: random.Random, i: int) -> dict:
+    inst = samplers.shallow_init(rng, i, region="A")
+    e0, l0 = _ab(inst) - inst["Phi"], _lam(inst)
+    u = samplers.step_fraction(rng, i) if i % 5 else Fraction(1)
+    inst["eta"] = u * min(1 / e0, 2 / l0)
+    return inst
+
+
+def _check_lemma2(ctx: Context) -> Outcome:
+    parts = [all_of([engines.identity(time_derivative(model(d), model(d).quantity("alpha")), 0, ctx,
+                                      label=f"GF: d alpha/dt = 0, d={d}") for d in DIMS]).named("GF conserves alpha"),
+             derivation_in_components(ctx)]
+
+    def comp(m):
+        return hyp_component_sampler(m, _lemma2_eta_cap, positive_eps=True)
+
+    parts += full_formula_checks(ctx, True, comp, _lemma2_red_sampler())
+    parts += [p.named("without |.|: " + p.label) for p in full_formula_checks(ctx, False, comp, _lemma2_red_sampler())]
+    dec = -alpha_change_reduced()
+    cons = [eps > 0, eta * eps <= 1, lam - 2 * (eps + Phi) >= 0, Phi > 0, lam * eta <= 2]
+
+    def smp(rng, i):
+        return {k: Fraction(int(v.p), int(v.q)) for k, v in _lemma2_red_sampler()(rng).items()}
+
+    parts.append(engines.inequality(dec, ctx, strict=False, constraints=cons, sample=smp,
+                                    label="derived decrement alpha(t) - alpha(t+1) >= 0 when eta <= min{1/eps, 2/lam}"))
+    x = sp.Symbol("x", positive=True)
+    parts.append(engines.inequality(2 - x**2, ctx, strict=False, constraints=[x > 0, x**2 <= 2],
+                                    label="decrement factor 2 - (eta eps)^2 >= 0 exactly for eta|eps| <= sqrt 2"))
+    parts.append(engines.sampled(_lemma2_traj_slack(ctx.budget.max_steps // 4), _lemma2_traj_sampler, ctx,
+                                 label="GD trajectories: alpha(t+1) <= alpha(t) at steps with eta <= 2/lam(t)",
+                                 method="mpmath GD trajectories"))
+    out = all_of(parts)
+    out.details["true_formula"] = TRUE_FORMULA
+    out.details["derived_reduced"] = sp.sstr(sp.factor(alpha_change_reduced()))
+    out.details["sign"] = ("derived decrement eta^2 eps^2 (2 - eta^2 eps^2)(lam^2 - 4(a.b)^2) >= 0 iff "
+                           "eta|eps| <= sqrt(2) (or eps = 0 or a = +-b); the printed one needs eta|eps| <= 1 without |.|")
+    return out
+
+
+LEMMA2 = Claim(
+    id="bw.lemma2",
+    title="alpha conserved by GF, decreased by GD",
+    source="§6, Lemma 2 (proved by Lemmas 5 and 7)",
+    statement=r"$\alpha:=\lambda^2-8\varepsilon(\varepsilon+\Phi)+4\varepsilon^2$ is conserved by GF and reduced by GD "
+    r"as long as $\eta\le\min\{1/\varepsilon(0),2/\lambda\}$, at every step by $\alpha(t+1)=\alpha(t)-"
+    r"2\eta^2\varepsilon(t)^2Q(t)^2|1-\eta^2\varepsilon(t)^2|$ (positive when $\eta\le1/\varepsilon(t)$)",
+    kind=Kind.IDENTITY,
+    hypotheses="GF: explicit components d = 1, 2, 3.  GD one step: exact SymPy derivation via (6)-(7) and on "
+    "components (d = 1, 2, 3; printed formula compared on components for d = 1 and in reduced variables); "
+    "witnesses inside eps > 0, eta <= min{1/eps, 2/lam}; Q read as sum|Q_i|, sum Q_i, Q^2 := lam^2 - "
+    "4(a.b)^2, with and without |.|.  'positive' tested as >= 0 (it is 0 when a = +-b).  Trajectories: "
+    "region-A inits, eta = u min{1/eps0, 2/lam0} (u = 1 included), the decrease checked at the steps where "
+    "eta <= 2/lam(t)",
+    check=_check_lemma2,
+    depends_on=("bw.lemma5", "bw.lemma7", "bw.lemma10"),
+)
+
+
+# ================================================================== Lemma 4
+
+
+def _l4_sequence(inst) -> list[Fraction]:
+    """|eps(k)| satisfying the hypothesis |eps(k)| <= (1 - x)^k |eps(0)| exactly: kind 0 = the
+    extremal geometric sequence, kind 1 = random per-step factors in [0, 1 - x] (seeded)."""
+    x, e0 = inst["x"], inst["eps0"]
+    out = [abs(e0)]
+    rng = random.Random(int(inst["seed"]))
+    target = inst["ratio"] * e0 * e0  # L <= delta  <=>  eps^2 <= ratio * eps0^2
+    while out[-1] ** 2 > target and len(out) < 100_000:
+        f = (1 - x) if inst["kind"] == 0 else (1 - x) * Fraction(rng.randint(0, 1000), 1000)
+        out.append(out[-1] * f)
+    return out
+
+
+def _l4_T(inst) -> int:
+    seq = _l4_sequence(inst)
+    return len(seq) - 1  # first k with L(k) <= delta (exact)
+
+
+def _l4_sampler(rng: random.Random, i: int) -> dict:
+    xs = (Fraction(1, 100), Fraction(1, 2), Fraction(9, 10))
+    rs = (Fraction(1, 10**6), Fraction(1, 2), Fraction(999, 1000))
+    if i < 18:
+        x, r, kind = xs[i % 3], rs[(i // 3) % 3], i // 9
+    else:
+        x = samplers.uniform(rng, 0.0, 1.0)
+        r = samplers.log_uniform(rng, 1e-8, 0.999)
+        kind = i % 2
+    return {"x": x, "ratio": r, "eps0": samplers.log_uniform(rng, 1e-3, 1e3), "kind": Fraction(kind),
+            "seed": Fraction(rng.randint(1, 10**6))}
+
+
+def _l4_A(inst):
+    return -mp.log(mpf_of(inst["ratio"]))  # log L0 - log delta
+
+
+def _check_lemma4(ctx: Context) -> Outcome:
+    m = model(1)
+    e = m.quantity("eps")
+    parts: list[Outcome] = []
+
+    def bound(inst, dps):
+        A, x = _l4_A(inst), mpf_of(inst["x"])
+        b = A / x
+        return (b - _l4_T(inst)) / max(b, 1)
+
+    def bound15(inst, dps):
+        A, x = _l4_A(inst), mpf_of(inst["x"])
+        b = A / (-mp.log(1 - x))
+        return (b - _l4_T(inst)) / max(b, 1)
+
+    def describe(inst, dps):
+        A, x = _l4_A(inst), mpf_of(inst["x"])
+        return {"T_delta": str(_l4_T(inst)), "log(L0/delta)/(eta mu)": A / x,
+                "log(L0/delta)/(-log(1-eta mu))": A / (-mp.log(1 - x))}
+
+    parts.append(engines.sampled(bound, _l4_sampler, ctx, describe=describe,
+                                 label="T_delta <= (log L0 - log delta)/(eta mu)", method="exact sequences"))
+    parts.append(engines.sampled(bound15, _l4_sampler, ctx, describe=describe,
+                                 label="(15) T_delta <= (log L0 - log delta)/(-log(1 - eta mu))",
+                                 method="exact sequences"))
+    parts.append(_l4_log_ineq(ctx))
+    parts.append(engines.identity(m.quantity("loss"), e**2, ctx, label="proof: L = eps^2"))
+    parts.append(engines.identity(m.quantity("loss"), sp.Abs(e), ctx, label="proof: L(k+1) = |eps(k+1)|"))
+    return all_of(parts)
+
+
+def _l4_log_ineq(ctx: Context) -> Outcome:
+    x = sp.Symbol("x", positive=True)
+    return engines.inequality(-sp.log(1 - x) - x, ctx, strict=False, constraints=[x > 0, x < 1],
+                              sample=lambda rng, i: {x: samplers.uniform(rng, 0.0, 1.0) if i > 2 else
+                                                     (Fraction(1, 100), Fraction(1, 2), Fraction(9, 10))[i]},
+                              label="(15) -log(1 - eta mu) >= eta mu")
+
+
+def _check_lemma4_reading(ctx: Context) -> Outcome:
+    m = model(1)
+    parts = [engines.identity(m.quantity("loss"), m.quantity("eps") ** 2 / 2, ctx, label="L = eps^2/2")]
+
+    def envelope(inst, dps):
+        seq = _l4_sequence(inst)
+        x = inst["x"]
+        # L(k) <= (1 - x)^(2k) L(0) at every k (exact rationals)
+        worst = min(Fraction(1) - (s * s) / (((1 - x) ** (2 * k)) * seq[0] ** 2) for k, s in enumerate(seq))
+        return mpf_of(worst)
+
+    def hitting(inst, dps):
+        A, x = _l4_A(inst), mpf_of(inst["x"])
+        b = mp.ceil(A / (-2 * mp.log(1 - x)))
+        return (b - _l4_T(inst)) / max(b, 1)
+
+    parts.append(engines.sampled(envelope, _l4_sampler, ctx, label="L(k) <= (1 - eta mu)^(2k) L(0)",
+                                 method="exact sequences"))
+    parts.append(engines.sampled(hitting, _l4_sampler, ctx,
+                                 label="T_delta <= ceil(log(L0/delta) / (-2 log(1 - eta mu)))",
+                                 method="exact sequences"))
+    parts.append(_l4_log_ineq(ctx))
+    return all_of(parts)
+
+
+LEMMA4 = Claim(
+    id="bw.lemma4",
+    title="Residual rate implies loss rate",
+    source="App. B, Lemma 4 and eq. (15)",
+    statement=r"If $|\varepsilon(k)|$ converges linearly with rate $(1-\eta\mu)<1$, $L$ converges linearly with rate "
+    r"$(1-\eta\mu)^2$, and $L\le\delta$ after $t\le\frac{\log L_0-\log\delta}{\eta\mu}$ steps. Proof: "
+    r"'$L=\varepsilon^2$, thus $L(k+1)=|\varepsilon(k+1)|\le(1-\eta\mu)|\varepsilon(k)|^2$'; (15) "
+    r"$t\le\frac{\log L_0-\log\delta}{-\log(1-\eta\mu)}\le\frac{\log L_0-\log\delta}{\eta\mu}$",
+    kind=Kind.RATE,
+    hypotheses="hypothesis read as |eps(k)| <= (1 - eta mu)^k |eps(0)| for all k; x = eta mu in (0, 1); "
+    "sequences built exactly (the extremal geometric one, and random per-step factors in [0, 1 - x]); "
+    "x in {0.01, 0.5, 0.9} and random, delta/L0 in {1e-6, 0.5, 0.999} and random; T_delta = first k "
+    "with L(k) <= delta (exact); bounds normalised by max(bound, 1)",
+    check=_check_lemma4,
+    reading=r"$L=\varepsilon^2/2$; $L(k)\le(1-\eta\mu)^{2k}L(0)$; the first hitting time satisfies "
+    r"$T_\delta\le\lceil\log(L_0/\delta)/(-2\log(1-\eta\mu))\rceil$",
+    reading_check=_check_lemma4_reading,
+)
+
+CLAIMS = [THEOREM2, THEOREM2_EOS, EQ12, LEMMA1, LEMMA2, LEMMA4]
