@@ -307,6 +307,12 @@ def _certificate(expr: sp.Expr, strict: bool, constraints) -> str | None:
 
 def _sturm_certificate(expr, x, strict, constraints) -> str | None:
     lo, hi, lo_open, hi_open = -sp.oo, sp.oo, True, True
+    if x.is_positive:  # the symbol's assumptions are part of the domain
+        lo, lo_open = sp.Integer(0), True
+    elif x.is_nonnegative:
+        lo, lo_open = sp.Integer(0), False
+    elif x.is_negative:
+        hi, hi_open = sp.Integer(0), True
     for c in constraints:
         if c.free_symbols - {x}:
             continue

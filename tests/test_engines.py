@@ -228,3 +228,9 @@ def test_one_step_change_matches_reduced_recursion():
     e, lam, P = m.quantity("eps"), m.quantity("lam"), m.params[0]
     expected = m.eta**2 * e**2 * lam - 4 * m.eta * e * (e + P)
     assert sp.expand(change - expected) == 0
+
+
+def test_sturm_uses_symbol_assumptions():
+    x = sp.Symbol("x", nonnegative=True)
+    assert engines.inequality(1 - x**2, CTX, strict=False, constraints=[x <= 1]).verdict is Verdict.PROVED
+    assert engines.inequality(1 - x**2, CTX, strict=False, constraints=[x <= 2]).verdict is Verdict.REFUTED
