@@ -64,11 +64,11 @@ def _ev(e: sp.Basic, env: Mapping[sp.Symbol, arb]) -> arb:
         sp.exp: lambda v: v.exp(),
         sp.log: lambda v: v.log(),
         sp.Abs: abs,
-        sp.sqrt: lambda v: v.sqrt(),
         sp.tanh: lambda v: v.tanh(),
         sp.cosh: lambda v: v.cosh(),
         sp.sinh: lambda v: v.sinh(),
         sp.erf: lambda v: v.erf(),
+        sp.erfc: lambda v: v.erfc(),
         sp.atan: lambda v: v.atan(),
     }
     for f, g in funcs.items():

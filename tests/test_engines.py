@@ -234,3 +234,12 @@ def test_sturm_uses_symbol_assumptions():
     x = sp.Symbol("x", nonnegative=True)
     assert engines.inequality(1 - x**2, CTX, strict=False, constraints=[x <= 1]).verdict is Verdict.PROVED
     assert engines.inequality(1 - x**2, CTX, strict=False, constraints=[x <= 2]).verdict is Verdict.REFUTED
+
+
+def test_ball_evaluates_transcendental_functions():
+    from numeric import ball
+
+    x = sp.Symbol("x")
+    b = ball.evaluate(sp.tanh(x) + sp.sqrt(x) + sp.erf(x) + sp.log(x + 1), {x: Fraction(1)})
+    expected = mp.tanh(1) + 1 + mp.erf(1) + mp.log(2)
+    assert abs(float(b.mid()) - float(expected)) < 1e-12 and float(b.rad()) < 1e-40
