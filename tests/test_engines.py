@@ -243,3 +243,9 @@ def test_ball_evaluates_transcendental_functions():
     b = ball.evaluate(sp.tanh(x) + sp.sqrt(x) + sp.erf(x) + sp.log(x + 1), {x: Fraction(1)})
     expected = mp.tanh(1) + 1 + mp.erf(1) + mp.log(2)
     assert abs(float(b.mid()) - float(expected)) < 1e-12 and float(b.rad()) < 1e-40
+
+
+def test_certified_needs_at_least_one_certified_ball():
+    out = engines.sampled(lambda inst, dps: mp.mpf(1), lambda rng, i: {"x": Fraction(i)}, CTX,
+                          certify=lambda inst: None)
+    assert out.verdict is Verdict.SUPPORTED

@@ -210,6 +210,7 @@ def sampled(
     if certified_all and certify is not None:
         # rigorous re-check of every admissible sampled point (re-drawn deterministically)
         rng = ctx.rng(label or method)
+        balls = 0
         for i in range(n):
             inst = sampler(rng, i)
             try:
@@ -218,11 +219,13 @@ def sampled(
                 continue
             if b is None:
                 continue
+            balls += 1
             ok = ball.certainly_positive(b) if strict else ball.certainly_nonnegative(b)
             if not ok:
                 certified_all = False
                 break
-        if certified_all:
+        details["certified_instances"] = balls
+        if certified_all and balls > 0:
             return Outcome(Verdict.CERTIFIED, method + " + arb ball arithmetic", margin=margin,
                            summary=f"{evaluated} instances, all certified; min slack {fmt_num(margin)}",
                            details=details, label=label)
