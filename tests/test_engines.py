@@ -249,3 +249,17 @@ def test_certified_needs_at_least_one_certified_ball():
     out = engines.sampled(lambda inst, dps: mp.mpf(1), lambda rng, i: {"x": Fraction(i)}, CTX,
                           certify=lambda inst: None)
     assert out.verdict is Verdict.SUPPORTED
+
+
+def test_identity_on_matrices_compares_entries():
+    x = sp.Symbol("x")
+    assert engines.identity(sp.Matrix([x - x + 1, x]), sp.Matrix([1, x]), CTX).verdict is Verdict.PROVED
+    assert engines.identity(sp.Matrix([x, x]), sp.Matrix([x, 2 * x]), CTX).verdict is Verdict.REFUTED
+
+
+def test_strict_zero_slack_with_uncertain_ball_is_inconclusive():
+    from flint import arb
+
+    out = engines.sampled(lambda inst, dps: mp.mpf(0), lambda rng, i: {"x": Fraction(i)}, CTX,
+                          strict=True, certify=lambda inst: arb(0, 1e-30))
+    assert out.verdict is Verdict.INCONCLUSIVE

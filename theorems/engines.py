@@ -36,7 +36,7 @@ from symbolic.provers import (
     prove_polynomial_inequality,
 )
 
-from .claim import ClaimError, Context, Counterexample, Outcome, Verdict, inconclusive
+from .claim import ClaimError, Context, Counterexample, Outcome, Verdict, all_of, inconclusive
 
 # ------------------------------------------------------------------ identities
 
@@ -56,6 +56,12 @@ def identity(
     (drawn by ``sample`` from the claim's domain) otherwise; the outcome then carries the
     derived formula next to the printed one.
     """
+    if isinstance(actual, sp.MatrixBase) or isinstance(claimed, sp.MatrixBase):
+        a, c = sp.Matrix(actual), sp.Matrix(claimed)
+        if a.shape != c.shape:
+            raise ClaimError(f"identity: shapes differ ({a.shape} vs {c.shape})")
+        return all_of([identity(x, y, ctx, label=f"{label}[{i}]", sample=sample, show=show)
+                       for i, (x, y) in enumerate(zip(a, c, strict=True))])
     t0 = time.perf_counter()
     proof = prove_identity(actual, claimed, sample=sample, seed=ctx.seed)
     details = {"seconds": round(time.perf_counter() - t0, 3)}
@@ -151,10 +157,9 @@ def sampled(
         if _violates(v, strict, dps):
             candidates.append(inst)
         elif strict and _is_zeroish(v, dps):
+            zero_slack = zero_slack or inst
             if certify is not None:
                 candidates.append(inst)  # exact zero is a violation of a strict claim: certify decides
-            else:
-                zero_slack = zero_slack or inst
 
     search_info: dict[str, Any] = {}
     if search is not None and not candidates:
@@ -203,7 +208,7 @@ def sampled(
     margin = float(worst[0])
     details["worst_instance"] = fmt_instance(worst[1])
     details["seconds"] = round(time.perf_counter() - t0, 3)
-    if zero_slack is not None and not certify:
+    if zero_slack is not None and not _certainly_positive_at(certify, zero_slack):
         return Outcome(Verdict.INCONCLUSIVE, method, margin=margin, details=details, label=label,
                        reason=f"slack is 0 within roundoff at {fmt_instance(zero_slack)}; the strict "
                        "inequality cannot be decided numerically")
@@ -279,6 +284,16 @@ def _confirm(slack: Slack, inst: Instance, dps: int, strict: bool, certify) -> d
     return {"value": v3, "dps": 3 * dps, "rigorous": rigorous,
             "text": f"slack = {fmt_num(v3, 10)} < 0 (confirmed at {2 * dps} and {3 * dps} digits"
             + (", and by ball arithmetic)" if rigorous else ")")}
+
+
+def _certainly_positive_at(certify, inst: Instance) -> bool:
+    if certify is None:
+        return False
+    try:
+        b = certify(inst)
+    except (SimulationDiverged, NotImplementedError):
+        return False
+    return b is not None and ball.certainly_positive(b)
 
 
 def _certified_zero(certify, inst: Instance) -> bool:
