@@ -15,8 +15,8 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from numeric import ball, samplers
 from numeric import mean_model as N
-from numeric import samplers
 from numeric.precision import mpf_of
 from symbolic import mean_model as S
 
@@ -94,59 +94,12 @@ def _with_cex_plot(out: Outcome, ctx: Context, name: str, to_args) -> Outcome:
 
 
 # ------------------------------------------------------------------ ball-arithmetic inequalities
-# numeric.ball.evaluate cannot evaluate erf/tanh (its function table contains sp.sqrt, which is
-# not a class, so isinstance() raises TypeError before erf/tanh are reached).  This local
-# evaluator does the same job for the functions used here, and inequalities on them go through
-# engines.sampled with a certify callback (CERTIFIED when every sampled point is certain).
-
-
-def arb_eval(e: sp.Basic, env: dict) -> Any:
-    from flint import arb, fmpq
-
-    if e.is_Symbol:
-        return env[e]
-    if e.is_Rational:
-        return arb(fmpq(int(e.p), int(e.q)))
-    if e is sp.pi:
-        return arb.pi()
-    if e is sp.E:
-        return arb(1).exp()
-    if e.is_Add:
-        out = arb(0)
-        for a in e.args:
-            out += arb_eval(a, env)
-        return out
-    if e.is_Mul:
-        out = arb(1)
-        for a in e.args:
-            out *= arb_eval(a, env)
-        return out
-    if e.is_Pow:
-        base = arb_eval(e.base, env)
-        if e.exp.is_Integer:
-            n = int(e.exp)
-            return base**n if n >= 0 else 1 / base ** (-n)
-        if e.exp == sp.Rational(1, 2):
-            return base.sqrt()
-        if e.exp == sp.Rational(-1, 2):
-            return 1 / base.sqrt()
-        return base ** arb_eval(e.exp, env)
-    table = {sp.exp: "exp", sp.log: "log", sp.tanh: "tanh", sp.erf: "erf", sp.cosh: "cosh", sp.sinh: "sinh"}
-    for f, name in table.items():
-        if isinstance(e, f):
-            return getattr(arb_eval(e.args[0], env), name)()
-    if isinstance(e, sp.Abs):
-        return abs(arb_eval(e.args[0], env))
-    raise NotImplementedError(f"no ball evaluation for {type(e).__name__}")
 
 
 def ball_inequality(expr: sp.Expr, ctx: Context, *, strict: bool, box: dict | None = None, sample=None,
                     admissible=None, label: str = "", samples: int | None = None) -> Outcome:
     """expr >= 0 (> 0 if strict) on a box of its free symbols: mpmath screening, scipy search over the
     box, arb certification at every sampled exact point (engines.sampled decides)."""
-    from flint import arb, fmpq
-    from flint import ctx as fctx
-
     expr = sp.sympify(expr)
     syms = sorted(expr.free_symbols, key=str)
     box = box or {}
@@ -168,12 +121,7 @@ def ball_inequality(expr: sp.Expr, ctx: Context, *, strict: bool, box: dict | No
     def certify(inst):
         if not inside(inst):
             return None
-        old = fctx.prec
-        fctx.prec = 340
-        try:
-            return arb_eval(expr, {x: arb(fmpq(inst[str(x)].numerator, inst[str(x)].denominator)) for x in syms})
-        finally:
-            fctx.prec = old
+        return ball.evaluate(expr, {x: inst[str(x)] for x in syms})
 
     def sampler(rng, i):
         pt = sample(rng, i) if sample else {}
