@@ -66,6 +66,7 @@ def _ev(e: sp.Basic, env: Mapping[sp.Symbol, arb]) -> arb:
         sp.Abs: abs,
         sp.tanh: lambda v: v.tanh(),
         sp.cosh: lambda v: v.cosh(),
+        sp.sech: lambda v: 1 / v.cosh(),
         sp.sinh: lambda v: v.sinh(),
         sp.erf: lambda v: v.erf(),
         sp.erfc: lambda v: v.erfc(),
