@@ -519,8 +519,12 @@ def growth(
                        margin=float(bounded_by - hi) if bounded_by else None,
                        details=details, label=label,
                        summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
-    return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
-                   reason=f"ratio drifts from {show(first)} to {show(end)} along {family}; no clear bound")
+    if bounded_by is not None and hi > bounded_by:
+        why = (f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, but does not "
+               f"grow {blowup_factor:g}x monotonically along {family}")
+    else:
+        why = f"ratio drifts upward from {show(first)} to {show(end)} along {family}; no clear bound"
+    return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label, reason=why)
 
 
 # ------------------------------------------------------------------ helpers for claim modules
