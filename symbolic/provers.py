@@ -302,7 +302,7 @@ def _certificate(expr: sp.Expr, strict: bool, constraints) -> str | None:
             return None
     if sign < 0 or (strict and can_vanish):
         return None
-    return f"{const} * " + " * ".join(descr)
+    return f"expr = {const} * product of factors with " + ", ".join(descr)
 
 
 def _sturm_certificate(expr, x, strict, constraints) -> str | None:
