@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import mpmath as mp
 import pytest
@@ -263,3 +264,25 @@ def test_strict_zero_slack_with_uncertain_ball_is_inconclusive():
     out = engines.sampled(lambda inst, dps: mp.mpf(0), lambda rng, i: {"x": Fraction(i)}, CTX,
                           strict=True, certify=lambda inst: arb(0, 1e-30))
     assert out.verdict is Verdict.INCONCLUSIVE
+
+
+def test_sampled_draws_figure_for_counterexample(tmp_path):
+    import dataclasses
+
+    drawn = []
+
+    def figure(inst, path):
+        drawn.append(inst)
+        Path(path).write_bytes(b"png")
+
+    ctx = dataclasses.replace(CTX, figures_dir=str(tmp_path), figure_prefix="t.claim-printed")
+    out = engines.sampled(_one_step_ratio, _init, ctx, label="|eps| decreases", figure=figure)
+    assert out.verdict is Verdict.REFUTED and out.figures == ["figures/t.claim-printed-_eps_decreases.png"]
+    assert drawn and drawn[0] == {k: v for k, v in drawn[0].items()}
+    assert (tmp_path / "t.claim-printed-_eps_decreases.png").exists()
+
+    def broken(inst, path):
+        raise RuntimeError("no display")
+
+    out2 = engines.sampled(_one_step_ratio, _init, ctx, label="x", figure=broken)
+    assert out2.verdict is Verdict.REFUTED and out2.figures == [] and "figure_error" in out2.details

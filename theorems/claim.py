@@ -79,6 +79,7 @@ class Context:
     dps: int = 50
     seed: int = 20261122
     figures_dir: str | None = None  # where checks may save plots (None: no plots)
+    figure_prefix: str = ""  # set by the runner to "<claim id>-<variant>" for figure names
 
     def rng(self, salt: str = ""):
         import random

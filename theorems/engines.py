@@ -113,8 +113,13 @@ def sampled(
     certify: Callable[[Instance], Any] | None = None,
     describe: Callable[[Instance, int], Mapping[str, Any]] | None = None,
     method: str = "mpmath sampling",
+    figure: Callable[[Instance, str], None] | None = None,
 ) -> Outcome:
     """Check ``slack(instance) >= 0`` (``> 0`` if strict) on sampled instances.
+
+    ``figure(instance, path)``, if given and the run has a figures directory, draws the
+    monitored quantity against its bound at the counterexample (or, when nothing is violated,
+    at the instance with the smallest slack) and saves a PNG at ``path``.
 
     A violation becomes REFUTED only after re-evaluation from the same exact inputs at 2x and
     3x the working precision (and in ball arithmetic when ``certify`` is given), and after
@@ -196,7 +201,8 @@ def sampled(
         )
         details["seconds"] = round(time.perf_counter() - t0, 3)
         return Outcome(Verdict.REFUTED, method, summary=f"violated: {confirmed['text']}",
-                       counterexample=cex, margin=float(confirmed["value"]), details=details, label=label)
+                       counterexample=cex, margin=float(confirmed["value"]), details=details, label=label,
+                       figures=_draw(figure, inst, ctx, label or method, details))
     if candidates:
         details["unconfirmed_candidates"] = [fmt_instance(c) for c in candidates[:3]]
 
@@ -233,9 +239,30 @@ def sampled(
         if certified_all and balls > 0:
             return Outcome(Verdict.CERTIFIED, method + " + arb ball arithmetic", margin=margin,
                            summary=f"{evaluated} instances, all certified; min slack {fmt_num(margin)}",
-                           details=details, label=label)
+                           details=details, label=label,
+                           figures=_draw(figure, worst[1], ctx, label or method, details))
     return Outcome(Verdict.SUPPORTED, method, margin=margin, details=details, label=label,
-                   summary=f"{evaluated} instances, no violation; min slack {fmt_num(margin)}")
+                   summary=f"{evaluated} instances, no violation; min slack {fmt_num(margin)}",
+                   figures=_draw(figure, worst[1], ctx, label or method, details))
+
+
+def _draw(figure, inst: Instance, ctx: Context, label: str, details: dict) -> list[str]:
+    """Save the claim's figure for ``inst``; a plotting failure never changes a verdict."""
+    if figure is None or not ctx.figures_dir:
+        return []
+    import re
+    from pathlib import Path
+
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{ctx.figure_prefix}-{label}").strip("_")[:120] + ".png"
+    path = Path(ctx.figures_dir) / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with mp.workdps(ctx.dps):
+            figure(inst, str(path))
+    except Exception as exc:  # noqa: BLE001 - see docstring
+        details["figure_error"] = f"{type(exc).__name__}: {exc}"
+        return []
+    return [f"figures/{name}"]
 
 
 def _tiny(dps: int):

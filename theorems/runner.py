@@ -6,6 +6,7 @@ so an interrupted run loses nothing already computed; ``--resume`` reuses them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -79,6 +80,7 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
     variant = next((v for v in claim.variants() if v.name == variant_name), None)
     if variant is None:
         raise ClaimError(f"{claim.id} has no variant {variant_name!r}")
+    ctx = dataclasses.replace(ctx, figure_prefix=f"{claim.id}-{variant.name}")
     t0 = time.perf_counter()
     use_alarm = time_limit and hasattr(signal, "SIGALRM") and _main_thread()
     if use_alarm:
