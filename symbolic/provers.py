@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import sympy as sp
 
@@ -357,7 +356,3 @@ def is_polynomial(expr: sp.Expr, symbols: Sequence[sp.Symbol] | None = None) -> 
     expr = sp.sympify(expr)
     syms = symbols or sorted(expr.free_symbols, key=str)
     return bool(expr.is_polynomial(*syms)) and not expr.has(sp.Abs, sp.Float)
-
-
-def to_fraction(x: sp.Rational) -> Fraction:
-    return Fraction(int(x.p), int(x.q))

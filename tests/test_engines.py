@@ -286,3 +286,19 @@ def test_sampled_draws_figure_for_counterexample(tmp_path):
 
     out2 = engines.sampled(_one_step_ratio, _init, ctx, label="x", figure=broken)
     assert out2.verdict is Verdict.REFUTED and out2.figures == [] and "figure_error" in out2.details
+
+
+def test_express_in_derives_the_reduced_recursion():
+    """Derive (not just check) eq. (6): eps_next in components, written in (a.b, lam)."""
+    from symbolic.derive import express_in
+
+    m = shallow_linear(2)
+    p, L = sp.symbols("p L")
+    P = m.params[0]
+    eps_next = m.after_step(m.quantity("eps"))
+    derived = express_in(eps_next, {p: m.quantity("ab"), L: m.quantity("lam")}, m.state, 5, extra=(m.eta, P))
+    e = p - P
+    assert derived is not None
+    assert sp.expand(derived - e * (1 - m.eta * L + m.eta**2 * e * (e + P))) == 0
+    # Q1 is not a function of (a.b, lam) alone in d = 2: no reduction exists
+    assert express_in(m.quantity("Q1"), {p: m.quantity("ab"), L: m.quantity("lam")}, m.state, 2) is None

@@ -172,14 +172,13 @@ def to_html(report: dict[str, Any]) -> str:
             f"<td style='color:{colors.get(r['verdict'], '#000')}'><b>{r['verdict']}</b></td>"
             f"<td>{html.escape(r['statement'])}<br><small>{summary}</small>{extra}{figs}</td>"
             f"<td>{html.escape(r['method'])}</td><td>{r['seconds']:.2f}</td></tr>")
-    table = "\n".join(f"<tr><td>{html.escape(line)}</td></tr>" for line in [])
     summary_md = "\n".join(_counter_table(report))
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Verification report</title>"
         "<style>body{font-family:sans-serif;margin:2em}td{vertical-align:top;border-bottom:1px solid #ddd;"
         "padding:6px}pre{background:#f6f6f6;padding:4px;white-space:pre-wrap}</style></head><body>"
         f"<h1>Verification report</h1><p>{html.escape(json.dumps(report['meta']))}</p>"
-        f"<pre>{html.escape(summary_md)}</pre>{table}"
+        f"<pre>{html.escape(summary_md)}</pre>"
         "<table><tr><th>claim</th><th>verdict</th><th>statement / evidence</th><th>method</th><th>s</th></tr>"
         + "\n".join(rows) + "</table></body></html>\n"
     )

@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 import inspect
 import json
-import os
 import signal
 import sys
 import time
@@ -193,7 +192,3 @@ def run_many(
             for fut in as_completed(futs):
                 finish(fut.result())
     return [results[(c.id, v)] for c, v in tasks]
-
-
-def default_jobs() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
