@@ -193,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     except ClaimError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted: results computed so far are cached; rerun with --resume",
               file=sys.stderr)

@@ -36,6 +36,13 @@ def claims_of_module(module: ModuleType) -> list[Claim]:
 LOAD_ERRORS: dict[str, str] = {}
 
 
+def _natural(name: str) -> list:
+    """Sort key with numbers compared as numbers: s2_... before s10_... (catalogue order)."""
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+
+
 @lru_cache(maxsize=1)
 def all_claims() -> tuple[Claim, ...]:
     """Every registered claim.  A module that fails to import is recorded in
@@ -47,7 +54,7 @@ def all_claims() -> tuple[Claim, ...]:
     out: list[Claim] = []
     for paper in _paper_packages():
         pkg = importlib.import_module(f"theorems.papers.{paper}")
-        modules = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__))
+        modules = sorted((m.name for m in pkgutil.iter_modules(pkg.__path__)), key=_natural)
         for name in modules:
             full = f"{pkg.__name__}.{name}"
             try:

@@ -150,7 +150,21 @@ def _anchor(r: dict[str, Any]) -> str:
     return (r["id"] + "-" + r["variant"]).replace(".", "-").lower()
 
 
+def _html_summary(report: dict[str, Any]) -> str:
+    head = "".join(f"<th>{v}</th>" for v in VERDICTS)
+    rows = []
+    totals: Counter[str] = Counter()
+    for paper, counts in report["summary"].items():
+        totals.update(counts)
+        rows.append(f"<tr><td>{html.escape(paper)}</td>" + "".join(f"<td>{counts[v]}</td>" for v in VERDICTS)
+                    + f"<td>{sum(counts.values())}</td></tr>")
+    rows.append("<tr><td><b>all</b></td>" + "".join(f"<td><b>{totals[v]}</b></td>" for v in VERDICTS)
+                + f"<td><b>{sum(totals.values())}</b></td></tr>")
+    return f"<table><tr><th>paper</th>{head}<th>total</th></tr>{''.join(rows)}</table>"
+
+
 def to_html(report: dict[str, Any]) -> str:
+    m = report["meta"]
     colors = {"PROVED": "#1b7f3b", "CERTIFIED": "#2d8f6f", "SUPPORTED": "#5a7d1a",
               "REFUTED": "#b3261e", "INCONCLUSIVE": "#8a6d00"}
     rows = []
@@ -164,21 +178,27 @@ def to_html(report: dict[str, Any]) -> str:
         if derived:
             extra += "<pre>" + html.escape("\n".join(f"{k}: {v}" for k, v in derived.items())) + "</pre>"
         if cex:
-            extra += "<pre>" + html.escape(json.dumps(cex, indent=1)) + "</pre>"
+            lines = [f"{k} = {v}" for k, v in cex["inputs"].items()] + [f"violation: {cex['violation']}"]
+            extra += "<pre>" + html.escape("\n".join(lines)) + "</pre>"
             extra += f"<code>{html.escape(r['reproduce'])}</code>"
         summary = html.escape(ev.get("summary") or ev.get("reason") or "")
         rows.append(
-            f"<tr><td id='{_anchor(r)}'><b>{html.escape(r['id'])}</b><br><small>{html.escape(r['variant'])}</small></td>"
+            f"<tr><td id='{_anchor(r)}'><b>{html.escape(r['id'])}</b><br><small>{html.escape(r['variant'])}"
+            f"<br>{html.escape(r['source'])}</small></td>"
             f"<td style='color:{colors.get(r['verdict'], '#000')}'><b>{r['verdict']}</b></td>"
             f"<td>{html.escape(r['statement'])}<br><small>{summary}</small>{extra}{figs}</td>"
             f"<td>{html.escape(r['method'])}</td><td>{r['seconds']:.2f}</td></tr>")
-    summary_md = "\n".join(_counter_table(report))
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Verification report</title>"
-        "<style>body{font-family:sans-serif;margin:2em}td{vertical-align:top;border-bottom:1px solid #ddd;"
-        "padding:6px}pre{background:#f6f6f6;padding:4px;white-space:pre-wrap}</style></head><body>"
-        f"<h1>Verification report</h1><p>{html.escape(json.dumps(report['meta']))}</p>"
-        f"<pre>{html.escape(summary_md)}</pre>"
-        "<table><tr><th>claim</th><th>verdict</th><th>statement / evidence</th><th>method</th><th>s</th></tr>"
+        "<script>window.MathJax={tex:{inlineMath:[['$','$']]}};</script>"
+        "<script async src='https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js'></script>"
+        "<style>body{font-family:sans-serif;margin:2em}td,th{vertical-align:top;border-bottom:1px solid #ddd;"
+        "padding:6px;text-align:left}pre{background:#f6f6f6;padding:4px;white-space:pre-wrap}</style>"
+        "</head><body><h1>Verification report</h1>"
+        f"<p>Generated {html.escape(str(m.get('generated')))}; budget {html.escape(str(m.get('budget')))}, "
+        f"{m.get('dps')} digits, seed {m.get('seed')}.</p>"
+        + _html_summary(report)
+        + "<h2>Claims</h2><table><tr><th>claim</th><th>verdict</th><th>statement / evidence</th>"
+        "<th>method</th><th>s</th></tr>"
         + "\n".join(rows) + "</table></body></html>\n"
     )
