@@ -14,6 +14,7 @@ from numeric.shallow import theorem_cap
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import model
 from .s3_location import gd, steps_cap
 
@@ -100,8 +101,39 @@ def _check_takeaway2(ctx: Context) -> Outcome:
                 **per_u, **per_s}
 
     label = "Spearman(T(1e-20), -log Q(inf)/Q(0)) > 0 over the whole Figure-3 grid"
+
+    def figure(inst, path):
+        pts = _grid(inst, ms)
+        if pts is None:
+            raise ValueError("grid with a non-converged run")
+        k = len(FRACTIONS)
+        fig_, (ax,) = plots.new(width=7.0)
+        markers = ("o", "s", "^", "D", "v")
+        cmap = plots.pyplot().get_cmap("viridis")
+        for j, sc in enumerate(SCALES):
+            for m in range(k):
+                T, reg = pts[j * k + m]
+                x, y = plots.positive([float(T)], [reg])
+                ax.plot(x, y, markers[j], ms=6, color=cmap(m / max(1, k - 1)))
+            ax.plot([], [], markers[j], color="0.5", label=f"scale s = {sc} (grey lines join equal s)")
+            xs, ys = plots.positive([float(p[0]) for p in pts[j * k:(j + 1) * k]], [p[1] for p in pts[j * k:(j + 1) * k]])
+            ax.plot(xs, ys, "-", color="0.75", lw=0.6, zorder=0)
+        for m, u in enumerate(FRACTIONS):
+            ax.plot([], [], "o", color=cmap(m / max(1, k - 1)), label=f"eta = {u} x cap")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("T = first t with L(t) <= 1e-20 (slower convergence ->)")
+        ax.set_ylabel("regularisation -log(Q(inf)/Q(0)) (stronger ->)")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax, ncol=3)
+        rho = spearman([p[0] for p in pts], [p[1] for p in pts])
+        plots.finish(fig_, path, plots.title_of(plots.part_tag(ctx, "bw.takeaway2"),
+                                                f"T vs regularisation over the Figure-3 grid; Spearman = "
+                                                f"{mp.nstr(rho, 4)} (claim: > 0)", inst))
+
     return engines.sampled(slack, sampler, ctx, strict=True, samples=max(2, ctx.budget.samples // 10),
-                           describe=describe, method="mpmath GD grid + Spearman rank correlation", label=label)
+                           describe=describe, method="mpmath GD grid + Spearman rank correlation", label=label,
+                           figure=figure)
 
 
 TAKEAWAY2 = Claim(

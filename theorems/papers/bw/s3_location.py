@@ -27,6 +27,7 @@ from symbolic.derive import time_derivative
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import init_instance, model
 
 # ------------------------------------------------------------------ shared trajectory helpers
@@ -154,6 +155,92 @@ def log_ratio_arb(path: ArbPath) -> list[arb]:
     return out
 
 
+
+# ------------------------------------------------------------------ figures (never part of a verdict)
+
+
+def _neglog_ratio(run: Run) -> tuple[list, list]:
+    """-log(|Q_i(t)|/|Q_i(0)|) (the same for every i with Q_i(0) != 0, eq. (8)) and
+    eta^2 sum_{k<t} eps_k^2, t = 0..T, from the simulated residuals."""
+    g = log_ratio_mp(run)
+    cs, acc = [], mp.mpf(0)
+    for e in run.eps:
+        cs.append(run.eta**2 * acc)
+        acc += e * e
+    return [c - x for c, x in zip(cs, g, strict=True)], cs
+
+
+def _imbalance_axes(ax, run: Run, neg, cs, lower: bool, upper: bool) -> None:
+    ts = list(range(len(neg)))
+    x, y = plots.positive(ts, neg)
+    ax.plot(x, y, "-", color="tab:blue", lw=1.4, label=r"$-\log(|Q_i(t)|/|Q_i(0)|)$")
+    if upper:
+        x2, y2 = plots.positive(ts, cs)
+        ax.plot(x2, y2, "--", color="tab:orange", lw=1.2,
+                label=r"$\eta^2\sum_{k<t}\varepsilon_k^2$ (must stay below the blue curve)")
+    if lower:
+        lo = mp.sqrt(run.eta) * run.eps[0] ** 2 / run.Phi
+        ax.axhline(plots.fl(lo), color="tab:red", ls="-.", lw=1.2,
+                   label=r"$\sqrt{\eta}\,\varepsilon_0^2/\Phi$ (blue must stay below: lower bound on $|Q_i|$)")
+    plots.steps_axis(ax)
+    if y:
+        ax.set_yscale("log")
+    ax.set_ylabel("log-decrease of the imbalance")
+    ax.grid(alpha=0.3, which="both")
+    plots.legend(ax)
+
+
+def _imbalance_figure(tag: str, what: str, max_steps: int, mode: str):
+    """mode 'thm1': -log|Q_i(inf)/Q_i(0)| against sqrt(eta) eps0^2/Phi and eta^2 sum eps^2;
+    'upper' (Lemmas 18/19): -log ratio against eta^2 sum_{k<t} eps_k^2 and the per-t margin;
+    'lower' (Lemma 20): |Q_i(t)|/|Q_i(0)| against exp(-sqrt(eta) eps0^2/Phi) and the margin;
+    'small': eta|eps_t| against 1 (what eta~ must guarantee in Lemma 19)."""
+
+    def fig(inst, path):
+        run = gd(inst, max_steps)
+        if mode == "small":
+            fig_, (ax,) = plots.new()
+            ts = list(range(run.steps + 1))
+            x, y = plots.positive(ts, [run.eta * abs(e) for e in run.eps])
+            ax.plot(x, y, "-", lw=1.2, label=r"$\eta|\varepsilon_t|$")
+            ax.axhline(1, color="k", ls="--", label="bound 1 (must stay below)")
+            plots.steps_axis(ax)
+            plots.auto_scale(ax, y)
+            ax.set_ylabel(r"$\eta|\varepsilon_t|$")
+            ax.grid(alpha=0.3, which="both")
+            plots.legend(ax)
+            plots.finish(fig_, path, plots.title_of(tag, what, inst))
+            return
+        if all(q == 0 for q in exact_state(inst)[2]):
+            raise ValueError("every Q_i(0) = 0: no ratio to plot")
+        neg, cs = _neglog_ratio(run)
+        ts = list(range(len(neg)))
+        if mode == "thm1":
+            fig_, (ax,) = plots.new()
+            _imbalance_axes(ax, run, neg, cs, lower=True, upper=True)
+            ax.axhline(plots.fl(cs[-1]), color="tab:orange", lw=0.8, ls=":",
+                       label=r"$\eta^2\sum_t\varepsilon_t^2$ (final; blue at $T$ must exceed it)")
+            plots.mark(ax, run.steps, f"convergence T = {run.steps}")
+            plots.legend(ax)
+        else:
+            fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+            _imbalance_axes(ax, run, neg, cs, lower=mode == "lower", upper=mode == "upper")
+            if mode == "upper":
+                slack = [-mp.expm1(c - x) for c, x in zip(cs, neg, strict=True)]  # 1 - ratio/bound
+                plots.plot_slack(ax2, ts, slack, "margin", strict=True,
+                                 title=r"$1-|Q_i(t)|\,/\,(|Q_i(0)|e^{-\eta^2\sum_{k<t}\varepsilon_k^2})$")
+            else:
+                low = mp.exp(-mp.sqrt(run.eta) * run.eps[0] ** 2 / run.Phi)
+                slack = [mp.exp(-x) - low for x in neg]
+                plots.plot_slack(ax2, ts, slack, "margin",
+                                 title=r"$|Q_i(t)|/|Q_i(0)|-e^{-\sqrt{\eta}\varepsilon_0^2/\Phi}$")
+            plots.steps_axis(ax2)
+            ax2.grid(alpha=0.3, which="both")
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
+
+
 def _bound_slack(start_t: int, max_steps: int, require_small: bool):
     """min over t >= start_t (up to convergence or the step cap) of
     1 - (|Q_i(t)|/|Q_i(0)|) / exp(-eta^2 sum_{k<t} eps_k^2)  (the same for every i with Q_i(0) != 0;
@@ -193,11 +280,13 @@ def _bound_slack(start_t: int, max_steps: int, require_small: bool):
 
 def _lemma18(start_t: int):
     def check(ctx: Context):
-        slack, certify = _bound_slack(start_t, min(steps_cap(ctx), PREFIX), require_small=True)
+        ms = min(steps_cap(ctx), PREFIX)
+        slack, certify = _bound_slack(start_t, ms, require_small=True)
+        label = f"bound at every t >= {start_t}"
         return engines.sampled(
             slack, lambda rng, i: cycle(rng, i, [simple_init(1), simple_init(2)], init_instance), ctx,
-            strict=True, certify=certify, label=f"bound at every t >= {start_t}",
-            method="mpmath GD trajectories")
+            strict=True, certify=certify, label=label, method="mpmath GD trajectories",
+            figure=_imbalance_figure(plots.part_tag(ctx, "bw.lemma18"), label, ms, "upper"))
 
     return check
 
@@ -279,13 +368,18 @@ def _lemma19(start_t: int):
                 run = gd(inst, min(steps_cap(ctx), PREFIX))
                 return min(1 - run.eta * abs(e) for e in run.eps)
 
+            ms = min(steps_cap(ctx), PREFIX)
+            tag = plots.part_tag(ctx, "bw.lemma19")
+            label = f"eta~ = {which}: bound at every t >= {start_t}"
             parts.append(engines.sampled(
                 slack_adm, draw, ctx, strict=True, certify=cert_adm,
-                label=f"eta~ = {which}: bound at every t >= {start_t}", method="mpmath GD trajectories"))
+                label=label, method="mpmath GD trajectories",
+                figure=_imbalance_figure(tag, label, ms, "upper")))
+            label = f"eta~ = {which}: max_t eta|eps_t| < 1 (what eta~ must guarantee)"
             parts.append(engines.sampled(
                 small_slack, draw, ctx, strict=True, samples=max(4, ctx.budget.samples // 2),
-                label=f"eta~ = {which}: max_t eta|eps_t| < 1 (what eta~ must guarantee)",
-                method="mpmath GD trajectories"))
+                label=label, method="mpmath GD trajectories",
+                figure=_imbalance_figure(tag, label, ms, "small")))
         return all_of(parts)
 
     return check
@@ -421,10 +515,12 @@ def _check_theorem1(ctx: Context) -> Outcome:
                         ("upper", "|Q_i(inf)| < |Q_i(0)| e^{-eta^2 sum eps^2}"),
                         ("below_Q0", "|Q_i(0)| e^{-eta^2 sum eps^2} < |Q_i(0)|"),
                         ("positive", "0 < |Q_i(0)| e^{-sqrt(eta) eps0^2/Phi}")):
+        label = f"{text} (random inits, d = 1, 2, 3, scale sweep)"
         parts.append(engines.sampled(
             lambda inst, dps, w=which: _thm1_terms(inst, dps, ms, w), _thm1_generic, ctx, strict=True,
             certify=_thm1_certify(ms, which), describe=describe,
-            label=f"{text} (random inits, d = 1, 2, 3, scale sweep)", method="mpmath GD to convergence"))
+            label=label, method="mpmath GD to convergence",
+            figure=_imbalance_figure(plots.part_tag(ctx, "bw.theorem1"), label, ms, "thm1")))
     parts.append(engines.sampled(
         lambda inst, dps: _thm1_terms(inst, dps, ms, "all"), _thm1_edges, ctx, strict=True, samples=2,
         certify=_thm1_certify(ms, "all"), describe=describe,
@@ -598,13 +694,34 @@ def _check_takeaway1(ctx: Context) -> Outcome:
     def generic(rng, i):
         return cycle(rng, i, [simple_init(1), simple_init(2)], init_instance)
 
+    tag = plots.part_tag(ctx, "bw.takeaway1")
+
+    def run_figure(what: str):
+        def fig(inst, path):
+            run = gd(inst, ms)
+            neg, _ = _neglog_ratio(run)
+            fig_, (ax,) = plots.new()
+            x, y = plots.positive(list(range(len(neg))), neg)
+            ax.plot(x, y, "-", lw=1.4, label=r"GD: $-\log(Q(t)/Q(0))$ (> 0: $Q(t)<Q(0)$; finite: $Q(t)>0$)")
+            ax.axhline(plots.fl(neg[-1]), color="tab:blue", ls=":", lw=0.8,
+                       label=f"GD limit: Q(inf)/Q(0) = {mp.nstr(mp.exp(-neg[-1]), 8)}")
+            plots.steps_axis(ax, "GD step t (GF conserves Q: its curve is 0, off this log axis)")
+            if y:
+                ax.set_yscale("log")
+            ax.set_ylabel(r"$-\log(Q(t)/Q(0))$, $Q=\sum_i|Q_i|$")
+            ax.grid(alpha=0.3, which="both")
+            plots.legend(ax)
+            plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+        return fig
+
+    lab = "GD: Q(inf) < Q(0) = Q_GF(inf) (eps0 != 0, Q(0) > 0)"
     parts.append(engines.sampled(lambda inst, dps: (None if (r := ratio(inst, dps)) is None else 1 - r),
-                                 generic, ctx, strict=True,
-                                 label="GD: Q(inf) < Q(0) = Q_GF(inf) (eps0 != 0, Q(0) > 0)",
-                                 method="mpmath GD to convergence"))
+                                 generic, ctx, strict=True, label=lab,
+                                 method="mpmath GD to convergence", figure=run_figure(lab)))
+    lab = "GD: Q(inf) > 0 (imbalance never vanishes)"
     parts.append(engines.sampled(lambda inst, dps: ratio(inst, dps), generic, ctx, strict=True,
-                                 label="GD: Q(inf) > 0 (imbalance never vanishes)",
-                                 method="mpmath GD to convergence"))
+                                 label=lab, method="mpmath GD to convergence", figure=run_figure(lab)))
 
     # "bigger step sizes regularize more": Q(inf)/Q(0) non-increasing in eta along a sweep
     npts = max(4, ctx.budget.sweep_points)
@@ -629,10 +746,37 @@ def _check_takeaway1(ctx: Context) -> Outcome:
         inst = samplers.shallow_init(rng, i)
         return inst
 
+    lab = f"Q(inf)/Q(0) non-increasing in eta = u * cap, u = k/{npts + 1}, k = 1..{npts}"
+
+    def sweep_figure(inst, path):
+        cap = theorem_cap(inst["a"], inst["b"], inst["Phi"])
+        xs, reg, lo_b, up_b = [], [], [], []
+        for u in us:
+            run = gd({**inst, "eta": u * cap}, ms)
+            r = ratio({**inst, "eta": u * cap}, mp.mp.dps)
+            if r is None:
+                continue
+            xs.append(plots.fl(run.eta))
+            reg.append(-mp.log(r))
+            lo_b.append(run.eta**2 * mp.fsum(e * e for e in run.eps[:run.steps]))
+            up_b.append(mp.sqrt(run.eta) * run.eps[0] ** 2 / run.Phi)
+        fig_, (ax,) = plots.new()
+        for ys, style, text in ((reg, "o-", r"$-\log(Q(\infty)/Q(0))$ measured (must not decrease in $\eta$)"),
+                                (lo_b, "v--", r"Theorem 1 lower bound $\eta^2\sum_t\varepsilon_t^2$"),
+                                (up_b, "^:", r"Theorem 1 upper bound $\sqrt{\eta}\,\varepsilon_0^2/\Phi$")):
+            x, y = plots.positive(xs, ys)
+            ax.plot(x, y, style, ms=4, lw=1.2, label=text)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(r"step size $\eta = u\cdot$cap (GF: $\eta\to0$, $Q(\infty)/Q(0)=1$)")
+        ax.set_ylabel(r"$-\log(Q(\infty)/Q(0))$")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax)
+        plots.finish(fig_, path, plots.title_of(tag, "Q(inf)/Q(0) vs eta: " + lab, inst))
+
     parts.append(engines.sampled(sweep_slack, sweep_init, ctx, samples=max(3, ctx.budget.samples // 5),
-                                 describe=sweep_describe,
-                                 label=f"Q(inf)/Q(0) non-increasing in eta = u * cap, u = k/{npts + 1}, "
-                                 f"k = 1..{npts}", method="mpmath GD eta sweep"))
+                                 describe=sweep_describe, label=lab, method="mpmath GD eta sweep",
+                                 figure=sweep_figure))
     return all_of(parts)
 
 
@@ -857,10 +1001,10 @@ def _lemma20_conclusion(ctx: Context) -> Outcome:
         finally:
             flint_ctx.prec = old
 
+    label = "|Q_i(t)| >= |Q_i(0)| exp(-sqrt(eta) eps0^2/Phi) for all t, when eta|eps_k| < 1/2 for all k"
     return engines.sampled(slack, _thm1_generic, ctx, strict=False, certify=certify,
-                           describe=_thm1_describe(ms),
-                           label="|Q_i(t)| >= |Q_i(0)| exp(-sqrt(eta) eps0^2/Phi) for all t, when "
-                           "eta|eps_k| < 1/2 for all k", method="mpmath GD trajectories")
+                           describe=_thm1_describe(ms), label=label, method="mpmath GD trajectories",
+                           figure=_imbalance_figure(plots.part_tag(ctx, "bw.lemma20"), label, ms, "lower"))
 
 
 LEMMA20 = Claim(

@@ -20,6 +20,7 @@ from symbolic.derive import time_derivative
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import DIMS, Phi, eps, eta, init_instance, lam, model
 from .s5_conserved import (
     ALPHA,
@@ -28,6 +29,7 @@ from .s5_conserved import (
     derivation_in_components,
     full_formula_checks,
     gd_describe,
+    gd_norm_figure,
     gd_norm_sampler,
     gd_norm_search,
     gd_norm_slack,
@@ -145,14 +147,23 @@ SCALE_NOTE = ("under (a, b, Phi, eta, delta) -> (s a, s b, s^2 Phi, eta/s^2, s^4
               "term alone does not violate an upper bound)")
 
 
+def _theorem2_figure(ctx: Context, out: Outcome, form: str) -> Outcome:
+    return plots.growth_figure(
+        ctx, out, "T_over_RHS", f"T(delta)/RHS of eq. (10) ({form} form, constant 1) along the families",
+        "k (family parameter: 1 - 10^-k or 10^-k)", "T(delta) / RHS  (bounded = O() holds)",
+        "F1: d=1, Phi=1, a0=1, b0=-(1-10^-k); F2: d=1, Phi=1, a0=1.5*10^-k, b0=10^-k; "
+        "eta=1/10, delta=1e-10")
+
+
 def _check_theorem2(ctx: Context) -> Outcome:
     out = all_of([_theorem2_growth(ctx, "sum", "F1"), _theorem2_growth(ctx, "sum", "F2")])
     out.details["scaling"] = SCALE_NOTE
-    return out
+    return _theorem2_figure(ctx, out, "sum")
 
 
 def _check_theorem2_min(ctx: Context) -> Outcome:
-    return all_of([_theorem2_growth(ctx, "min", "F1"), _theorem2_growth(ctx, "min", "F2")])
+    return _theorem2_figure(ctx, all_of([_theorem2_growth(ctx, "min", "F1"), _theorem2_growth(ctx, "min", "F2")]),
+                            "min")
 
 
 THEOREM2 = Claim(
@@ -364,10 +375,35 @@ def _eq12_parts(ctx: Context) -> Outcome:
                     "converged": str(run.converged),
                     "max |eps(t+1)-(1-eta lam)eps(t)|/|eps(t)|": approx}
 
+    tag = plots.part_tag(ctx, "bw.eq12")
+
+    def figure(what: str):
+        def fig(inst, path):
+            run = runs(inst)
+            ts = list(range(run.steps + 1))
+            fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+            ax.plot(ts, plots.fls(run.eta * x for x in run.lam), "-", lw=1.4, label=r"$\eta\lambda(t)$")
+            ax.axhline(2, color="k", ls="--", lw=1, label="bound 2 (must stay strictly below)")
+            ax.axhline(plots.fl(2 * run.eta / (2 / mp.sqrt(run.lam[0] ** 2 + 4 * run.Phi**2))), color="tab:green",
+                       ls=":", lw=1, label=r"$\eta\bar\lambda$ ($<2$ by the hypothesis)")
+            plots.steps_axis(ax, n=len(ts))
+            ax.set_ylabel(r"$\eta\lambda(t)$")
+            ax.grid(alpha=0.3, which="both")
+            plots.legend(ax)
+            plots.plot_slack(ax2, ts[:-1], [(run.lam[t] - run.lam[t + 1]) / run.lam[0] for t in range(run.steps)],
+                             r"$(\lambda(t)-\lambda(t+1))/\lambda(0)$", title=r"per-step decrease of $\lambda$")
+            plots.steps_axis(ax2, n=len(ts))
+            ax2.grid(alpha=0.3, which="both")
+            plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+        return fig
+
     sup = engines.sampled(sup_slack, _eq12_sampler, ctx, strict=True, describe=describe,
-                          label="sup_t eta*lam(t) < 2", method="mpmath GD trajectories")
+                          label="sup_t eta*lam(t) < 2", method="mpmath GD trajectories",
+                          figure=figure("sup_t eta*lam(t) < 2"))
     mono = engines.sampled(mono_slack, _eq12_sampler, ctx, describe=describe,
-                           label="lam(t+1) <= lam(t) (decreases)", method="mpmath GD trajectories")
+                           label="lam(t+1) <= lam(t) (decreases)", method="mpmath GD trajectories",
+                           figure=figure("lam(t+1) <= lam(t) (decreases)"))
     return all_of([sup, mono])
 
 
@@ -402,7 +438,8 @@ def _lemma1(closed_abs: bool):
         steps = ctx.budget.max_steps // 10
         gd = engines.sampled(gd_norm_slack(eta_ok, steps), gd_norm_sampler("closed" if closed_abs else "regionA"),
                              ctx, search=gd_norm_search(eta_ok), describe=gd_describe(steps),
-                             label="GD: lam(t) <= lambar", method="mpmath GD trajectories")
+                             label="GD: lam(t) <= lambar", method="mpmath GD trajectories",
+                             figure=gd_norm_figure(plots.part_tag(ctx, "bw.lemma1"), "GD: lam(t) <= lambar", steps))
         ident = identity_reduced(ALPHA, lam**2 - 4 * (eps + Phi) ** 2 + 4 * Phi**2, ctx,
                                  "alpha = lam^2 - 4(a.b)^2 + 4 Phi^2")
         return all_of([gd, gf_norm_check(ctx), ident])
@@ -457,6 +494,32 @@ def _lemma2_traj_slack(steps: int):
     return slack
 
 
+def _lemma2_figure(tag: str, what: str, steps: int):
+    """alpha(t)/alpha(0) along the run, and the per-step decrease at the steps in scope."""
+
+    def fig(inst, path):
+        run = gd_run(inst["a"], inst["b"], inst["Phi"], inst["eta"], steps)
+        P = run.Phi
+        al = [x * x - 8 * e * (e + P) + 4 * e * e for e, x in zip(run.eps, run.lam, strict=True)]
+        ts = list(range(run.steps + 1))
+        fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+        ax.plot(ts, plots.fls(x / al[0] for x in al), "-", lw=1.4,
+                label=r"$\alpha(t)/\alpha(0)$, $\alpha=\lambda^2-8\varepsilon(\varepsilon+\Phi)+4\varepsilon^2$")
+        ax.axhline(1, color="k", ls="--", lw=1, label=r"$\alpha(0)$ (GF: conserved)")
+        plots.steps_axis(ax, n=len(ts))
+        ax.set_ylabel(r"$\alpha(t)/\alpha(0)$")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax)
+        dec = [(al[t] - al[t + 1]) / al[0] if run.eta * run.lam[t] <= 2 else None for t in range(run.steps)]
+        plots.plot_slack(ax2, ts[:-1], dec, r"$(\alpha(t)-\alpha(t+1))/\alpha(0)$",
+                         title=r"per-step decrease at the steps with $\eta\leq2/\lambda(t)$")
+        plots.steps_axis(ax2, n=len(ts))
+        ax2.grid(alpha=0.3, which="both")
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
+
+
 def _lemma2_traj_sampler(rng: random.Random, i: int) -> dict:
     inst = samplers.shallow_init(rng, i, region="A")
     e0, l0 = _ab(inst) - inst["Phi"], _lam(inst)
@@ -486,9 +549,11 @@ def _check_lemma2(ctx: Context) -> Outcome:
     x = sp.Symbol("x", positive=True)
     parts.append(engines.inequality(2 - x**2, ctx, strict=False, constraints=[x > 0, x**2 <= 2],
                                     label="decrement factor 2 - (eta eps)^2 >= 0 exactly for eta|eps| <= sqrt 2"))
+    lab = "GD trajectories: alpha(t+1) <= alpha(t) at steps with eta <= 2/lam(t)"
     parts.append(engines.sampled(_lemma2_traj_slack(ctx.budget.max_steps // 4), _lemma2_traj_sampler, ctx,
-                                 label="GD trajectories: alpha(t+1) <= alpha(t) at steps with eta <= 2/lam(t)",
-                                 method="mpmath GD trajectories"))
+                                 label=lab, method="mpmath GD trajectories",
+                                 figure=_lemma2_figure(plots.part_tag(ctx, "bw.lemma2"), lab,
+                                                       ctx.budget.max_steps // 4)))
     out = all_of(parts)
     out.details["true_formula"] = TRUE_FORMULA
     out.details["derived_reduced"] = sp.sstr(sp.factor(alpha_change_reduced()))

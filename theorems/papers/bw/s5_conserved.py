@@ -23,6 +23,7 @@ from symbolic.models import Model
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import DIMS, Phi, R, component_sampler, eps, eta, lam, model, to_components
 
 # ================================================================== shared symbolic pieces
@@ -132,6 +133,71 @@ def gd_describe(max_steps: int):
     return describe
 
 
+def gd_norm_figure(tag: str, what: str, max_steps: int):
+    """lam(t)/lambar along the GD run against 1, and |eps(t)| (the monotonicity hypothesis)."""
+
+    def fig(inst, path):
+        run = gd_run(inst["a"], inst["b"], inst["Phi"], inst["eta"], max_steps)
+        lbar = mp.sqrt(run.lam[0] ** 2 + 4 * run.Phi**2)
+        ts = list(range(run.steps + 1))
+        fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+        ax.plot(ts, plots.fls(x / lbar for x in run.lam), "-", lw=1.4, label=r"$\lambda(t)/\bar\lambda$")
+        ax.axhline(1, color="k", ls="--", lw=1, label=r"bound $\bar\lambda=\sqrt{\lambda(0)^2+4\Phi^2}$ (must stay below)")
+        plots.steps_axis(ax, n=len(ts))
+        ax.set_ylabel(r"$\lambda(t)/\bar\lambda$")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax)
+        x, y = plots.positive(ts, [abs(e) for e in run.eps])
+        ax2.plot(x, y, "-", lw=1.2, color="tab:purple", label=r"$|\varepsilon(t)|$ (hypothesis: decreasing)")
+        ax2.set_yscale("log")
+        plots.steps_axis(ax2, n=len(ts))
+        ax2.set_ylabel(r"$|\varepsilon(t)|$")
+        ax2.grid(alpha=0.3, which="both")
+        plots.legend(ax2)
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
+
+
+def gf_norm_figure(tag: str, what: str):
+    """GF (reduced ODE, the 41 times of gf_sup_slack): lam(t)/lambar against 1, and |eps(t)|."""
+
+    def fig(inst, path):
+        with mp.workdps(max(15, mp.mp.dps // 2)):
+            a = [mpf_of(x) for x in inst["a"]]
+            b = [mpf_of(x) for x in inst["b"]]
+            P = mpf_of(inst["Phi"])
+            e = mp.fsum(x * y for x, y in zip(a, b, strict=True)) - P
+            lm = mp.fsum(x * x for x in a) + mp.fsum(y * y for y in b)
+            s = lm + P
+            e, lm, P = e / s, lm / s, P / s
+            alpha0 = lm**2 - 8 * e * (e + P) + 4 * e**2
+            horizon = 30 / mp.sqrt(alpha0)
+            times = [horizon * k / 40 for k in range(41)]
+            ys = integrate_flow(gf_reduced_field(P), [e, lm], times)
+            lbar = mp.sqrt(lm**2 + 4 * P**2)
+        ts = plots.fls(times)
+        fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+        ax.plot(ts, plots.fls(y[1] / lbar for y in ys), "o-", ms=3, lw=1.2, label=r"GF: $\lambda(t)/\bar\lambda$")
+        ax.axhline(1, color="k", ls="--", lw=1, label=r"bound $\bar\lambda$ (must stay below)")
+        ax.axhline(plots.fl(mp.sqrt(alpha0) / lbar), color="tab:green", ls=":", lw=1,
+                   label=r"$\sqrt{\alpha(0)}/\bar\lambda$ (the GF limit $\lambda(\infty)$)")
+        ax.set_xlabel(r"GF time $t$ (units with $\lambda(0)+\Phi=1$)")
+        ax.set_ylabel(r"$\lambda(t)/\bar\lambda$")
+        ax.grid(alpha=0.3)
+        plots.legend(ax)
+        x, y = plots.positive(ts, [abs(v[0]) for v in ys])
+        ax2.plot(x, y, "o-", ms=3, lw=1.2, color="tab:purple", label=r"GF: $|\varepsilon(t)|$")
+        ax2.set_yscale("log")
+        ax2.set_xlabel(r"GF time $t$")
+        ax2.set_ylabel(r"$|\varepsilon(t)|$")
+        ax2.grid(alpha=0.3, which="both")
+        plots.legend(ax2)
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
+
+
 def hand_case(a0: Fraction, u: Fraction = Fraction(999, 1000)) -> dict:
     """Catalogue hand case: d = 1, Phi = 1, b0 = 0, eta = u * min{1/(2|eps0|), 2/lambar}."""
     inst = {"a": (a0,), "b": (Fraction(0),), "Phi": Fraction(1)}
@@ -209,7 +275,8 @@ def gf_sampler(rng: random.Random, i: int) -> dict:
 def gf_norm_check(ctx: Context, label: str = "GF: sup_t lam(t) <= lambar") -> Outcome:
     n = max(4, ctx.budget.samples // 8)
     num = engines.sampled(gf_sup_slack, gf_sampler, ctx, samples=n, label=label,
-                          method="mpmath Taylor integration of the reduced GF ODE")
+                          method="mpmath Taylor integration of the reduced GF ODE",
+                          figure=gf_norm_figure(plots.part_tag(ctx, "bw"), label))
     # exact part: alpha0 <= lambar^2 since lambar^2 - alpha = 4 (eps + Phi)^2
     sym = engines.inequality(lam**2 + 4 * Phi**2 - ALPHA, ctx, strict=False,
                              constraints=[lam >= 0], label="GF limit: lambar^2 - alpha(0) >= 0")
@@ -477,7 +544,8 @@ def _check_lemma8(ctx: Context) -> Outcome:
     steps = ctx.budget.max_steps // 10
     return engines.sampled(gd_norm_slack(eta_ok, steps), gd_norm_sampler("open"), ctx,
                            search=gd_norm_search(eta_ok), describe=gd_describe(steps),
-                           label="GD: lam(t) <= lambar", method="mpmath GD trajectories")
+                           label="GD: lam(t) <= lambar", method="mpmath GD trajectories",
+                           figure=gd_norm_figure(plots.part_tag(ctx, "bw.lemma8"), "GD: lam(t) <= lambar", steps))
 
 
 LEMMA8 = Claim(

@@ -29,6 +29,7 @@ from symbolic.derive import one_step_change, time_derivative
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import model
 
 Vec = list  # list of mpf
@@ -252,13 +253,50 @@ def _prop1_describe(max_rec: int):
     return describe
 
 
+def _prop1_figure(tag: str, what: str, max_rec: int):
+    """Distance to the predicted limit along GF (log scale) against the claimed exponential rate:
+    the rate r_inf/2 from the start of the judged window, and the exact rate r_inf."""
+
+    def fig(inst: Inst, path: str):
+        out = cached("prop1", inst, mp.mp.dps, lambda: _prop1_run(inst, mp.mp.dps, max_rec))
+        if out is None:
+            raise ValueError("no run (Phi <= 0 or already at the limit)")
+        flow, saddle, r_inf, W, d0 = out
+        j = 1 if saddle else 0
+        T = flow.times[-1]
+        start = T - min(W, T / 2)
+        k0 = next(k for k, t in enumerate(flow.times) if t >= start)
+        t0, ds = flow.times[k0], abs(flow.fine[k0][j])
+        ts = plots.fls(flow.times)
+        fig_, (ax,) = plots.new(width=7.0)
+        x, y = plots.positive(ts, [abs(v[j]) for v in flow.fine])
+        name = r"$\lambda(t)$ (distance to the saddle)" if saddle else r"$|\varepsilon(t)|$ (distance to the minimum)"
+        ax.plot(x, y, "-", lw=1.6, label="GF (RK4, h/2): " + name)
+        x2, y2 = plots.positive(ts, [d0 * mp.exp(-r_inf * t) for t in flow.times])
+        ax.plot(x2, y2, ":", color="0.4", lw=1, label=r"exact linearised rate $r_\infty$ from $t=0$")
+        win = [t for t in flow.times if t >= t0]
+        x3, y3 = plots.positive(plots.fls(win), [ds * mp.exp(-(r_inf / 2) * (t - t0)) for t in win])
+        ax.plot(x3, y3, "--", color="tab:red", lw=1.4,
+                label=r"claimed rate $\geq r_\infty/2$ over the judged window (curve must end below)")
+        ax.axvspan(plots.fl(t0), plots.fl(T), color="0.92", zorder=0, label="judged window (length 10/r_inf)")
+        ax.set_yscale("log")
+        ax.set_xlabel("GF time t")
+        ax.set_ylabel("distance to the predicted limit")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax)
+        plots.finish(fig_, path, plots.title_of(tag, f"{what}; r_inf = {mp.nstr(r_inf, 6)}", inst))
+
+    return fig
+
+
 def _check_prop1(ctx: Context) -> Outcome:
     max_rec = 300 if ctx.budget.name == "quick" else 500
     n = max(8, ctx.budget.samples // 3)
+    lab = "GF: tail decay rate of the distance to the predicted limit >= r_inf/2"
     numeric = engines.sampled(
         _prop1_slack(max_rec), lambda rng, i: _prop1_instance(ctx, i), ctx, samples=n,
-        label="GF: tail decay rate of the distance to the predicted limit >= r_inf/2",
-        describe=_prop1_describe(max_rec), method="RK4 (h, h/2) on the reduced GF ODE")
+        label=lab, describe=_prop1_describe(max_rec), method="RK4 (h, h/2) on the reduced GF ODE",
+        figure=_prop1_figure(plots.part_tag(ctx, "bw.prop1"), lab, max_rec))
     return all_of([_uv_identities(ctx), numeric])
 
 
@@ -431,6 +469,40 @@ def _lemma9_sym(ctx: Context) -> Outcome:
     return all_of(parts).named("lam >= Q (SymPy)")
 
 
+def _lemma9_figure(tag: str, what: str, max_rec: int):
+    """|eps(t)| along GF (components) against |eps(0)| e^{-Q t} for each reading of Q, with the
+    certified integration error band and the least-squares slope."""
+
+    def fig(inst: Inst, path: str):
+        run = cached("lemma9", inst, mp.mp.dps, lambda: _lemma9_run(inst, max_rec))
+        if run is None:
+            raise ValueError("Q(0) = 0: not in scope")
+        flow, d, P = run
+        e0, lam0, q0 = shallow_state(flow.fine[0][:d], flow.fine[0][d:], P)
+        es = [shallow_state(y[:d], y[d:], P)[0] for y in flow.fine]
+        des = [mp.fsum(abs(y[d + i]) * er[i] + abs(y[i]) * er[d + i] + er[i] * er[d + i] for i in range(d))
+               for y, er in zip(flow.fine, flow.err, strict=True)]
+        ts = plots.fls(flow.times)
+        fig_, (ax,) = plots.new(width=7.0)
+        x, y = plots.positive(ts, [abs(e) for e in es])
+        ax.plot(x, y, "-", lw=1.8, label=r"GF: $|\varepsilon(t)|$")
+        xb, yb = plots.positive(ts, [abs(e) + de for e, de in zip(es, des, strict=True)])
+        ax.plot(xb, yb, "-", color="tab:blue", lw=0.5, alpha=0.5, label="+ certified RK4 error bound")
+        Qs = {r"$Q=\sum_i|Q_i(0)|$": mp.fsum(abs(q) for q in q0), r"$Q=\sum_iQ_i(0)$": mp.fsum(q0),
+              r"$Q=\sqrt{\lambda^2-4(a^\top b)^2}$": mp.sqrt(max(lam0**2 - 4 * (e0 + P) ** 2, 0))}
+        for (name, Qv), style in zip(Qs.items(), ("--", "-.", ":"), strict=True):
+            x2, y2 = plots.positive(ts, [abs(e0) * mp.exp(-Qv * t) for t in flow.times])
+            ax.plot(x2, y2, style, lw=1.2, label=r"claimed rate $|\varepsilon(0)|e^{-Qt}$, " + name)
+        ax.set_yscale("log")
+        ax.set_xlabel("GF time t")
+        ax.set_ylabel(r"$|\varepsilon(t)|$")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax, ncol=2)
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
+
+
 def _lemma9_check(kinds: Sequence[str]):
     labels = {"fit": "fitted exponential rate of |eps(t)| on [0,T] >= Q(0)",
               "bound": "|eps(t)| <= |eps(0)| exp(-Q t) for Q = sum|Q_i|, sum Q_i, sqrt(lam^2-4(ab)^2)",
@@ -442,10 +514,12 @@ def _lemma9_check(kinds: Sequence[str]):
         n = max(6, ctx.budget.samples // 4)
         parts = [_lemma9_sym(ctx)]
         for kind in kinds:
+            fig = (_lemma9_figure(plots.part_tag(ctx, "bw.lemma9"), labels[kind], max_rec)
+                   if kind in ("fit", "bound") else None)
             parts.append(engines.sampled(
                 _lemma9_part(kind, max_rec), lambda rng, i: _lemma9_instance(ctx, i), ctx, samples=n,
                 label=labels[kind], describe=_lemma9_describe(max_rec),
-                method="RK4 (h, h/2) GF on components"))
+                method="RK4 (h, h/2) GF on components", figure=fig))
         return all_of(parts)
 
     return check

@@ -23,6 +23,7 @@ from symbolic.models import Model
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import R, model
 from .s5b_flow_limits import below_thm_cap, cached, exact_state, fixed_rng, lam_bar
 
@@ -122,6 +123,106 @@ def thm2_ok(inst: Inst, region: str | None = None) -> bool:
 
 def n_samples(ctx: Context) -> int:
     return max(10, ctx.budget.samples // 2)
+
+
+# ------------------------------------------------------------------ figures (never part of a verdict)
+
+
+def _region_figure(tag: str, what: str, kind: str):
+    """lam(t) against the region's bounds (kind 'A': 2 Phi and lam_bar; 'B': lam(0) and 2 Phi;
+    'C': 2 Phi and min{lam(tau-1), lam(tau)}), and |eps_t|; steps shaded by region."""
+
+    def fig(inst: Inst, path: str):
+        run = run_for(inst, mp.mp.dps, 6000)
+        n = len(run.eps)
+        ts = list(range(n))
+        regs = [run.region(t) for t in ts]
+        fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+        plots.shade_regions(ax, ts, regs)
+        ax.plot(ts, plots.fls(run.lam), ".-", ms=2, lw=1.2, color="tab:blue", label=r"$\lambda(t)=\mu(t)$")
+        lines = {"A": [(2 * run.P, r"lower bound $2\Phi$ (in A)", "tab:red"),
+                       (run.lam_bar, r"upper bound $\bar\lambda$ (in A)", "k")],
+                 "B": [(run.lam[0], r"lower bound $\lambda(0)$ (initial B stay)", "tab:red"),
+                       (2 * run.P, r"upper bound $2\Phi$ (initial B stay)", "k")],
+                 "C": [(2 * run.P, r"upper bound $2\Phi$ (in C, $t<\tau$)", "k")]}[kind]
+        tau = run.tau()
+        if kind == "C" and tau:
+            lines.append((min(run.lam[tau - 1], run.lam[tau]), r"lower bound $\min\{\lambda(\tau-1),\lambda(\tau)\}$",
+                          "tab:red"))
+        for y, lab, col in lines:
+            ax.axhline(plots.fl(y), color=col, ls="--", lw=1, label=lab)
+        if tau is not None:
+            plots.mark(ax, tau, f"tau = {tau} (first a.b > 0)")
+        plots.steps_axis(ax, n=n)
+        plots.auto_scale(ax, plots.fls(run.lam))
+        ax.set_ylabel(r"$\lambda(t)$")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax, ncol=2)
+        plots.shade_regions(ax2, ts, regs)
+        x, y = plots.positive(ts, [abs(e) for e in run.eps])
+        ax2.plot(x, y, ".-", ms=2, lw=1.2, color="tab:purple", label=r"$|\varepsilon_t|$")
+        ax2.axhline(plots.fl(run.P), color="0.4", ls=":", lw=1, label=r"$\Phi$ ($|\varepsilon|>\Phi$: Region C)")
+        ax2.set_yscale("log")
+        plots.steps_axis(ax2, n=n)
+        ax2.set_ylabel(r"$|\varepsilon_t|$")
+        ax2.grid(alpha=0.3, which="both")
+        plots.legend(ax2)
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
+
+
+def _sec6_figure(tag: str, what: str, b_factor: int):
+    """Per-step ratios |eps_{t+1}|/|eps_t| against the claimed region rates (regions shaded),
+    lam(t) against lam(entry into B), and |eps_t| against (1 - eta Q(tau*))^t |eps_0|."""
+
+    def fig(inst: Inst, path: str):
+        run = run_for(inst, mp.mp.dps, steps_for_default)
+        n = len(run.eps) - 1
+        ts = list(range(n + 1))
+        regs = [run.region(t) for t in ts]
+        entry = _entry_lams(run)
+        fig_, (ax, ax2, ax3) = plots.new(ncols=3, width=4.6, height=4.4)
+        plots.shade_regions(ax, ts, regs)
+        ratio = [abs(run.eps[t + 1]) / abs(run.eps[t]) if run.eps[t] != 0 else None for t in range(n)]
+        ax.plot(ts[:-1], plots.fls(ratio), ".-", ms=3, lw=0.8, color="tab:blue", label=r"$|\varepsilon_{t+1}|/|\varepsilon_t|$")
+        rA = [1 - 2 * run.h * run.P if regs[t] == "A" else None for t in range(n)]
+        rB = [1 - b_factor * run.h * entry[t] if entry[t] is not None else None for t in range(n)]
+        ax.plot(ts[:-1], plots.fls(rA), "_", ms=8, color="tab:red", label=r"(A) claimed $1-2\eta\Phi$")
+        ax.plot(ts[:-1], plots.fls(rB), "_", ms=8, color="tab:green",
+                label=rf"(B) claimed $1-{b_factor if b_factor != 1 else ''}\eta\lambda(\mathrm{{entry}})$")
+        plots.steps_axis(ax, n=n + 1)
+        ax.set_ylabel("contraction factor (must be <= claimed)")
+        ax.grid(alpha=0.3)
+        plots.legend(ax)
+        plots.shade_regions(ax2, ts, regs)
+        ax2.plot(ts, plots.fls(run.lam), ".-", ms=2, lw=1.0, label=r"$\lambda(t)$")
+        ax2.plot(ts, plots.fls(entry), "_--", ms=6, color="tab:green", lw=1.2,
+                 label=r"bound $\lambda(\mathrm{entry\ into\ B})$ (in B; must stay above)")
+        plots.steps_axis(ax2, n=n + 1)
+        ax2.set_ylabel(r"$\lambda(t)$")
+        ax2.grid(alpha=0.3)
+        plots.legend(ax2)
+        tstar = min(range(n + 1), key=lambda t: run.lam[t])
+        rate = 1 - run.h * run.Q[tstar]
+        plots.shade_regions(ax3, ts, regs)
+        x, y = plots.positive(ts, [abs(e) for e in run.eps])
+        ax3.plot(x, y, ".-", ms=2, lw=1.0, color="tab:purple", label=r"$|\varepsilon_t|$")
+        if rate > 0:
+            x2, y2 = plots.positive(ts, [rate**t * abs(run.eps[0]) for t in ts])
+            ax3.plot(x2, y2, "--", color="tab:red", lw=1.2,
+                     label=rf"claimed $(1-\eta Q(\tau^*))^t|\varepsilon_0|$, $\tau^*={tstar}$")
+        else:
+            ax3.text(0.03, 0.05, f"1 - eta Q(tau*) = {mp.nstr(rate, 4)} <= 0:\nfinal rate not applicable (tau* = {tstar})",
+                     transform=ax3.transAxes, fontsize=7)
+        ax3.set_yscale("log")
+        plots.steps_axis(ax3, n=n + 1)
+        ax3.set_ylabel(r"$|\varepsilon_t|$")
+        ax3.grid(alpha=0.3, which="both")
+        plots.legend(ax3)
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
 
 
 # ------------------------------------------------------------------ eq. (35)
@@ -231,7 +332,8 @@ def _check_regionA(ctx: Context) -> Outcome:
     for kind, lab in (("lower", "lam(t) >= 2 Phi at every t with eps_t > 0"),
                       ("upper", "lam(t) <= lam_bar at every t with eps_t > 0")):
         parts.append(engines.sampled(_regionA_slack(kind), lambda rng, i: draw(ctx, i), ctx, samples=n_samples(ctx),
-                                     label=lab, describe=_describe_run, method="mpmath GD (reduced recursion)"))
+                                     label=lab, describe=_describe_run, method="mpmath GD (reduced recursion)",
+                                     figure=_region_figure(plots.part_tag(ctx, "bw.d3_regionA"), lab, "A")))
     return all_of(parts)
 
 
@@ -294,7 +396,8 @@ def _check_regionB(ctx: Context) -> Outcome:
                       ("upper", "lam(t) <= 2 Phi during the initial stay in Region B")):
         parts.append(engines.sampled(_regionB_slack(kind), lambda rng, i: _regionB_instance(ctx, i), ctx,
                                      samples=n_samples(ctx), label=lab, describe=_describe_run,
-                                     method="mpmath GD (reduced recursion)"))
+                                     method="mpmath GD (reduced recursion)",
+                                     figure=_region_figure(plots.part_tag(ctx, "bw.d3_regionB"), lab, "B")))
     return all_of(parts)
 
 
@@ -364,7 +467,8 @@ def _check_regionC(ctx: Context) -> Outcome:
             ("upper", "lam(t) <= 2 Phi in Region C (t < tau)", False)):
         parts.append(engines.sampled(_regionC_slack(kind), lambda rng, i: _regionC_instance(ctx, i), ctx,
                                      samples=n_samples(ctx), strict=strict, label=lab, describe=_describe_C,
-                                     method="mpmath GD (reduced recursion)"))
+                                     method="mpmath GD (reduced recursion)",
+                                     figure=_region_figure(plots.part_tag(ctx, "bw.d3_regionC"), lab, "C")))
     return all_of(parts)
 
 
@@ -560,7 +664,8 @@ def _sec6_check(b_factor: int):
         for kind, lab, fac in specs:
             parts.append(engines.sampled(_sec6_slack(kind, fac), lambda rng, i: draw(ctx, i), ctx,
                                          samples=n_samples(ctx), label=lab, describe=_describe_sec6,
-                                         method="mpmath GD (reduced recursion)"))
+                                         method="mpmath GD (reduced recursion)",
+                                         figure=_sec6_figure(plots.part_tag(ctx, "bw.sec6_regions"), lab, b_factor)))
         return all_of(parts)
 
     return check

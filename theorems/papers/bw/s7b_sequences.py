@@ -27,6 +27,7 @@ from numeric.precision import mpf_of
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import model
 from .s7a_region_c import exact_sampled, state
 
@@ -211,10 +212,57 @@ def describe_traj(inst, dps) -> dict:
     return out
 
 
-def run_parts(ctx: Context, sampler, parts: list[tuple[str, Callable, bool]], horizon: str = "tau1") -> list[Outcome]:
+def run_parts(ctx: Context, sampler, parts: list[tuple[str, Callable, bool]], horizon: str = "tau1",
+              figure: Callable[[str], Callable] | None = None) -> list[Outcome]:
+    """``figure(label)``, if given, makes the figure function of each part."""
     return [engines.sampled(within(sampler, traj_slack(body, horizon)), sampler, ctx, label=label, strict=strict,
-                            describe=describe_traj, method="mpmath GD + Definition-2 sequences")
+                            describe=describe_traj, method="mpmath GD + Definition-2 sequences",
+                            figure=figure(label) if figure else None)
             for label, body, strict in parts]
+
+
+def sequences_figure(tag: str, horizon: str):
+    """Definition-2 sequences against the dynamics: z_k against eps_k (left), w_k against
+    Q_k = sum_i |Q_i(k)| (and lam_k) (right), with tau1 and tau marked."""
+
+    def make(what: str):
+        def fig(inst, path):
+            tr = trajectory(inst, mp.mp.dps, horizon)
+            if tr is None:
+                raise ValueError("trajectory beyond the step cap")
+            n = len(tr.eps)
+            ks = list(range(n))
+            fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+            ax.plot(ks, plots.fls(tr.eps), ".-", ms=2, lw=1.2, label=r"GD residual $\varepsilon_k$")
+            ax.plot(ks, plots.fls(tr.z[:n]), "--", lw=1.2, color="tab:red",
+                    label=r"sequence $z_k$ (claim: $z_k\leq\varepsilon_k$ while $z_k<0$, $k<\tau_1$)")
+            ax.axhline(plots.fl(-tr.Phi), color="0.4", ls=":", lw=1, label=r"$-\Phi$ (defines $\tau_1$)")
+            ax.set_yscale("symlog", linthresh=plots.fl(tr.Phi) / 10)
+            ax.set_ylabel("residual")
+            ax2.plot(ks, plots.fls(tr.Q), ".-", ms=2, lw=1.2, label=r"$Q_k=\sum_i|Q_i(k)|$")
+            ax2.plot(ks, plots.fls(tr.w[:n]), "--", lw=1.2, color="tab:red",
+                     label=r"sequence $w_k$ (claim: $w_k<Q_k$, decreasing)")
+            if horizon == "converged":
+                ax2.plot(ks, plots.fls(tr.lam), "-", lw=1, color="tab:green", label=r"$\lambda(t)=\mu(t)$")
+                t = tr.tau if tr.tau is not None else tr.tau1
+                if t is not None and t < len(tr.w):
+                    ax2.axhline(plots.fl(tr.w[t]), color="k", ls="--", lw=1,
+                                label=rf"$w_\tau$, $\tau={t}$ (claim: $\mu(t)\geq w_\tau$)")
+            ax2.set_yscale("log")
+            ax2.set_ylabel("imbalance")
+            for a in (ax, ax2):
+                if tr.tau1 is not None:
+                    plots.mark(a, tr.tau1, f"tau1 = {tr.tau1}", color="tab:red")
+                if tr.tau is not None:
+                    plots.mark(a, tr.tau, f"tau = {tr.tau} (first a.b > 0)", ls="-.")
+                plots.steps_axis(a, n=n)
+                a.grid(alpha=0.3, which="both")
+                plots.legend(a)
+            plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+        return fig
+
+    return make
 
 
 def _min(xs):
@@ -295,7 +343,7 @@ def _lemma12_check(ctx: Context) -> Outcome:
         ("w_k and -z_k strictly decreasing for k < tau1", monotone, True),
         ("a(tau1).b(tau1) > 0", ab_tau1, True),
         ("eta < 2/max{-2 z_k, w_k} for k <= tau1", eta_bound, True),
-    ])
+    ], figure=sequences_figure(plots.part_tag(ctx, "bw.lemma12"), "tau1"))
 
     def k1_slack(inst):
         """w_1 < Q_1 at k = 1, exactly: w_1 = (1 - eta^2 eps0^2) Q_0 and Q_1 from one exact GD step."""
@@ -376,7 +424,7 @@ def _lemma13_check(reading: bool):
              mu_ge_pair, False),
             ("lam(t) >= sum_i|Q_i(t)| >= w_t >= w_{t+1} for " + ("t < tau1 (and Q >= w at tau1)" if reading
                                                                   else "all computed t"), chain, False),
-        ], horizon="converged"))
+        ], horizon="converged", figure=sequences_figure(plots.part_tag(ctx, "bw.lemma13"), "converged")))
 
     return check
 

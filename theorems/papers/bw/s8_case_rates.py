@@ -24,6 +24,7 @@ from numeric.shallow import Run, gd_run, theorem_cap
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from . import plots
 from .common import R, eps, eta, init_instance, lam, mpf, run_of
 
 Phi = R.Phi
@@ -841,22 +842,81 @@ def _init_search(u_range: tuple[float, float] = (0.2, 0.999), ab_range: tuple[fl
     return engines.Search([ab_range, (0.0, 1.5), u_range], to_instance)
 
 
+def _run_regions(run: Run) -> list[str]:
+    return ["A" if e > 0 else ("B" if e + run.Phi > 0 else "C") for e in run.eps]
+
+
+def _eq76_figure(tag: str, what: str, steps: int, use_tau: bool):
+    """|eps_k|/Phi along the run (regions shaded) with the Phi -> Phi/2 passage and the claimed
+    step counts, and eps_{k+1}/eps_k against the claimed factor 1 - eta Q at steps k >= tau, eps_k < 0."""
+
+    def fig(inst: Mapping[str, Any], path: str):
+        data = _eq76_data(inst, steps, require_c=False)
+        if data is None:
+            raise ValueError("outside the hypotheses")
+        run, tau = data
+        P, h, q_tau = run.Phi, run.eta, run.Q(tau)
+        ks = list(range(run.steps + 1))
+        regs = _run_regions(run)
+        fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
+        plots.shade_regions(ax, ks, regs)
+        x, y = plots.positive(ks, [abs(e) / P for e in run.eps])
+        ax.plot(x, y, ".-", ms=2, lw=1.2, color="tab:purple", label=r"$|\varepsilon_k|/\Phi$")
+        ax.axhline(1, color="0.3", ls=":", lw=1)
+        ax.axhline(0.5, color="0.3", ls=":", lw=1, label=r"levels $\Phi$ and $\Phi/2$")
+        k0 = next((k for k in range(tau, run.steps + 1) if -P <= run.eps[k] < -P / 2), None)
+        k1 = None if k0 is None else next((k for k in range(k0 + 1, run.steps + 1) if run.eps[k] >= -P / 2), None)
+        if k0 is not None and k1 is not None:
+            ax.axvspan(k0, k1, color="0.5", alpha=0.25, label=f"measured passage: {k1 - k0} steps")
+            x_ = h * q_tau
+            if x_ < 1:
+                b1 = int(mp.ceil(mp.log(2) / -mp.log(1 - x_)))
+                plots.mark(ax, k0 + b1, f"k0 + ceil(log2/-log(1-eta Q(tau))) = k0 + {b1}", color="tab:red", ls="--")
+            b2 = int(mp.ceil(mp.log(2) / x_))
+            plots.mark(ax, k0 + b2, f"k0 + ceil(log2/(eta Q(tau))) = k0 + {b2}", color="tab:orange", ls="-.")
+        ax.set_yscale("log")
+        plots.steps_axis(ax, n=len(ks))
+        ax.set_ylabel(r"$|\varepsilon_k|/\Phi$")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax, ncol=2)
+        floor = _resolution(run, mp.mp.dps)
+        sel = [k for k in range(tau, run.steps) if -run.eps[k] > floor]
+        plots.shade_regions(ax2, ks, regs)
+        ax2.plot(sel, plots.fls(run.eps[k + 1] / run.eps[k] for k in sel), ".", ms=4, color="tab:blue",
+                 label=r"$\varepsilon_{k+1}/\varepsilon_k$ ($k\geq\tau$, $\varepsilon_k<0$)")
+        qk = (lambda k: q_tau) if use_tau else run.Q
+        ax2.plot(sel, plots.fls(1 - h * qk(k) for k in sel), "_", ms=8, color="tab:red",
+                 label=r"claimed factor $1-\eta Q" + (r"(\tau)" if use_tau else "(k)") + "$ (must be >= ratio)")
+        plots.mark(ax2, tau, f"tau = {tau} (exit from C)")
+        plots.steps_axis(ax2, n=len(ks))
+        ax2.set_ylabel(r"$\varepsilon_{k+1}/\varepsilon_k$")
+        ax2.grid(alpha=0.3)
+        plots.legend(ax2)
+        plots.finish(fig_, path, plots.title_of(tag, what, inst))
+
+    return fig
+
+
 def _check_eq76(ctx: Context, reading: bool) -> Outcome:
     steps = min(ctx.budget.max_steps, 5000)
     x = sp.Symbol("x", positive=True)
+    tag = plots.part_tag(ctx, "bw.eq76")
+    lab_rate = ("(76) eps(k+1) >= (1 - eta Q" + ("(tau)" if reading else "(k)") + ") eps(k) for all "
+                "k >= tau with eps(k) < 0 (trajectories through Region C, eta Q(tau) < 1)")
+    lab_mid = "(78) steps from -Phi to -Phi/2 <= ceil(log 2 / -log(1 - eta Q(tau)))"
+    lab_right = "(78) steps from -Phi to -Phi/2 <= ceil(log 2 / (eta Q(tau)))"
     parts = [
         engines.sampled(_eq76_rate_slack(reading, steps), _region_cycle, ctx, method="mpmath GD trajectories",
                         search=_init_search(ab_range=(-5.0, -1e-3)), describe=_eq76_describe(steps, reading),
-                        label="(76) eps(k+1) >= (1 - eta Q" + ("(tau)" if reading else "(k)") + ") eps(k) for all "
-                        "k >= tau with eps(k) < 0 (trajectories through Region C, eta Q(tau) < 1)"),
+                        label=lab_rate, figure=_eq76_figure(tag, lab_rate, steps, reading)),
         engines.inequality(-sp.log(1 - x) - x, ctx, strict=False, constraints=[x < 1],
                            sample=lambda rng, i: {x: Fraction(1, 10**6) if i == 0 else Fraction(999999, 10**6)
                                                   if i == 1 else samplers.uniform(rng, 0.0, 1.0)},
                            label="(78) second inequality: -log(1 - x) >= x on (0, 1)"),
         engines.sampled(_eq76_count_slack("middle", steps), _region_cycle, ctx, method="mpmath GD trajectories",
-                        label="(78) steps from -Phi to -Phi/2 <= ceil(log 2 / -log(1 - eta Q(tau)))"),
+                        label=lab_mid, figure=_eq76_figure(tag, lab_mid, steps, True)),
         engines.sampled(_eq76_count_slack("right", steps), _region_cycle, ctx, method="mpmath GD trajectories",
-                        label="(78) steps from -Phi to -Phi/2 <= ceil(log 2 / (eta Q(tau)))"),
+                        label=lab_right, figure=_eq76_figure(tag, lab_right, steps, True)),
     ]
     out = all_of(parts)
     # information only (not in the verdict): (76) on the excluded trajectories -- eta Q(tau) >= 1
@@ -997,9 +1057,36 @@ def _check_eq79(ctx: Context) -> Outcome:
                 "RHS of (79)": t["rhs"], "tau": str(t["tau"]), "Q_tau": t["Q_tau"], "delta": t["delta"],
                 "eta*Phi": t["run"].eta * t["run"].Phi, "eps0/Phi": t["run"].eps[0] / t["run"].Phi}
 
+    lab = "(RHS of (79) - first hitting time of L <= delta) / RHS"
+
+    def figure(inst: Mapping[str, Any], path: str):
+        t = _eq79_terms(inst, steps)
+        if t is None:
+            raise ValueError("outside the hypotheses")
+        run = t["run"]
+        ks = list(range(run.steps + 1))
+        fig_, (ax,) = plots.new(width=7.0)
+        plots.shade_regions(ax, ks, _run_regions(run))
+        x, y = plots.positive(ks, [e * e / 2 for e in run.eps])
+        ax.plot(x, y, ".-", ms=2, lw=1.2, color="tab:purple", label=r"$L(t)=\varepsilon_t^2/2$")
+        ax.axhline(plots.fl(t["delta"]), color="k", ls=":", lw=1, label=rf"target $\delta$ = {mp.nstr(t['delta'], 4)}")
+        if t["T"] is not None:
+            plots.mark(ax, t["T"], f"hitting time T = {t['T']}", color="tab:blue", ls="-")
+        plots.mark(ax, plots.fl(t["rhs"]), f"RHS of (79) = {mp.nstr(t['rhs'], 6)} (T must not exceed it)",
+                   color="tab:red", ls="--")
+        if t["tau"]:
+            plots.mark(ax, t["tau"], f"tau = tau1 = {t['tau']}", color="0.4", ls="-.")
+        ax.set_yscale("log")
+        plots.steps_axis(ax, n=max(len(ks), int(plots.fl(t["rhs"])) + 1))
+        ax.set_xlim(right=max(len(ks), plots.fl(t["rhs"])) * 1.1 + 1)
+        ax.set_ylabel(r"loss $L(t)$")
+        ax.grid(alpha=0.3, which="both")
+        plots.legend(ax, ncol=2)
+        plots.finish(fig_, path, plots.title_of(plots.part_tag(ctx, "bw.eq79"), "hitting time vs bound: " + lab, inst))
+
     return engines.sampled(_eq79_slack(steps), _eq79_sampler, ctx, search=_eq79_search(), describe=describe,
                            method="mpmath GD trajectories (numeric.shallow.gd_run)",
-                           label="(RHS of (79) - first hitting time of L <= delta) / RHS")
+                           label=lab, figure=figure)
 
 
 EQ79 = Claim(
