@@ -55,3 +55,14 @@ def test_report_roundtrip_is_complete_and_atomic(tmp_path):
     # the cache lets an interrupted run resume without recomputation
     again = run_many(claims, ctx, cache_dir=tmp_path / "cache", resume=True)
     assert [r["seconds"] for r in again] == [r["seconds"] for r in records]
+
+
+def test_pytest_claims_face(tmp_path):
+    """pytest --claims FILE: one item per claim; REFUTED fails with the counterexample."""
+    p = subprocess.run([sys.executable, "-m", "pytest", "--claims", "docs/examples/my_claims.py",
+                        "--claims-report", str(tmp_path), "-q", "-p", "no:cacheprovider"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 1, p.stdout
+    assert "1 failed, 3 passed" in p.stdout
+    assert "counterexample:" in p.stdout and "reproduce:" in p.stdout
+    assert json.loads((tmp_path / "report.json").read_text())["claims"]

@@ -115,10 +115,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     claims, _ = _selected_claims(config)
     if claims is None:
         return
-    for claim in claims:
-        for v in claim.variants():
-            items.append(ClaimItem.from_parent(session, name=f"{claim.id}[{v.name}]", claim=claim,
-                                               variant=v.name))
+    # With --claims the session is about claims: the project's own tests are not collected.
+    items[:] = [ClaimItem.from_parent(session, name=f"{claim.id}[{v.name}]", claim=claim, variant=v.name)
+                for claim in claims for v in claim.variants()]
 
 
 def pytest_configure(config: pytest.Config) -> None:
