@@ -12,3 +12,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "deep" in item.keywords:
             item.add_marker(skip)
+
+
+from hypothesis import settings  # noqa: E402
+
+# Deterministic in CI and locally: the derandomised profile (DESIGN: numerics policy).
+settings.register_profile("suite", derandomize=True, max_examples=60, deadline=None)
+settings.load_profile("suite")
