@@ -575,11 +575,16 @@ F_INTRO = Claim(
     "Regions A, B, C, d = 1, 2, 3; tau = exit time from Region C (a.b > 0) of the current Region-C stay "
     "(for t in C: the next exit; otherwise the last exit, 0 if the run did not start in C); steps in a "
     "C stay that does not end within the run are skipped.  Printed, read as PL constants in the App. D sense (mu_t = lam_t is a valid PL "
-    "constant, so 'mu = X' = lam_t >= X along the trajectory in that residual range; 'mu > 2Phi' strict).",
+    "constant, so 'mu = X' = lam_t >= X along the trajectory in that residual range; 'mu > 2Phi' strict).  "
+    "Reading: the per-step factor (1 - eta mu) is a stronger statement than App. F proves for large eta: "
+    "for eps > 0, F.2 gives only (1 - 2 delta) at eta ~ 2(1-delta)/lam (eq. (70)) and (1 - eta^2 Phi^2) near "
+    "eta ~ 2/lam (eq. (71)), both weaker than (1 - 2 eta Phi) as eta approaches the cap; a violation of the "
+    "reading at large eta therefore tests this per-step strengthening, not App. F.2's own rates.",
     check=_check_f_printed,
     reading=r"'$\mu\ge$' in each case, $\mu$ the per-step contraction exponent: $|\varepsilon(t+1)|\le(1-\eta\mu)"
     r"|\varepsilon(t)|$ with $\mu=2\Phi$ ($\varepsilon_t\ge0$), $Q(\tau)$ ($\varepsilon_t<-\Phi/2$), $\Phi$ "
-    r"($-\Phi/2\le\varepsilon_t<0$)",
+    r"($-\Phi/2\le\varepsilon_t<0$) (per step, at every step: stronger than App. F.2's $(1-2\delta)$ and "
+    r"$(1-\eta^2\Phi^2)$ rates for large $\eta$)",
     reading_check=_check_f_reading,
     depends_on=("bw.eq69", "bw.eq70", "bw.eq71", "bw.eq72", "bw.eq74", "bw.eq76"),
 )
@@ -607,18 +612,22 @@ def _sec6_slack(kind: str, factor: int = 2):
         run = run_for(inst, dps, steps_for_default)
         n = len(run.eps) - 1
         vals = []
+        # a printed rate 1 - c eta X < 0 is not a contraction factor: such steps are not applicable
+        # (as for the final rate below, which needs 1 - eta Q(tau*) > 0 for its logarithm)
         if kind == "A":
+            rate_a = 1 - 2 * run.h * run.P
             for t in range(n):
-                if run.region(t) == "A":
-                    vals.append(((1 - 2 * run.h * run.P) * run.eps[t] - abs(run.eps[t + 1])) / run.eps[t])
+                if run.region(t) == "A" and rate_a >= 0:
+                    vals.append((rate_a * run.eps[t] - abs(run.eps[t + 1])) / run.eps[t])
         elif kind == "B_lam":
             for t, lt in enumerate(_entry_lams(run)):
                 if lt is not None:
                     vals.append(run.lam[t] / lt - 1)
         elif kind == "B_rate":
             for t, lt in enumerate(_entry_lams(run)[:n]):
-                if lt is not None:
-                    vals.append(((1 - factor * run.h * lt) * abs(run.eps[t]) - abs(run.eps[t + 1])) / abs(run.eps[t]))
+                rate_b = None if lt is None else 1 - factor * run.h * lt
+                if rate_b is not None and rate_b >= 0:
+                    vals.append((rate_b * abs(run.eps[t]) - abs(run.eps[t + 1])) / abs(run.eps[t]))
         elif kind == "final":  # log form: t log|1 - eta Q(tau*)| + log|eps_0| - log|eps_t| >= 0
             ts = min(range(n + 1), key=lambda t: run.lam[t])
             rate = 1 - run.h * run.Q[ts]
@@ -682,7 +691,9 @@ SEC6_REGIONS = Claim(
     kind=Kind.RATE,
     hypotheses="GD under Theorem-2 hypotheses (eta = u * min{1/(2|eps0|), 2/lam_bar}, Q(0) != 0), inits in "
     "A, B, C, d = 1, 2, 3.  Rates are per-step bounds at every step in the region; the final rate is "
-    "|eps_t| <= (1-eta Q(tau*))^t |eps_0| at every t, on runs with eta Q(tau*) < 1 (slack in log form).  (C) is approximate: Q(tau)/Q(0), (1-eta) and "
+    "|eps_t| <= (1-eta Q(tau*))^t |eps_0| at every t, on runs with eta Q(tau*) < 1 (slack in log form); "
+    "likewise a per-step rate (1 - 2 eta Phi) in A or (1 - c eta lam(entry)) in B that is negative is not a "
+    "contraction factor, and such steps are not applicable.  (C) is approximate: Q(tau)/Q(0), (1-eta) and "
     "tau*eta are recorded in the outcome details (not a verdict; the comparison with (1-eta) is not "
     "scale covariant).  lam(tau) >= Q(tau) is the proved lam >= Q (bw.lemma9).",
     check=_sec6_check(2),

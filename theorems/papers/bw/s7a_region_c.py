@@ -254,14 +254,25 @@ LEMMA10 = Claim(
 
 
 def _region_c_components(m):
-    """Exact component points with a.b < 0 (Lemma 11's setting), Phi > 0, small eta."""
+    """Exact component points in Lemma 11's setting: a.b < 0 (Region C), Phi > 0, and a step size
+    eta > 0 for which one GD step stays in Region C (a'.b' < 0).  eta is drawn as a rational
+    multiple of 1/|eps|, shrunk until the step stays in C (a'.b' -> a.b < 0 as eta -> 0)."""
     draw = _witness_sampler(m, None)
+    ab, e = m.quantity("ab"), m.quantity("eps")
+    ab_next = m.after_step(ab)
 
     def sample(rng: random.Random) -> dict:
         while True:
             pt = draw(rng)
-            if m.quantity("ab").xreplace(pt) < 0:
-                return pt
+            if ab.xreplace(pt) >= 0:
+                continue
+            E_ = abs(e.xreplace(pt))
+            h = sp.Rational(rng.randint(1, 9), 10) / E_
+            for _ in range(60):
+                pt[m.eta] = h
+                if ab_next.xreplace(pt) < 0:
+                    return pt
+                h /= 2
 
     return sample
 
@@ -328,7 +339,8 @@ LEMMA11 = Claim(
     r"(37) $a'^\top b'=a^\top b(1+\eta^2\varepsilon^2)-\eta\varepsilon\lambda$; "
     r"(38) $\lambda(t+1)=(1+\eta^2\varepsilon^2)\lambda-4\eta\varepsilon$",
     kind=Kind.INEQUALITY,
-    hypotheses="a.b < 0, Phi > 0, eta > 0 with a'.b' < 0; 'increases' read as C' >= C (the proof's "
+    hypotheses="a.b < 0, Phi > 0, eta > 0 with a'.b' < 0 (identity witnesses for (37)/(38) are drawn "
+    "inside this setting too); 'increases' read as C' >= C (the proof's "
     "(39) is non-strict; C stays 2 on a = -b); components d = 1, 2, 3",
     check=_check_lemma11(False),
     reading=r"(38) with $-4\eta\varepsilon(t)\,a(t)^\top b(t)$",

@@ -315,52 +315,58 @@ DEF2 = Claim(
 # ---------------------------------------------------------------- Lemma 12
 
 
-def _lemma12_check(ctx: Context) -> Outcome:
-    samp = region_c_instances("def2", ctx.seed)
+def _lemma12_check(reading: bool):
+    def check(ctx: Context) -> Outcome:
+        samp = region_c_instances("def2", ctx.seed)
 
-    def z_le_eps(tr: Traj, inst):
-        vals = [(tr.eps[k] - tr.z[k]) / abs(tr.z[0]) for k in range(1, tr.tau1) if tr.z[k] < 0]
-        return _min(vals)
+        def z_le_eps(tr: Traj, inst):
+            vals = [(tr.eps[k] - tr.z[k]) / abs(tr.z[0]) for k in range(1, tr.tau1) if tr.z[k] < 0]
+            return _min(vals)
 
-    def w_lt_Q(tr: Traj, inst):
-        vals = [(tr.Q[k] - tr.w[k]) / tr.w[0] for k in range(2, tr.tau1) if tr.z[k] < 0]
-        return _min(vals)
+        def w_lt_Q(tr: Traj, inst):
+            vals = [(tr.Q[k] - tr.w[k]) / tr.w[0] for k in range(2, tr.tau1) if tr.z[k] < 0]
+            return _min(vals)
 
-    def monotone(tr: Traj, inst):
-        vals = [min((tr.w[k] - tr.w[k + 1]) / tr.w[0], (tr.z[k + 1] - tr.z[k]) / abs(tr.z[0]))
-                for k in range(tr.tau1)]
-        return _min(vals)
+        def monotone(tr: Traj, inst):
+            vals = [min((tr.w[k] - tr.w[k + 1]) / tr.w[0], (tr.z[k + 1] - tr.z[k]) / abs(tr.z[0]))
+                    for k in range(tr.tau1)]
+            return _min(vals)
 
-    def ab_tau1(tr: Traj, inst):
-        return tr.ab(tr.tau1) / (abs(tr.ab(0)) + tr.Phi)
+        def ab_tau1(tr: Traj, inst):
+            return tr.ab(tr.tau1) / (abs(tr.ab(0)) + tr.Phi)
 
-    def eta_bound(tr: Traj, inst):
-        return _min((2 - tr.eta * max(-2 * tr.z[k], tr.w[k])) / 2 for k in range(tr.tau1 + 1))
+        def eta_bound(tr: Traj, inst):
+            return _min((2 - tr.eta * max(-2 * tr.z[k], tr.w[k])) / 2 for k in range(tr.tau1 + 1))
 
-    parts = run_parts(ctx, samp, [
-        ("z_k <= eps_k for 1 <= k < tau1 with z_k < 0", z_le_eps, False),
-        ("w_k < Q_k for 2 <= k < tau1 with z_k < 0", w_lt_Q, True),
-        ("w_k and -z_k strictly decreasing for k < tau1", monotone, True),
-        ("a(tau1).b(tau1) > 0", ab_tau1, True),
-        ("eta < 2/max{-2 z_k, w_k} for k <= tau1", eta_bound, True),
-    ], figure=sequences_figure(plots.part_tag(ctx, "bw.lemma12"), "tau1"))
+        parts = run_parts(ctx, samp, [
+            ("z_k <= eps_k for 1 <= k < tau1 with z_k < 0", z_le_eps, False),
+            ("w_k < Q_k for 2 <= k < tau1 with z_k < 0", w_lt_Q, True),
+            ("w_k and -z_k strictly decreasing for k < tau1", monotone, True),
+            ("a(tau1).b(tau1) > 0", ab_tau1, True),
+            ("eta < 2/max{-2 z_k, w_k} for k <= tau1", eta_bound, True),
+        ], figure=sequences_figure(plots.part_tag(ctx, "bw.lemma12"), "tau1"))
 
-    def k1_slack(inst):
-        """w_1 < Q_1 at k = 1, exactly: w_1 = (1 - eta^2 eps0^2) Q_0 and Q_1 from one exact GD step."""
-        a, b, P, h = inst["a"], inst["b"], inst["Phi"], inst["eta"]
-        _, e0, lm0, Qi0 = state(a, b, P)
-        w0 = sum(abs(x) for x in Qi0)
-        z1 = (1 - 3 * h * max(w0, -2 * e0 - 2 * P) / 4) * e0
-        if not (z1 < 0 and z1 <= -P):  # need 1 < tau1 and z_1 < 0
-            return None
-        a1 = [x - h * e0 * y for x, y in zip(a, b, strict=True)]
-        b1 = [y - h * e0 * x for x, y in zip(a, b, strict=True)]
-        Q1 = sum(abs(x * x - y * y) for x, y in zip(a1, b1, strict=True))
-        w1 = (1 - h * h * e0 * e0) * w0
-        return (Q1 - w1) / w0
+        def k1_slack(inst):
+            """Q_1 - w_1 at k = 1, exactly: w_1 = (1 - eta^2 eps0^2) Q_0 and Q_1 from one exact GD step.
+            (Q_i(1) = (1 - eta^2 eps0^2) Q_i(0) by eq. (8), so w_1 = Q_1 whenever eta|eps0| < 1.)"""
+            a, b, P, h = inst["a"], inst["b"], inst["Phi"], inst["eta"]
+            _, e0, lm0, Qi0 = state(a, b, P)
+            w0 = sum(abs(x) for x in Qi0)
+            z1 = (1 - 3 * h * max(w0, -2 * e0 - 2 * P) / 4) * e0
+            if not (z1 < 0 and z1 <= -P):  # need 1 < tau1 and z_1 < 0
+                return None
+            a1 = [x - h * e0 * y for x, y in zip(a, b, strict=True)]
+            b1 = [y - h * e0 * x for x, y in zip(a, b, strict=True)]
+            Q1 = sum(abs(x * x - y * y) for x, y in zip(a1, b1, strict=True))
+            w1 = (1 - h * h * e0 * e0) * w0
+            return (Q1 - w1) / w0
 
-    parts.insert(2, exact_sampled(within(samp, k1_slack), samp, ctx, strict=True, label="w_k < Q_k at k = 1 (exact)"))
-    return all_of(parts)
+        k1_label = ("k = 1: w_1 <= Q_1 (exact; equality w_1 = Q_1 allowed)" if reading else
+                    "k = 1: w_1 = Q_1 exactly, so the printed strict w_1 < Q_1 fails (off-by-one; exact)")
+        parts.insert(2, exact_sampled(within(samp, k1_slack), samp, ctx, strict=not reading, label=k1_label))
+        return all_of(parts)
+
+    return check
 
 
 LEMMA12 = Claim(
@@ -372,8 +378,12 @@ LEMMA12 = Claim(
     r"$\eta<2/\max\{-2z_k,w_k\}$",
     kind=Kind.INEQUALITY,
     hypotheses="Definition 2's: Region-C inits with Q_0 > 0, eta = u min{1/(2|eps0|), 2/lam0}, u < 1; d = 1, 2, 3; "
-    "scale sweep; Q = sum_i |Q_i|; the k = 1 case of w_k < Q_k is evaluated exactly",
-    check=_lemma12_check,
+    "scale sweep; Q = sum_i |Q_i|; the k = 1 case of w_k < Q_k is evaluated exactly (there w_1 = Q_1 "
+    "identically by eq. (8): the printed strict '<' fails only there, by an off-by-one)",
+    check=_lemma12_check(False),
+    reading=r"as printed, but $w_k<Q_k$ for $2\le k<\tau_1$ and $w_1\le Q_1$ at $k=1$ (where $w_1=Q_1$ "
+    r"exactly; the proof's induction starts the strict comparison after the first step)",
+    reading_check=_lemma12_check(True),
     depends_on=("bw.def2", "bw.eq45", "bw.eq8", "bw.lemma10"),
 )
 
@@ -394,11 +404,17 @@ def _lemma13_check(reading: bool):
                 return None
             return tr.ab(t) / tr.Phi if reading else (tr.ab(t) + tr.Phi) / tr.Phi
 
-        def mu_ge_w(tr: Traj, inst):
-            t = idx(tr)
+        def mu_ge_w_at(t: int | None, tr: Traj):
             if t is None or t >= len(tr.w):
                 return None
             return _min((x - tr.w[t]) / tr.lam[0] for x in tr.lam)
+
+        def mu_ge_w(tr: Traj, inst):
+            # tau = tau1 in both variants: the sentence before Lemma 13 concludes mu(t) >= w_{tau1}
+            return mu_ge_w_at(tr.tau1, tr)
+
+        def mu_ge_w_first_exit(tr: Traj, inst):
+            return mu_ge_w_at(tr.tau, tr)
 
         def mu_ge_pair(tr: Traj, inst):
             t = tr.tau1
@@ -417,14 +433,24 @@ def _lemma13_check(reading: bool):
             return _min(vals)
 
         tag = "tau1" if reading else "tau (first exit)"
-        return all_of(run_parts(ctx, samp, [
+        out = all_of(run_parts(ctx, samp, [
             (f"a(tau).b(tau) > {'0' if reading else '-Phi'}, tau = {tag}", first_clause, True),
-            (f"lam(t) >= w_tau for all computed t, tau = {tag}", mu_ge_w, False),
+            ("lam(t) >= w_tau for all computed t, tau = tau1 (as the sentence before Lemma 13 concludes)",
+             mu_ge_w, False),
             (f"lam(t) >= {'min' if reading else 'max'}{{lam(tau1), lam(tau1-1)}} for all computed t",
              mu_ge_pair, False),
             ("lam(t) >= sum_i|Q_i(t)| >= w_t >= w_{t+1} for " + ("t < tau1 (and Q >= w at tau1)" if reading
                                                                   else "all computed t"), chain, False),
         ], horizon="converged", figure=sequences_figure(plots.part_tag(ctx, "bw.lemma13"), "converged")))
+        if not reading:
+            # information only (convention-dependent, not in the verdict): w_tau with tau = first exit
+            info = run_parts(ctx, samp, [("info: lam(t) >= w_tau, tau = first t with a(t).b(t) > 0 "
+                                          "(convention-dependent)", mu_ge_w_first_exit, False)],
+                             horizon="converged")[0]
+            out.details["info_w_tau_with_tau_first_exit (convention-dependent)"] = {
+                "verdict": info.verdict.value, "margin": info.margin,
+                "counterexample": info.counterexample.to_json() if info.counterexample else None}
+        return out
 
     return check
 
@@ -436,8 +462,10 @@ LEMMA13 = Claim(
     statement=r"$a(\tau)^\top b(\tau)>-\Phi$ and for all $t\in\mathbb N$, $\mu(t)\ge w_\tau$; preceding text: for "
     r"all $t$, $\mu(t)\ge\max\{\mu(\tau_1),\mu(\tau_1-1)\}$ and $\mu(t)\ge\sum_i|a_i^2(t)-b_i^2(t)|\ge w_t\ge w_{t+1}$",
     kind=Kind.INEQUALITY,
-    hypotheses="Definition 2's (Region C, Q_0 > 0, eta = u min{1/(2|eps0|), 2/lam0}); mu = lam; printed tau = "
-    "first t with a(t).b(t) > 0 (App. D/E convention); 'all t' = every step until |eps| < 10^-(dps/2)",
+    hypotheses="Definition 2's (Region C, Q_0 > 0, eta = u min{1/(2|eps0|), 2/lam0}); mu = lam; printed tau in "
+    "the first clause = first t with a(t).b(t) > 0 (App. D/E convention); in mu(t) >= w_tau, tau = tau1, as the "
+    "sentence before Lemma 13 concludes (mu(t) >= w_{tau1}); the first-exit version of that part is reported "
+    "for information only; 'all t' = every step until |eps| < 10^-(dps/2)",
     check=_lemma13_check(False),
     reading=r"$\tau=\tau_1$, $\mu=\lambda$: $a(\tau_1)^\top b(\tau_1)>0$, $\lambda(t)\ge w_{\tau_1}$ and "
     r"$\lambda(t)\ge\min\{\lambda(\tau_1),\lambda(\tau_1-1)\}$ for all $t$; the chain "
@@ -745,7 +773,9 @@ def _prop2_check(reading: bool):
 
         xs = [Fraction((2 * j + 1) ** 2) for j in range(ctx.budget.sweep_points)]
         parts.append(engines.growth(xs, q_ratio, ctx, family="(s a0, s b0, s^2 Phi, eta0/s^2), 1/s = 1, 3, 5, ...; "
-                                    "a0 = 1, b0 = -1/3, Phi = 1, eta0 = (2/5) cap", label="Q(tau) / (Q(0) exp(-eta))",
+                                    "a0 = 1, b0 = -1/3, Phi = 1, eta0 = (2/5) cap", label="reading-dependent: Q(tau) / (Q(0) exp(-eta)) "
+                                    "along the scale family (O(exp(-eta)) read as eta -> infinity, reached "
+                                    "only by rescaling)",
                                     inputs_of=lambda x: {"a": f"[1/{math.isqrt(int(x))}]",
                                                          "b": f"[-1/{3 * math.isqrt(int(x))}]",
                                                          "Phi": f"1/{int(x)}", "eta": f"{base['eta'] * x}"}))

@@ -424,19 +424,27 @@ def _check_eq70(ctx: Context, reading: bool) -> Outcome:
     x = sp.Symbol("x", real=True)
     rho = sp.Symbol("rho", positive=True)  # rho = sqrt(x^2 + y^2), y^2 = rho^2 - x^2 (y real)
     aux = sp.expand((1 - (rho**2 - x**2) / (2 * rho**2) - x / rho) * 2 * rho**2)
-    parts = [engines.inequality(aux, ctx, strict=False, constraints=[rho**2 - x**2 >= 0],
-                                label="x/sqrt(x^2+y^2) <= 1 - y^2/(2(x^2+y^2)), times 2(x^2+y^2) > 0")]
+    # the substantive part first: the conclusion, per delta bin (the headline counterexample if it fails)
+    parts = _delta_bins(ctx, ((1 - 2 * delta) * eps - sp.Abs(e1)) / eps, "conclusion |eps(k+1)| <= (1-2delta) eps(k)")
+    parts.append(engines.inequality(aux, ctx, strict=False, constraints=[rho**2 - x**2 >= 0],
+                                    label="x/sqrt(x^2+y^2) <= 1 - y^2/(2(x^2+y^2)), times 2(x^2+y^2) > 0"))
+    first_info: dict[str, Any] | None = None
     if reading:
         parts.append(engines.identity(e1, X1, ctx, label="first step is an equality at eta = 2(1-delta)/sqrt(lam^2+4Phi^2)",
                                       sample=lambda rng: {**_reach_sample(rng), delta: sp.Rational(rng.randint(1, 49), 100)}))
     else:
-        parts.append(_delta_step(ctx, (sp.Abs(X1) - sp.Abs(e1)) / eps, "first step |eps(k+1)| <= |line 2|"))
+        # information only: at the literal eta = 2(1-delta)/lam(k), eps(k+1) is compared with a line built on
+        # sqrt(lam^2+4Phi^2) -- two different step sizes, an encoding artefact, so it does not enter the verdict
+        o = _delta_step(ctx, (sp.Abs(X1) - sp.Abs(e1)) / eps, "info: first step |eps(k+1)| <= |line 2| "
+                        "(eps(k+1) at eta = 2(1-delta)/lam(k), line 2 built on sqrt(lam^2+4Phi^2))",
+                        samples=max(8, ctx.budget.samples // 2))
+        first_info = {"verdict": o.verdict.value, "margin": o.margin,
+                      "counterexample": o.counterexample.to_json() if o.counterexample else None}
     parts.append(_delta_step(ctx, (sp.Abs(X2) - sp.Abs(X1)) / eps, "second step |line 2| <= |line 3|"))
     parts.append(_delta_step(ctx, ((1 - 2 * delta) * eps - sp.Abs(X2)) / eps, "third step |line 3| <= (1-2delta) eps"))
-    parts.extend(_delta_bins(ctx, ((1 - 2 * delta) * eps - sp.Abs(e1)) / eps, "conclusion |eps(k+1)| <= (1-2delta) eps(k)"))
     out = all_of(parts)
-    if not reading:
-        return out
+    if first_info is not None:
+        out.details["info_first_step_mixed_step_sizes (not in the verdict)"] = first_info
     # information: the contraction factor in the limit eps -> 0+ at the Cauchy-Schwarz edge
     # lam = 2(eps + Phi) (a = b), derived by SymPy, and the delta at which it reaches 1 - 2 delta
     factor = sp.limit(sp.simplify((e1 / eps).xreplace({lam: 2 * (eps + Phi)})), eps, 0, "+")
@@ -457,7 +465,9 @@ EQ70 = Claim(
     r"\varepsilon(k)+\frac{4\Phi^2(1-\delta)}{\lambda^2+4\Phi^2}\varepsilon(k)+\frac{4(1-\delta)}{\lambda^2+4\Phi^2}"
     r"\varepsilon(k)^2(\varepsilon(k)+\Phi)|\le(1-2\delta)\varepsilon(k)$. Encoding of the printed "
     r"'$\eta\sim\frac2\lambda(1-\delta)$': exactly $\eta=2(1-\delta)/\lambda(k)$; $\varepsilon(k)>0$ (F.2); "
-    r"$\delta\in(0,\frac12)$ (where $1-2\delta>0$), reported per bin of width 0.1.",
+    r"$\delta\in(0,\frac12)$ (where $1-2\delta>0$), reported per bin of width 0.1. The first '$\le$' compares "
+    r"$\varepsilon(k+1)$ at $\eta=2(1-\delta)/\lambda$ with a line built on $\sqrt{\lambda^2+4\Phi^2}$ (two different "
+    r"step sizes): reported for information only, not in the verdict.",
     kind=Kind.INEQUALITY,
     hypotheses="eps(k) > 0, Phi > 0, reachable vector states (d = 1, 2, 3), 0 < delta < 1/2",
     check=lambda ctx: _check_eq70(ctx, reading=False),
@@ -468,9 +478,35 @@ EQ70 = Claim(
 )
 
 
-def _check_eq71(ctx: Context, reading: bool) -> Outcome:
-    h = 2 / S_ if reading else 2 / lam
+def _eq71_info_eta_2_over_lam(ctx: Context) -> dict[str, Any]:
+    """Information only (never in the verdict): the chain's first step and conclusion at the literal
+    eta = 2/lam(k).  This step is outside Theorem 2's window (eta < 2/sqrt(lam0^2+4Phi^2)); it is the
+    slow case of App. F.1, not the eta the chain substitutes."""
+    h = 2 / lam
     e1 = R.eps_next.xreplace({eta: h})
+    X1 = eps - 2 * lam / S_ * eps + 4 / S_**2 * eps**2 * (eps + Phi)
+    rate = 1 - h**2 * Phi**2
+    pos = _state_sampler(_pos_rel)
+
+    def ok(pt: Mapping[sp.Symbol, Fraction]) -> bool:
+        return pt[eps] > 0 and pt[Phi] > 0
+
+    out = {}
+    for name, expr in (("first step |eps(k+1)| <= |line 2| at eta = 2/lam(k)", (sp.Abs(X1) - sp.Abs(e1)) / eps),
+                       ("conclusion |eps(k+1)| <= (1 - eta^2 Phi^2) eps(k) at eta = 2/lam(k)",
+                        (rate * eps - sp.Abs(e1)) / ((1 - rate) * eps))):
+        o = _one_step(ctx, expr, pos, ok, "info: " + name, samples=max(8, ctx.budget.samples // 2))
+        out[name] = {"verdict": o.verdict.value, "margin": o.margin,
+                     "counterexample": o.counterexample.to_json() if o.counterexample else None}
+    return out
+
+
+def _check_eq71(ctx: Context, reading: bool) -> Outcome:
+    # eta = 2/sqrt(lam^2 + 4 Phi^2): the value the printed chain itself substitutes in its second line
+    # (and the Theorem-2 cap at the current state).  The literal '2/lam' is reported for information only.
+    h = 2 / S_
+    e1 = R.eps_next.xreplace({eta: h})
+    line0 = (1 - eta * lam) * eps + eta**2 * eps**2 * (eps + Phi)  # the printed '=' line, eta free
     X1 = eps - 2 * lam / S_ * eps + 4 / S_**2 * eps**2 * (eps + Phi)
     X2 = -eps + 4 * Phi**2 / S_**2 * eps + 4 / S_**2 * eps**2 * (eps + Phi)
     rate = 1 - h**2 * Phi**2
@@ -480,11 +516,12 @@ def _check_eq71(ctx: Context, reading: bool) -> Outcome:
         return pt[eps] > 0 and pt[Phi] > 0
 
     parts: list[Outcome] = []
-    if reading:
-        parts.append(engines.identity(e1, X1, ctx, label="first step is an equality at eta = 2/sqrt(lam^2+4Phi^2)",
-                                      sample=lambda rng: _reach_sample(rng)))
-    else:
-        parts.append(_one_step(ctx, (sp.Abs(X1) - sp.Abs(e1)) / eps, pos, ok, "first step |eps(k+1)| <= |line 2|"))
+    if not reading:
+        parts.append(engines.identity(R.eps_next, line0, ctx,
+                                      label="printed '=' line: eps(k+1) = (1-eta lam) eps + eta^2 eps^2 (eps+Phi)",
+                                      sample=lambda rng: {**_reach_sample(rng), eta: sp.Rational(rng.randint(1, 9), 20)}))
+    parts.append(engines.identity(e1, X1, ctx, label="first step |eps(k+1)| <= |line 2| at eta = 2/sqrt(lam^2+4Phi^2) "
+                                  "(holds with equality)", sample=lambda rng: _reach_sample(rng)))
     parts.append(_one_step(ctx, (sp.Abs(X2) - sp.Abs(X1)) / eps, pos, ok, "second step |line 2| <= |line 3|"))
     gain = (1 - rate) * eps  # slacks normalised by the claimed gain eta^2 Phi^2 eps
     parts.append(_one_step(ctx, (rate * eps - sp.Abs(X2)) / gain, pos, ok, "third step |line 3| <= (1 - eta^2 Phi^2) eps"))
@@ -492,6 +529,10 @@ def _check_eq71(ctx: Context, reading: bool) -> Outcome:
                            "conclusion |eps(k+1)| <= (1 - eta^2 Phi^2) eps(k)",
                            search=_state_search((-6.0, 3.0), log_eps=True)))
     out = all_of(parts)
+    if not reading:
+        out.details["info_literal_eta_2_over_lam(k) (outside Theorem 2's window; F.1 slow case)"] = \
+            _eq71_info_eta_2_over_lam(ctx)
+        return out
     # for information only (not part of the verdict): the same rate for eps in (-Phi, 0)
     info = _one_step(ctx, (rate * sp.Abs(eps) - sp.Abs(e1)) / sp.Abs(eps),
                      _state_sampler(lambda rng, i: -samplers.uniform(rng, 0.0, 1.0)),
@@ -506,15 +547,20 @@ EQ71 = Claim(
     id="bw.eq71",
     title="Positive residuals, edge-of-stability steps: rate 1 - eta^2 Phi^2",
     source="App. F.2, eq. (71) and the sentence before it",
-    statement=r"For $\eta\sim\frac2\lambda$: $|\varepsilon(k+1)|\le|\varepsilon(k)-\frac{2\lambda}{\sqrt{\lambda^2+4\Phi^2}}"
+    statement=r"For $\eta\sim\frac2\lambda$: $|\varepsilon(k+1)|=|(1-\eta\lambda)\varepsilon(k)+\eta^2\varepsilon^2(k)"
+    r"(\varepsilon(k)+\Phi)|\le|\varepsilon(k)-\frac{2\lambda}{\sqrt{\lambda^2+4\Phi^2}}"
     r"\varepsilon(k)+\frac4{\lambda^2+4\Phi^2}\varepsilon(k)^2(\varepsilon(k)+\Phi)|\le|-\varepsilon(k)+"
     r"\frac{4\Phi^2}{\lambda^2+4\Phi^2}\varepsilon(k)+\frac4{\lambda^2+4\Phi^2}\varepsilon(k)^2(\varepsilon(k)+\Phi)|"
-    r"\le(1-\eta^2\Phi^2)\varepsilon(k)$. Encoding of the printed '$\eta\sim\frac2\lambda$': exactly "
-    r"$\eta=2/\lambda(k)$, $\varepsilon(k)>0$ (F.2).",
+    r"\le(1-\eta^2\Phi^2)\varepsilon(k)$. Encoding of the printed '$\eta\sim\frac2\lambda$': the value the chain "
+    r"itself substitutes in its second line, $\eta=2/\sqrt{\lambda(k)^2+4\Phi^2}$ (the Theorem-2 cap at the current "
+    r"state); each printed line checked as printed; $\varepsilon(k)>0$ (F.2). The literal $\eta=2/\lambda(k)$ lies "
+    r"outside Theorem 2's window (the slow case of App. F.1) and is reported for information only.",
     kind=Kind.INEQUALITY,
-    hypotheses="eps(k) > 0, Phi > 0, reachable vector states (d = 1, 2, 3)",
+    hypotheses="eps(k) > 0, Phi > 0, reachable vector states (d = 1, 2, 3), eta = 2/sqrt(lam(k)^2 + 4 Phi^2); "
+    "info only (not in the verdict): the chain at eta = 2/lam(k)",
     check=lambda ctx: _check_eq71(ctx, reading=False),
-    reading=r"$\eta=2/\sqrt{\lambda^2+4\Phi^2}$ (the value the chain substitutes), $\varepsilon(k)>0$; "
+    reading=r"$\eta=2/\sqrt{\lambda^2+4\Phi^2}$ (the value the chain substitutes), $\varepsilon(k)>0$, chain from its "
+    r"second line (same encoding as the printed variant, without the '=' line); "
     r"(for information, also $\varepsilon\in(-\Phi,0)$, not part of the verdict)",
     reading_check=lambda ctx: _check_eq71(ctx, reading=True),
     depends_on=("bw.eq6",),
