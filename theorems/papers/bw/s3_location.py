@@ -241,8 +241,8 @@ def _imbalance_figure(tag: str, what: str, max_steps: int, mode: str):
     return fig
 
 
-def _bound_slack(start_t: int, max_steps: int, require_small: bool):
-    """min over t >= start_t (up to convergence or the step cap) of
+def _bound_slack(start_t: int, max_steps: int, require_small: bool, end_t: int | None = None):
+    """min over start_t <= t < end_t (end_t None: up to convergence or the step cap) of
     1 - (|Q_i(t)|/|Q_i(0)|) / exp(-eta^2 sum_{k<t} eps_k^2)  (the same for every i with Q_i(0) != 0;
     not applicable if all Q_i(0) = 0).  With ``require_small`` the instance is not applicable
     (None) unless eta|eps_t| < 1 along the whole computed run (Lemma 18's hypothesis); otherwise
@@ -254,7 +254,7 @@ def _bound_slack(start_t: int, max_steps: int, require_small: bool):
             return None
         if all(q == 0 for q in exact_state(inst)[2]):
             return None
-        return min(-mp.expm1(g) for g in log_ratio_mp(run)[start_t:])
+        return min(-mp.expm1(g) for g in log_ratio_mp(run)[start_t:end_t])
 
     def certify(inst):
         with mp.workdps(50):
@@ -270,7 +270,7 @@ def _bound_slack(start_t: int, max_steps: int, require_small: bool):
                     return None
                 if not all(path.h * abs(e) < 1 for e in path.eps):
                     return UNDECIDED
-            terms = [1 - g.exp() for g in log_ratio_arb(path)[start_t:]]
+            terms = [1 - g.exp() for g in log_ratio_arb(path)[start_t:end_t]]
             return amin(terms) if terms else None
         finally:
             flint_ctx.prec = old
@@ -278,15 +278,29 @@ def _bound_slack(start_t: int, max_steps: int, require_small: bool):
     return slack, certify
 
 
-def _lemma18(start_t: int):
+T0_LABEL = "t = 0: empty sum, strict inequality is an equality (|Q_i(0)| < |Q_i(0)| e^0 is false)"
+
+
+def _lemma18(printed: bool):
+    """The bound at every t >= 1 (the substantive part); the printed variant ("for all t in N")
+    also checks t = 0 as a separately labelled part, where the sum is empty."""
+
     def check(ctx: Context):
         ms = min(steps_cap(ctx), PREFIX)
-        slack, certify = _bound_slack(start_t, ms, require_small=True)
-        label = f"bound at every t >= {start_t}"
-        return engines.sampled(
-            slack, lambda rng, i: cycle(rng, i, [simple_init(1), simple_init(2)], init_instance), ctx,
-            strict=True, certify=certify, label=label, method="mpmath GD trajectories",
-            figure=_imbalance_figure(plots.part_tag(ctx, "bw.lemma18"), label, ms, "upper"))
+
+        def draw(rng, i):
+            return cycle(rng, i, [simple_init(1), simple_init(2)], init_instance)
+
+        slack, certify = _bound_slack(1, ms, require_small=True)
+        label = "bound at every t >= 1"
+        parts = [engines.sampled(
+            slack, draw, ctx, strict=True, certify=certify, label=label, method="mpmath GD trajectories",
+            figure=_imbalance_figure(plots.part_tag(ctx, "bw.lemma18"), label, ms, "upper"))]
+        if printed:
+            slack0, certify0 = _bound_slack(0, ms, require_small=True, end_t=1)
+            parts.append(engines.sampled(slack0, draw, ctx, strict=True, certify=certify0, samples=2,
+                                         label=T0_LABEL, method="mpmath GD trajectories"))
+        return all_of(parts)
 
     return check
 
@@ -302,12 +316,13 @@ LEMMA18 = Claim(
     "regions, d = 1, 2, 3, eta a fraction of the Theorem-1 cap, plus a = (1,..), b = 0, Phi = 1, "
     "eta = 1/4; every t up to convergence (|eps| < 1e-30 (1 + Phi)) or min(step cap, 5000); "
     "|Q_i(t)|/|Q_i(0)| = prod_k |1 - eta^2 eps_k^2| (eq. (8), exact by bw.eq8) from the simulated "
-    "eps_k; neurons with Q_i(0) = 0 excluded; the t = 0 term is decided exactly in arb (empty "
-    "sum: equality)",
-    check=_lemma18(0),
+    "eps_k; neurons with Q_i(0) = 0 excluded; printed ('for all t in N'): the t >= 1 part and, "
+    "separately labelled, the t = 0 part (empty sum: the strict inequality is an equality, decided "
+    "exactly in arb)",
+    check=_lemma18(printed=True),
     reading=r"the same bound for all $t\ge1$ (at $t=0$ the sum is empty and the strict "
     r"inequality is an equality)",
-    reading_check=_lemma18(1),
+    reading_check=_lemma18(printed=False),
     depends_on=("bw.eq8", "bw.eq92"),
 )
 
@@ -349,18 +364,29 @@ def _lemma19_sampler(which: str):
     return draw
 
 
-def _lemma19(start_t: int):
+def _admissible(pair):
+    """Wrap (slack, certify) so that instances marked eta = 0 (eta_2 not real) are not applicable."""
+    slack, certify = pair
+
+    def slack_adm(inst, dps):
+        return None if inst["eta"] == 0 else slack(inst, dps)
+
+    def cert_adm(inst):
+        return None if inst["eta"] == 0 else certify(inst)
+
+    return slack_adm, cert_adm
+
+
+def _lemma19(printed: bool):
+    """Per candidate eta~: the bound at every t >= 1 and max_t eta|eps_t| < 1; the printed variant
+    ("for all t in N") also checks t = 0 as a separately labelled part (empty sum)."""
+
     def check(ctx: Context):
         parts = []
         for which in ("2/lambda_bar", "eta_2(0)"):
-            slack, certify = _bound_slack(start_t, min(steps_cap(ctx), PREFIX), require_small=False)
             draw = _lemma19_sampler(which)
 
-            def slack_adm(inst, dps, slack=slack):
-                return None if inst["eta"] == 0 else slack(inst, dps)
-
-            def cert_adm(inst, certify=certify):
-                return None if inst["eta"] == 0 else certify(inst)
+            slack_adm, cert_adm = _admissible(_bound_slack(1, min(steps_cap(ctx), PREFIX), require_small=False))
 
             def small_slack(inst, dps):
                 if inst["eta"] == 0:
@@ -370,11 +396,15 @@ def _lemma19(start_t: int):
 
             ms = min(steps_cap(ctx), PREFIX)
             tag = plots.part_tag(ctx, "bw.lemma19")
-            label = f"eta~ = {which}: bound at every t >= {start_t}"
+            label = f"eta~ = {which}: bound at every t >= 1"
             parts.append(engines.sampled(
                 slack_adm, draw, ctx, strict=True, certify=cert_adm,
                 label=label, method="mpmath GD trajectories",
                 figure=_imbalance_figure(tag, label, ms, "upper")))
+            if printed:
+                slack0, cert0 = _admissible(_bound_slack(0, ms, require_small=False, end_t=1))
+                parts.append(engines.sampled(slack0, draw, ctx, strict=True, certify=cert0, samples=2,
+                                             label=f"eta~ = {which}: {T0_LABEL}", method="mpmath GD trajectories"))
             label = f"eta~ = {which}: max_t eta|eps_t| < 1 (what eta~ must guarantee)"
             parts.append(engines.sampled(
                 small_slack, draw, ctx, strict=True, samples=max(4, ctx.budget.samples // 2),
@@ -398,11 +428,12 @@ LEMMA19 = Claim(
     "1/|eps0|) rounded down, u in the catalogue fractions (< 1); random inits d = 1, 2, 3, all "
     "regions; no trajectory hypothesis (that is what eta~ must supply); also checked: "
     "max_t eta|eps_t| < 1; every t of the first min(step cap, 5000) steps (or up to convergence), "
-    "ratio by eq. (8) as in bw.lemma18; neurons with Q_i(0) = 0 excluded; printed: every t >= 0",
-    check=_lemma19(0),
+    "ratio by eq. (8) as in bw.lemma18; neurons with Q_i(0) = 0 excluded; printed ('for all t in N'): "
+    "the t >= 1 part and, separately labelled, the t = 0 part (empty sum: equality)",
+    check=_lemma19(printed=True),
     reading=r"For $\tilde\eta\in\{2/\bar\lambda,\ \eta_2(0)\}$: $\eta|\varepsilon_t|<1$ for all $t$ and "
     r"the bound holds for all $t\ge1$ (at $t=0$ it is an equality, as in Lemma 18)",
-    reading_check=_lemma19(1),
+    reading_check=_lemma19(printed=False),
     depends_on=("bw.lemma18", "bw.lemma2"),
 )
 
@@ -521,12 +552,22 @@ def _check_theorem1(ctx: Context) -> Outcome:
             certify=_thm1_certify(ms, which), describe=describe,
             label=label, method="mpmath GD to convergence",
             figure=_imbalance_figure(plots.part_tag(ctx, "bw.theorem1"), label, ms, "thm1")))
+    main = list(parts)
     parts.append(engines.sampled(
         lambda inst, dps: _thm1_terms(inst, dps, ms, "all"), _thm1_edges, ctx, strict=True, samples=2,
         certify=_thm1_certify(ms, "all"), describe=describe,
-        label="all four inequalities at the edge cases eps(0) = 0 and Q_1(0) = 0",
+        label="degenerate cases (eps(0) = 0: GD does not move; Q_1(0) = 0: both sides vanish): "
+        "all four strict inequalities",
         method="mpmath GD to convergence"))
-    return all_of(parts)
+    out = all_of(parts)
+    # lead the summary with the generic (non-degenerate) parts' finding; the degenerate cases follow
+    failing = [p for p in main if not p.verdict.passes]
+    lead = failing[0] if failing else None
+    if lead is not None:
+        where = (f" at {', '.join(f'{k}={v}' for k, v in lead.counterexample.inputs.items())}"
+                 if lead.counterexample else "")
+        out.summary = f"main finding: {lead.label}: {lead.verdict.value}{where}. All parts: {out.summary}"
+    return out
 
 
 THEOREM1 = Claim(
@@ -553,7 +594,43 @@ THEOREM1 = Claim(
 # ------------------------------------------------------------------ eq. (9)
 
 
+def _eq9_geometric() -> tuple[sp.Symbol, sp.Symbol, sp.Expr, sp.Expr]:
+    """(eps0, eta_mu, derived, printed): sum_t eps0^2 (1 - eta mu)^(2t) in closed form, and eps0^2/(eta mu)."""
+    e0, eta_mu = sp.symbols("epsilon_0 eta_mu", positive=True)  # eta_mu = eta * mu in (0, 1)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    geometric = sp.piecewise_fold(sp.summation(e0**2 * (1 - eta_mu) ** (2 * k), (k, 0, sp.oo)))
+    if isinstance(geometric, sp.Piecewise):  # the convergent branch (0 < eta mu < 2)
+        geometric = geometric.args[0][0]
+    return e0, eta_mu, sp.factor(geometric), e0**2 / eta_mu
+
+
+def _eq9_constant_factor(ctx: Context) -> list[Outcome]:
+    """Reading of the second '~=': sum_t eps_t^2 and eps0^2/(eta mu) agree within a constant factor, i.e.
+    derived/printed stays bounded above and below (both directions as O() claims) as eta mu runs over
+    (0, 1) towards 0, on the linear-convergence model."""
+    e0, eta_mu, derived, printed = _eq9_geometric()
+    q = sp.lambdify([eta_mu], sp.simplify(derived / printed), "mpmath")
+    n = max(7, ctx.budget.sweep_points)
+    xs = [Fraction(999, 1000)] + [Fraction(1, 10**j) for j in range(1, 2 * n)]
+    family = "linear-convergence model |eps_t| = (1 - eta mu)^t |eps0|, eta mu = 0.999, 1e-1, 1e-2, ... -> 0"
+    parts = []
+    for name, fn in (("[sum_t eps_t^2] / [eps0^2/(eta mu)] bounded above", lambda x, dps: q(mpf_of(x))),
+                     ("[eps0^2/(eta mu)] / [sum_t eps_t^2] bounded above (ratio bounded below)",
+                      lambda x, dps: 1 / q(mpf_of(x)))):
+        parts.append(engines.growth(xs, fn, ctx, label=name, family=family,
+                                    inputs_of=lambda x: {"eta_mu": str(x)}))
+    return parts
+
+
 def _check_eq9(ctx: Context) -> Outcome:
+    return _eq9(ctx, printed=True)
+
+
+def _check_eq9_reading(ctx: Context) -> Outcome:
+    return _eq9(ctx, printed=False)
+
+
+def _eq9(ctx: Context, printed: bool) -> Outcome:
     ms = steps_cap(ctx)
     parts = []
 
@@ -565,8 +642,8 @@ def _check_eq9(ctx: Context) -> Outcome:
         for i in range(d):
             q = m.quantity(f"Q{i + 1}")
             two = m.after_step(m.after_step(q))
-            printed = q * (1 - m.eta**2 * e0**2) * (1 - m.eta**2 * e1**2)
-            parts.append(engines.identity(two, printed, ctx, label=f"d={d}: Q{i + 1}(2) = Q{i + 1}(0) prod_(k<2)(1-eta^2 eps_k^2)"))
+            product = q * (1 - m.eta**2 * e0**2) * (1 - m.eta**2 * e1**2)
+            parts.append(engines.identity(two, product, ctx, label=f"d={d}: Q{i + 1}(2) = Q{i + 1}(0) prod_(k<2)(1-eta^2 eps_k^2)"))
 
     # ... and along whole trajectories (components) until convergence
     def prod_slack(inst, dps):
@@ -609,20 +686,17 @@ def _check_eq9(ctx: Context) -> Outcome:
     parts.append(approx)
 
     # (c) "sum eps^2 ~ eps0^2/(eta mu)" under linear convergence |eps_t| = (1 - eta mu)^t |eps0|
-    e0, eta_mu = sp.symbols("epsilon_0 eta_mu", positive=True)  # eta_mu = eta * mu in (0, 1)
-    k = sp.Symbol("k", integer=True, nonnegative=True)
-    geometric = sp.piecewise_fold(sp.summation(e0**2 * (1 - eta_mu) ** (2 * k), (k, 0, sp.oo)))
-    if isinstance(geometric, sp.Piecewise):  # the convergent branch (0 < eta mu < 2)
-        geometric = geometric.args[0][0]
-    derived = sp.factor(geometric)
-    printed = e0**2 / eta_mu
-    lim = engines.identity(sp.limit(derived / printed, eta_mu, 0), 1, ctx,
-                           label="lim_(eta mu -> 0) [sum_t eps0^2 (1-eta mu)^(2t)] / [eps0^2/(eta mu)] = 1 "
-                           "(the second 'approx' read as asymptotic equality)")
-    lim.derived = {"printed": "sum_t eps(t)^2 ~ eps0^2/(eta mu)",
-                   "derived": f"sum_t eps0^2 (1 - eta mu)^(2t) = {sp.sstr(derived)}",
-                   "derived_over_printed": sp.sstr(sp.factor(derived / printed))}
-    parts.append(lim)
+    _, eta_mu, derived, printed_sum = _eq9_geometric()
+    if printed:  # '~=' as asymptotic equality: the ratio tends to 1 as eta mu -> 0
+        lim = engines.identity(sp.limit(derived / printed_sum, eta_mu, 0), 1, ctx,
+                               label="lim_(eta mu -> 0) [sum_t eps0^2 (1-eta mu)^(2t)] / [eps0^2/(eta mu)] = 1 "
+                               "(the second 'approx' read as asymptotic equality)")
+        lim.derived = {"printed": "sum_t eps(t)^2 ~ eps0^2/(eta mu)",
+                       "derived": f"sum_t eps0^2 (1 - eta mu)^(2t) = {sp.sstr(derived)}",
+                       "derived_over_printed": sp.sstr(sp.factor(derived / printed_sum))}
+        parts.append(lim)
+    else:  # '~=' as 'within a constant factor'
+        parts.extend(_eq9_constant_factor(ctx))
 
     # measured on trajectories, for information: S * eta * lam(inf) / eps0^2 at small steps
     measured = []
@@ -640,6 +714,8 @@ def _check_eq9(ctx: Context) -> Outcome:
                 measured.append(mp.nstr(S * run.eta * run.lam[-1] / run.eps[0] ** 2, 6))
     out = all_of(parts)
     out.details["measured S*eta*lam(inf)/eps0^2 (Region A, eta = cap*u/20)"] = measured
+    out.details["sum_t eps0^2 (1 - eta mu)^(2t) / [eps0^2/(eta mu)] (exact)"] = sp.sstr(
+        sp.factor(derived / printed_sum)) + " -> 1/2 as eta mu -> 0"
     return out
 
 
@@ -648,15 +724,21 @@ EQ9 = Claim(
     title="Product formula for Q_i(inf) and its exponential approximation",
     source="§4, eq. (9) and the following sentence",
     statement=r"$|Q_i(\infty)|=|Q_i(0)|\prod_{t\ge0}|1-\eta^2\varepsilon(t)^2|\approx|Q_i(0)|\exp(-\eta^2\sum_t\varepsilon(t)^2)$ "
-    r"when $\eta|\varepsilon(t)|$ stays small; under linear convergence $\sum_t\varepsilon(t)^2\approx\frac{\varepsilon(0)^2}{\eta\mu}$",
+    r"when $\eta|\varepsilon(t)|$ stays small; under linear convergence $\sum_t\varepsilon(t)^2\approx\frac{\varepsilon(0)^2}{\eta\mu}$ "
+    r"(this second $\approx$ tested as asymptotic equality: the ratio of the two sides $\to1$ as $\eta\mu\to0$)",
     kind=Kind.IDENTITY,
     hypotheses="product formula: symbolic 2-step identity (d = 1, 2) and along GD trajectories "
     "(Theorem-1 step sizes); first approx made quantitative as 1 <= log(1/r)/(eta^2 S) <= "
     "1/(1 - max_t eta^2 eps_t^2) (both sides -> 1 as eta|eps| -> 0), on converged runs with "
-    "eta = u cap and u cap/10; second approx read as asymptotic equality as eta mu -> 0 for the "
+    "eta = u cap and u cap/10; second approx, printed variant: asymptotic equality (ratio -> 1) as eta mu -> 0; "
+    "reading: ratio bounded above and below (growth sweep of the ratio and its inverse), both for the "
     "linear-convergence model |eps_t| = (1 - eta mu)^t |eps_0| (Lemma 4's hypothesis); measured "
     "S eta lam(inf)/eps0^2 on Region-A runs reported in details",
     check=_check_eq9,
+    reading=r"as printed, with the second $\approx$ read as agreement within a constant factor: under linear "
+    r"convergence $c\,\frac{\varepsilon(0)^2}{\eta\mu}\le\sum_t\varepsilon(t)^2\le C\,\frac{\varepsilon(0)^2}{\eta\mu}$ "
+    r"for constants $0<c\le C$ (the ratio stays bounded above and below as $\eta\mu\to0$)",
+    reading_check=_check_eq9_reading,
     depends_on=("bw.eq8",),
 )
 
