@@ -8,18 +8,26 @@
   (or an absolute floor).
 * :func:`standard_init` is the paper's initialisation sqrt(gamma/eta)(x~, y~), y~^2 - x~^2 = 1.
 * :func:`gf_run` integrates the gradient flow with fixed-step RK4 (step halving as a check).
-* :func:`cached_run` memoises runs so that several claims share one sweep.
+* :func:`cached_run` memoises runs so that several claims share one sweep (LRU, bounded by the
+  number of stored iterates).
+
+For a :class:`symbolic.losses.Loss` the GD loop runs in MPFR (gmpy2, the mpmath backend) at the
+binary precision of the current mpmath context: the same precision with correctly rounded
+operations, several times faster; the recorded iterates are exact mpf copies.  Other loss objects
+are iterated in mpmath.
 
 ``loss`` is any object with ``dl(s)`` (ell' in mpmath) and a hashable ``key``.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import mpmath as mp
+from mpmath.libmp import from_man_exp
 
 from .dynamics import SimulationDiverged, rk4_flow
 from .precision import mpf_of
@@ -77,9 +85,90 @@ def standard_init(xt: Fraction, yt: Fraction, gamma: Fraction, eta: Fraction) ->
     return k * mpf_of(xt), k * mpf_of(yt)
 
 
+def _to_mpfr(v):
+    import gmpy2
+
+    sign, man, exp, _bc = mp.mpf(v)._mpf_
+    if not man:
+        if exp:  # inf / nan
+            raise SimulationDiverged("non-finite start")
+        return gmpy2.mpfr(0)
+    r = gmpy2.mul_2exp(gmpy2.mpfr(int(man)), int(exp))  # exact: man has at most prec bits
+    return -r if sign else r
+
+
+def _to_mpf(v):
+    m, e = v.as_mantissa_exp()
+    return mp.make_mpf(from_man_exp(m, int(e)))  # exact (no rounding)
+
+
+def _gd_run_mpfr(make_dl, x0, y0, eta: Fraction, max_steps: int, tail_rel: Fraction, tail_floor,
+                 stop_at_converged: bool, k_frac: tuple[int, int]) -> Run | None:
+    """The loop of :func:`gd_run` in MPFR (gmpy2) at the current mpmath precision (same binary
+    precision, correctly rounded operations); the recorded iterates are returned as mpf.
+    ``make_dl()`` builds ell' inside the MPFR context (None: not available -> None)."""
+    import gmpy2
+
+    with gmpy2.context(gmpy2.get_context(), precision=mp.mp.prec):
+        dl = make_dl()
+        if dl is None:
+            return None
+        mpfr = gmpy2.mpfr
+        h = mpfr(eta.numerator) / eta.denominator
+        k = mpfr(k_frac[0]) / k_frac[1]
+        thr = 2 / (h * k)
+        rel = mpfr(Fraction(tail_rel).numerator) / Fraction(tail_rel).denominator
+        floor = _to_mpfr(mp.mpf(10) ** (-(mp.mp.dps // 2))) if tail_floor is None else _to_mpfr(tail_floor)
+        hk = h * k
+        x, y = _to_mpfr(x0), _to_mpfr(y0)
+        xs, ys = [x], [y]
+        stopped, tail = "max_steps", None
+        big = mpfr(10) ** 60
+        fin = gmpy2.is_finite
+        for _t in range(max_steps):
+            if x == 0:
+                stopped = "x_zero"
+                break
+            y2 = y * y
+            if stop_at_converged and y2 < thr:
+                rho = 2 - hk * y2
+                tl = 2 * hk * x * x * y2 / rho
+                if tl <= max(rel * (thr - y2), floor):
+                    stopped, tail = "converged", tl
+                    break
+            g = dl(x * y)
+            x, y = x - h * g * y, y - h * g * x
+            if not (fin(x) and fin(y)) or abs(y) > big:
+                raise SimulationDiverged("single-neuron GD left every bounded region")
+            xs.append(x)
+            ys.append(y)
+        else:
+            y2 = y * y
+            if x != 0 and y2 < thr:
+                rho = 2 - hk * y2
+                tl = 2 * hk * x * x * y2 / rho
+                if tl <= max(rel * (thr - y2), floor):
+                    stopped, tail = "converged", tl
+        if x == 0:
+            stopped = "x_zero"
+    kk = mp.mpf(k_frac[0]) / k_frac[1]
+    return Run(mpf_of(eta), [_to_mpf(v) for v in xs], [_to_mpf(v) for v in ys], stopped,
+               None if tail is None else _to_mpf(tail), {"curvature": kk, "arithmetic": "MPFR"})
+
+
 def gd_run(loss, x0, y0, eta: Fraction, max_steps: int, *, tail_rel: Fraction = Fraction(1, 20),
            tail_floor=None, stop_at_converged: bool = True) -> Run:
-    """GD on ell(xy) from (x0, y0); see the module docstring for the stopping rule."""
+    """GD on ell(xy) from (x0, y0); see the module docstring for the stopping rule.
+
+    Losses that provide ``gmpy_dl()`` (:class:`symbolic.losses.Loss`) are iterated in MPFR at
+    the current mpmath precision (several times faster, same precision); others in mpmath."""
+    k = getattr(loss, "curv", 1)
+    kf = (int(k.p), int(k.q)) if hasattr(k, "p") else None
+    fast = getattr(loss, "gmpy_dl", None)
+    if fast is not None and kf is not None and isinstance(eta, Fraction | int):
+        run = _gd_run_mpfr(fast, x0, y0, Fraction(eta), max_steps, tail_rel, tail_floor, stop_at_converged, kf)
+        if run is not None:
+            return run
     h = mpf_of(eta)
     k = getattr(loss, "curv", 1)
     k = mp.mpf(int(k.p)) / int(k.q) if hasattr(k, "p") else mp.mpf(k)
@@ -119,21 +208,28 @@ def gd_run(loss, x0, y0, eta: Fraction, max_steps: int, *, tail_rel: Fraction = 
     return Run(h, xs, ys, stopped, tail, {"curvature": k})
 
 
-_CACHE: dict[tuple, Run] = {}
+_CACHE: OrderedDict[tuple, Run] = OrderedDict()
+_CACHE_MAX_ITERATES = 8_000_000  # least recently used runs are dropped beyond this many stored iterates
+_cached_iterates = 0
 
 
 def cached_run(loss, xt: Fraction, yt: Fraction, gamma: Fraction, eta: Fraction, max_steps: int,
                tail_rel: Fraction = Fraction(1, 20)) -> Run:
     """Memoised :func:`gd_run` from the standard initialisation (keyed by loss.key and the
     exact inputs and the working precision)."""
+    global _cached_iterates
     key = (loss.key, xt, yt, gamma, eta, max_steps, tail_rel, mp.mp.dps)
     run = _CACHE.get(key)
     if run is None:
         x0, y0 = standard_init(xt, yt, gamma, eta)
         run = gd_run(loss, x0, y0, eta, max_steps, tail_rel=tail_rel)
-        if len(_CACHE) > 400:
-            _CACHE.clear()
         _CACHE[key] = run
+        _cached_iterates += len(run.xs)
+        while _cached_iterates > _CACHE_MAX_ITERATES and len(_CACHE) > 1:
+            _, old = _CACHE.popitem(last=False)
+            _cached_iterates -= len(old.xs)
+    else:
+        _CACHE.move_to_end(key)
     return run
 
 

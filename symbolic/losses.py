@@ -154,6 +154,87 @@ class Loss:
                 return mp.mpf(f(x))
         raise ValueError(x)
 
+    @cached_property
+    def _gmpy_fns(self):
+        """ell' per piece for gmpy2 (MPFR) evaluation, or None when a piece uses a function
+        without an MPFR counterpart (callers then use the mpmath evaluators).
+
+        Each piece becomes ``f(u, c0, c1, ...)``: rational powers ``b**(p/q)`` are written
+        ``rootn(b, q)**p`` (much faster than a general power), and every constant subexpression
+        that is not an integer (e.g. 6 sqrt(15)/125) is a parameter ``c_i``, evaluated once per
+        run at the precision of the active gmpy2 context (see :meth:`gmpy_dl`)."""
+        try:
+            import gmpy2
+        except ImportError:  # pragma: no cover - gmpy2 is the mpmath backend here
+            return None
+        names = {"mpf": gmpy2.mpfr, "sqrt": gmpy2.sqrt, "tanh": gmpy2.tanh, "exp": gmpy2.exp,
+                 "log": gmpy2.log, "cosh": gmpy2.cosh, "sinh": gmpy2.sinh, "atan": gmpy2.atan,
+                 "rpow": lambda b, p, q: gmpy2.rootn(b, int(q)) ** int(p)}
+        allowed = {"sqrt", "tanh", "exp", "log", "cosh", "sinh", "atan"}
+        rpow = sp.Function("rpow")
+
+        def prepare(expr):
+            consts: dict = {}
+
+            def rec(e):
+                if not e.has(u):
+                    if e.is_Integer:
+                        return e
+                    return consts.setdefault(e, sp.Symbol(f"_c{len(consts)}"))
+                if e.is_Pow and e.exp.is_Rational and not e.exp.is_Integer:
+                    return rpow(rec(e.base), int(e.exp.p), int(e.exp.q))
+                if not e.args:
+                    return e
+                return e.func(*[rec(a) for a in e.args], evaluate=False)
+
+            body = rec(expr)
+            syms = list(consts.values())
+            return sp.lambdify([u, *syms], body, modules=[names, "mpmath"]), list(consts)
+
+        def lam(pcs):
+            out = []
+            for p in pcs:
+                fnames = {type(f).__name__.lower() for f in p.expr.atoms(sp.Function)}
+                if not fnames <= allowed:
+                    return None
+                f, consts = prepare(p.expr)
+                out.append((None if p.hi is OO else p.hi, f, consts))
+            return out
+
+        pos = lam(self.pieces)
+        neg = lam(self.neg) if self.neg is not None else pos
+        return None if pos is None or neg is None else (pos, neg)
+
+    def gmpy_dl(self):
+        """ell' on R as a function of gmpy2 mpfr values, with its constants evaluated in the
+        active gmpy2 context (None if not available for this loss)."""
+        fns = self._gmpy_fns
+        if fns is None:
+            return None
+        import gmpy2
+
+        mpfr = gmpy2.mpfr
+        digits = int(gmpy2.get_context().precision * 0.30103) + 20
+
+        def num(c):
+            return mpfr(int(c.p)) / int(c.q) if c.is_Rational else mpfr(str(sp.N(c, digits)))
+
+        def branch(br):
+            return [(None if hi is None else num(hi), f, [num(c) for c in cs]) for hi, f, cs in br]
+
+        pos, neg = branch(fns[0]), branch(fns[1])
+
+        def ev(br, v):
+            for hi, f, cs in br:
+                if hi is None or v < hi:
+                    return mpfr(f(v, *cs))
+            raise ValueError(v)
+
+        def dl(v):
+            return ev(pos, v) if v >= 0 else -ev(neg, -v)
+
+        return dl
+
     def g(self, x) -> mp.mpf:
         """ell'(x) for x >= 0 (mpmath)."""
         return self._eval(self._fns[0], x)

@@ -4,6 +4,7 @@ Example 1; the generator only emits admissible losses."""
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 import pytest
 import sympy as sp
@@ -18,11 +19,18 @@ from symbolic.losses import (
     ell_rsym,
     ell_sqr,
     ell_sym,
+    flat,
     huber,
     u,
 )
 from theorems.claim import BUDGETS, Context, Verdict
-from theorems.papers.ahn.assumptions import check_A1, check_A2, check_A2plus, check_A3
+from theorems.papers.ahn.assumptions import (
+    check_A1,
+    check_A2,
+    check_A2plus,
+    check_A3,
+    check_dl_lipschitz,
+)
 
 CTX = Context(budget=BUDGETS["quick"])
 Z = sp.Integer(0)
@@ -88,6 +96,31 @@ def test_A2plus_rejects_flat_stretch():
     assert loss.family == "flat"
     assert check_A2plus(loss, CTX).verdict is Verdict.REFUTED
     assert check_A2plus(ell_sqr(), CTX).verdict.passes
+
+
+# ell' continuous, with a slope-2 ramp: ell'' = 2 > 1 on [1/4, 1/2]
+STEEP_RAMP = _loss("steep_ramp", [(0, sp.Rational(1, 4), u / 2), (sp.Rational(1, 4), sp.Rational(1, 2), 2 * u - sp.Rational(3, 8)),
+                                  (sp.Rational(1, 2), OO, sp.Rational(5, 8))])
+# ell' = u, then an upward jump of ell' at 1/2 (not Lipschitz at all; ell'' = 1 on every piece)
+JUMP = _loss("jump", [(0, sp.Rational(1, 2), u), (sp.Rational(1, 2), OO, sp.Rational(3, 4))])
+
+
+@pytest.mark.parametrize("loss", [STEEP_RAMP, JUMP, flat(Fraction(1), Fraction(3, 10), Fraction(2, 5), Fraction(4, 5))],
+                         ids=lambda x: x.name)
+def test_dl_lipschitz_rejects(loss):
+    assert check_dl_lipschitz(loss, CTX).verdict is Verdict.REFUTED
+
+
+def test_dl_lipschitz_accepts_example1_and_smooth_members():
+    for loss in (ell_rsym(), ell_sqr(), huber(), ell_beta(sp.Rational(3, 2)), ell_beta(3)):
+        assert check_dl_lipschitz(loss, CTX).verdict.passes, loss.name
+    for i in range(10):
+        loss = admissible_loss(random.Random(f"lip{i}"), i)
+        out = check_dl_lipschitz(loss, CTX)
+        if loss.family == "flat":  # the ramp up to the diagonal has slope > 1
+            assert out.verdict is Verdict.REFUTED, loss.formula()
+        else:
+            assert out.verdict.passes, loss.formula()
 
 
 @pytest.mark.parametrize("i", range(15))

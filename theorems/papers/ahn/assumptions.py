@@ -195,6 +195,27 @@ def check_lipschitz(loss: Loss, ctx: Context) -> Outcome:
     return all_of(parts).named("1-Lipschitz")
 
 
+def check_dl_lipschitz(loss: Loss, ctx: Context) -> Outcome:
+    """ell' is 1-Lipschitz (ell'' <= 1 where it exists; not part of (A1), used by the paper's
+    argument for (A2) <=> (A2+)): on every piece of both branches -1 <= ell'' <= 1, and ell' is
+    continuous at every breakpoint and across 0 (an upward jump of ell' is a Dirac mass of ell'')."""
+    parts = []
+    for side, neg in (("s>0", False), ("s<0", True)):
+        if side == "s<0" and loss.neg is None:
+            continue
+        pcs = _pieces_of(loss, neg)
+        for i, p in enumerate(pcs):
+            d = sp.diff(p.expr, u)
+            parts.append(piece_ineq(1 - d, p.lo, p.hi, ctx, f"ell'' <= 1 on piece {i} ({side})"))
+            parts.append(piece_ineq(1 + d, p.lo, p.hi, ctx, f"ell'' >= -1 on piece {i} ({side})", samples=6))
+        for a, b in zip(pcs, pcs[1:], strict=False):
+            parts.append(engines.identity(b.expr.subs(u, b.lo), a.expr.subs(u, a.hi), ctx,
+                                          label=f"ell' continuous at u = {a.hi} ({side})"))
+    parts.append(engines.identity(-_pieces_of(loss, True)[0].expr.subs(u, 0), loss.pieces[0].expr.subs(u, 0), ctx,
+                                  label="ell' continuous at 0"))
+    return all_of(parts).named(f"ell' 1-Lipschitz (ell'' <= 1) for {loss.name}")
+
+
 def check_A1(loss: Loss, ctx: Context) -> Outcome:
     """(A1): ell convex, even, 1-Lipschitz, C^2 near 0 with ell''(0) = 1."""
     return all_of([check_even(loss, ctx), check_normalised(loss, ctx), check_convex(loss, ctx),

@@ -132,7 +132,8 @@ def _fig1_parts(ctx: Context, loss: str) -> list[Outcome]:
 
     n = _seeds(ctx)
     tag = f"{loss} loss"
-    common = dict(samples=n, describe=describe, method=f"float64 network GD ({tag}), deterministic per seed")
+    common = dict(samples=n, describe=describe, method=f"float64 network GD ({tag}), deterministic per seed",
+                  float64=True)
     return [
         engines.sampled(loc_slack, sampler, ctx, label=f"transition location in [{LOC_LO}, {LOC_HI}] eta_c ({tag})",
                         **common),
@@ -316,7 +317,7 @@ def _check_fig2(ctx: Context) -> Outcome:
         top = max(v for t, v in run.sharpness if t <= t90)
         return mp.mpf(top * ETA_LARGE / 2 - 1)
 
-    kw = dict(samples=1, method="float64 network GD (mean loss), deterministic")
+    kw = dict(samples=1, method="float64 network GD (mean loss), deterministic", float64=True)
     parts = [
         engines.sampled(noticeable_small, sampler, ctx, label="eta 2.5e-5 -> 2.5e-4: b_T changes by less than 0.05", **kw),
         engines.sampled(noticeable_large, sampler, ctx, label="eta 2.5e-3: b_T at least 0.05 below b_T(2.5e-4)", **kw),

@@ -22,18 +22,23 @@ from symbolic.losses import FAMILIES, build, ell_beta, ell_rsym, ell_sqr, flat, 
 
 from ... import engines
 from ...claim import Claim, Context, Kind, all_of
-from .assumptions import check_A1, check_A2, check_A2plus
+from .assumptions import check_A1, check_A2, check_A2plus, check_dl_lipschitz
 from .sn_common import (
+    ETA_TOP,
+    SWEEP_NOTE,
     F,
     add_loss_to_cex,
     class_losses,
+    decade_etas,
     example_losses,
     gap_exponent,
     implication,
+    lipschitz_only,
     mpow,
     plot_run,
     run_of,
     sweep_growth,
+    with_hypotheses,
 )
 
 GAMMA = F(3)  # 2 + delta with delta = 1
@@ -50,6 +55,12 @@ def eos_pool(ctx: Context, finite_beta: bool = False):
     return ex + class_losses(ctx, "eos", finite_beta=finite_beta) + [adversarial()]
 
 
+def flat_etas(ctx: Context) -> list[Fraction]:
+    """Extended sweep for the flat family (its runs are short): halvings from 9/10, two more
+    points than sweep_points (9/10 .. 9/2560 at the standard budget, 3.45 decades)."""
+    return [ETA_TOP / 2**k for k in range(ctx.budget.sweep_points + 2)]
+
+
 def _gap(run):
     """2/eta - y_inf^2 (midpoint of the bracket [gap_T, gap_T + tail])."""
     return run.gap_final() + run.tail / 2
@@ -58,34 +69,47 @@ def _gap(run):
 # ---------------------------------------------------------------- Theorem 2
 
 
-def _theorem2(ctx: Context):
-    parts = []
-    for loss in eos_pool(ctx):
-        e = gap_exponent(loss)
-        start = F(9, 10) if loss.family == "flat" else F(1, 5)
-        parts.append(sweep_growth(ctx, loss, GAMMA, lambda run, p, e=e: _gap(run) / mpow(p, e),
-                                  f"gap / eta^(1/(beta-1)), beta = {loss.beta}", f"eta -> 0 (halving from {start})",
-                                  start=start))
-        # the exponent, for the record
-        pts = []
-        for p in [start / 2**k for k in range(ctx.budget.sweep_points)]:
-            run = run_of(loss, p, GAMMA, ctx)
-            if run.stopped == "max_steps":
-                break
-            if run.converged:
-                pts.append((float(p), float(_gap(run))))
-        if len(pts) >= 3:
-            fit = power_fit([a for a, _ in pts[-3:]], [b for _, b in pts[-3:]])
-            parts[-1].details["fitted exponent of gap vs eta (smallest 3 eta)"] = fit.exponent
-            parts[-1].details["predicted exponent 1/(beta-1)"] = float(e)
-            parts[-1].details["gap points"] = [[a, b] for a, b in pts]
-    run = run_of(ell_sqr(), F(1, 20), GAMMA, ctx)
-    figs = plot_run(ctx, run, "ahn_theorem2_sqr", "Theorem 2 (EoS): ell_sqr, delta = 1, eta = 1/20")
-    run = run_of(ell_beta(F(3, 2)), F(1, 10), GAMMA, ctx)
-    figs += plot_run(ctx, run, "ahn_theorem2_beta32", "Theorem 2 (EoS): ell_beta, beta = 3/2, delta = 1, eta = 1/10")
-    out = all_of([*parts, _lemma7_check(ctx, label="upper bound: lim y_t^2 <= 2/eta (Lemma 7 runs)")])
-    out.figures += figs
-    return out
+def _theorem2(lip: bool):
+    def check(ctx: Context):
+        pool = eos_pool(ctx)
+        checks: list = []
+        dropped: list = []
+        if lip:
+            pool, checks, dropped = lipschitz_only(ctx, pool)
+        parts = []
+        for loss in pool:
+            e = gap_exponent(loss)
+            ps = flat_etas(ctx) if loss.family == "flat" else decade_etas(ctx)
+            parts.append(sweep_growth(ctx, loss, GAMMA, lambda run, p, e=e: _gap(run) / mpow(p, e),
+                                      f"gap / eta^(1/(beta-1)), beta = {loss.beta}"
+                                      + (" (flat family: extended sweep)" if loss.family == "flat" else ""),
+                                      "eta -> 0", params=ps))
+            # the exponent and the limiting gap itself, for the record
+            pts = []
+            for p in ps:
+                run = run_of(loss, p, GAMMA, ctx)
+                if run.stopped == "max_steps":
+                    break
+                if run.converged:
+                    pts.append((float(p), float(_gap(run))))
+            if len(pts) >= 3:
+                fit = power_fit([a for a, _ in pts[-3:]], [b for _, b in pts[-3:]])
+                parts[-1].details["fitted exponent of gap vs eta (smallest 3 eta)"] = fit.exponent
+                parts[-1].details["predicted exponent 1/(beta-1)"] = float(e)
+                parts[-1].details["gap points [eta, 2/eta - y_inf^2]"] = [[a, b] for a, b in pts]
+                if loss.family == "flat":
+                    parts[-1].details["smallest limiting gap over the sweep (stays above a constant)"] = min(
+                        b for _, b in pts)
+        run = run_of(ell_sqr(), F(1, 20), GAMMA, ctx)
+        figs = plot_run(ctx, run, "ahn_theorem2_sqr", "Theorem 2 (EoS): ell_sqr, delta = 1, eta = 1/20")
+        run = run_of(ell_beta(F(3, 2)), F(1, 10), GAMMA, ctx)
+        figs += plot_run(ctx, run, "ahn_theorem2_beta32", "Theorem 2 (EoS): ell_beta, beta = 3/2, delta = 1, eta = 1/10")
+        parts.append(_lemma7_check(ctx, label="upper bound: lim y_t^2 <= 2/eta (Lemma 7 runs)", pool=pool))
+        out = with_hypotheses(checks, parts, dropped) if lip else all_of(parts)
+        out.figures += figs
+        return out
+
+    return check
 
 
 THEOREM2 = Claim(
@@ -96,13 +120,20 @@ THEOREM2 = Claim(
     kind=Kind.RATE,
     hypotheses="(A1), (A2): Example 1 (rsym, sqr, Huber, ell_beta beta = 3/2, 2, 3, 10), generated members "
     "(algebraic, capped, kinked, flat, huberlike), and the catalogue's adversarial loss with ell'(s)/s = 1 on "
-    "[2/5, 4/5]; (x~, y~) = (3/4, 5/4), delta = 1; eta = 1/5 2^-k (9/10 2^-k for the flat family, whose runs "
-    "are short); runs not converged within max_steps or "
+    "[2/5, 4/5]; (x~, y~) = (3/4, 5/4), delta = 1; eta log-spaced from 9/10 over 2 decades (9/1000 at the "
+    "standard budget; a pass needs usable points spanning 2 decades); for the flat family, whose runs are "
+    "short, 9/10 2^-k over sweep_points + 2 halvings; runs not converged within the step cap (25 max_steps) or "
     "hitting x_t = 0 are dropped",
-    check=_theorem2,
+    check=_theorem2(False),
+    reading=r"Theorem 2 for losses satisfying (A1), (A2) **plus** $\ell''\le1$ ($\ell'$ 1-Lipschitz, the property the "
+    r"paper's (A2)$\Leftrightarrow$(A2$^+$) step uses; (A1) does not give it): GD converges to $(0,y_\infty)$ with "
+    r"$2/\eta-O(\eta^{1/(\beta-1)})\le\lambda_{\max}\le2/\eta$. Losses: Example 1 and the generated members for "
+    r"which the predicate establishes $\ell''\le1$ (the flat family, with a ramp of slope $>1$, is excluded).",
+    reading_check=_theorem2(True),
     depends_on=("ahn.lemma6", "ahn.lemma7", "ahn.lemma8", "ahn.prop1", "ahn.prop2", "ahn.prop3", "ahn.A2plus"),
     notes="y_inf^2 in [y_T^2 - tail, y_T^2] with tail <= gap/20 (module numeric.single_neuron); the gap is "
-    "taken at the bracket's midpoint.")
+    "taken at the bracket's midpoint. The flat family (ell'(s)/s = 1 on a stretch) violates ell'' <= 1, which the "
+    "proof uses through (A2) => (A2+) (see ahn.A2plus); the reading adds ell'' <= 1 to the hypotheses.")
 
 
 # ---------------------------------------------------------------- Theorem 2 remarks
@@ -156,7 +187,7 @@ REMARKS = Claim(
     r"holds for almost every initialisation; (f) $2/\eta-O(1)$ for every $\beta$.",
     kind=Kind.ASYMPTOTIC,
     hypotheses="as Theorem 2; (c) on ell_beta, beta = 3/2, 2, 3, 10; (e) sampled random (x~, y~) on the unit "
-    "hyperbola, gamma in (2.1, 6), eta = 1/20 (evidence only: a measure-zero exception cannot be found by sampling)",
+    "hyperbola, gamma in (2.1, 6), eta = 1/20 (evidence only: a measure-zero exception cannot be found by sampling)" + SWEEP_NOTE,
     check=_remarks(True),
     reading=r"'$+O(\cdot)$' means '$-O(\cdot)$': the sharpness is $2/\eta-O(1)$, resp. $2/\eta-O(\eta)$ (below $2/\eta$).",
     reading_check=_remarks(False),
@@ -167,19 +198,39 @@ REMARKS = Claim(
 # ---------------------------------------------------------------- (A2) <=> (A2+)
 
 
-def _a2plus(ctx: Context):
-    parts = []
-    rng = random.Random(f"{ctx.seed}:a2plus")
-    losses = [adversarial()] + [build("flat", (F(rng.randint(3, 20), 10), F(rng.randint(10, 30), 100),
-                                               F(rng.randint(35, 50), 100), F(rng.randint(60, 100), 100)))
-                                for _ in range(2)]
-    losses += [ell_rsym(), ell_sqr(), ell_beta(F(3, 2)), *class_losses(ctx, "a2plus", finite_beta=True, n=2)]
-    for loss in [lo for lo in losses if lo is not None]:
-        hyps = [check_A1(loss, ctx), check_A2(loss, ctx)]
-        out = implication(hyps, lambda loss=loss: check_A2plus(loss, ctx), f"(A2) => (A2+) [{loss.name}]")
-        add_loss_to_cex(out, lambda inst, loss=loss: loss)
-        parts.append(out.named(f"(A1), (A2) => (A2+) for {loss.name}"))
-    return all_of(parts)
+def _a2plus(lip: bool):
+    def check(ctx: Context):
+        parts = []
+        rng = random.Random(f"{ctx.seed}:a2plus")
+        losses = [adversarial()] + [build("flat", (F(rng.randint(3, 20), 10), F(rng.randint(10, 30), 100),
+                                                   F(rng.randint(35, 50), 100), F(rng.randint(60, 100), 100)))
+                                    for _ in range(2)]
+        losses += [ell_rsym(), ell_sqr(), ell_beta(F(3, 2)), *class_losses(ctx, "a2plus", finite_beta=True, n=2)]
+        losses = [lo for lo in losses if lo is not None]
+        if lip:  # the reading: draw class members until enough satisfy ell'' <= 1
+            losses += class_losses(ctx, "a2plus-lip", finite_beta=True, n=4)
+        for loss in losses:
+            hyps = [check_A1(loss, ctx), check_A2(loss, ctx)]
+            if lip:
+                lipschitz = check_dl_lipschitz(loss, ctx)
+                if not lipschitz.verdict.passes:
+                    parts.append(lipschitz.named(f"excluded: ell'' <= 1 not established for {loss.name} "
+                                                 f"({lipschitz.verdict.value})"))
+                    continue
+                hyps.append(lipschitz)
+            out = implication(hyps, lambda loss=loss: check_A2plus(loss, ctx), f"(A2) => (A2+) [{loss.name}]")
+            add_loss_to_cex(out, lambda inst, loss=loss: loss)
+            extra = ", ell'' <= 1" if lip else ""
+            parts.append(out.named(f"(A1), (A2){extra} => (A2+) for {loss.name}"))
+        if lip:  # excluded losses are context, not evidence: the verdict comes from the rest
+            kept = [p for p in parts if not p.label.startswith("excluded")]
+            out = all_of(kept, method="assumption predicates per loss (exact / arb)")
+            out.details["losses excluded (ell'' <= 1 refuted / not established)"] = [
+                p.label for p in parts if p.label.startswith("excluded")]
+            return out
+        return all_of(parts)
+
+    return check
 
 
 A2PLUS = Claim(
@@ -189,7 +240,11 @@ A2PLUS = Claim(
     kind=Kind.QUALITATIVE,
     hypotheses="(A1) implicitly; beta = 2 for the flat family (ell'(s)/s = 1 on a stretch away from 0: the "
     "catalogue's loss and generated members); control: Example 1 and other generated members",
-    check=_a2plus,
+    check=_a2plus(False),
+    reading=r"Under (A1), (A2) **plus** $\ell''\le1$ ($\ell'$ 1-Lipschitz, the property the paper's argument invokes), "
+    r"(A2) implies (A2$^+$). Losses: Example 1 and generated members for which the predicate establishes "
+    r"$\ell''\le1$ (flat-family members are drawn too and excluded by the predicate).",
+    reading_check=_a2plus(True),
     notes="The paper's argument uses '1-Lipschitzness of ell'' (i.e. ell'' <= 1), which (A1) does not give: "
     "(A1) makes ell, not ell', 1-Lipschitz.",
 )
@@ -198,24 +253,35 @@ A2PLUS = Claim(
 # ---------------------------------------------------------------- Lemma 7
 
 
-def _lemma7_check(ctx: Context, label: str = "lim y_t^2 <= 2/eta unless some x_t = 0"):
-    pool = eos_pool(ctx)
+def _lemma7_check(ctx: Context, label: str = "lim y_t^2 <= 2/eta unless some x_t = 0", pool=None):
+    pool = eos_pool(ctx) if pool is None else pool
     steps = ctx.budget.max_steps
+    kinds: dict = {}  # instance -> how the run was decided (at the working precision)
 
     def slack(inst, dps):
         loss = pool[int(inst["loss_index"])]
         xt, yt = unit_hyperbola_point(inst["t"])
         k = mp.sqrt(mpf_of(2 + inst["delta"]) / mpf_of(inst["eta"]))
         run = gd_run(loss, k * mpf_of(xt), k * mpf_of(yt), inst["eta"], steps)
+        key = tuple(sorted((a, str(b)) for a, b in inst.items()))
+        record = dps == ctx.dps and key not in kinds
         if run.stopped == "x_zero":
+            if record:
+                kinds[key] = "x_t = 0 (not applicable)"
             return None
         tc = run.crossing()
         if tc is not None:  # y_t is nonincreasing, so lim y_t^2 <= y_tc^2 < 2/eta
+            if record:
+                kinds[key] = "crossing: y_t^2 fell below 2/eta"
             return (run.threshold - run.ys[tc] ** 2) / run.threshold
         # no crossing: a violation only if GD has stabilised above 2/eta (|x_t| collapsed while y^2 > 2/eta)
         tiny = mp.mpf(10) ** (-(dps // 2))
         if abs(run.xs[-1]) < tiny * abs(run.xs[0]) and all(abs(a) >= abs(b) for a, b in zip(run.xs[-50:], run.xs[-49:], strict=False)):
+            if record:
+                kinds[key] = "non-crossing: |x_t| collapsed while y_t^2 >= 2/eta (evaluated)"
             return (run.threshold - run.ys[-1] ** 2) / run.threshold
+        if record:
+            kinds[key] = "non-crossing, undecided within max_steps (not applicable)"
         return None
 
     def sample(rng, i):
@@ -226,6 +292,12 @@ def _lemma7_check(ctx: Context, label: str = "lim y_t^2 <= 2/eta unless some x_t
     out = engines.sampled(slack, sample, ctx, samples=max(8, ctx.budget.samples // 2), label=label,
                           method="mpmath GD trajectories",
                           describe=lambda inst, dps: {"loss": pool[int(inst["loss_index"])].formula()})
+    counts: dict = {}
+    for v in kinds.values():
+        counts[v] = counts.get(v, 0) + 1
+    out.details["runs by outcome"] = dict(sorted(counts.items()))
+    out.details["crossing runs"] = sum(n for k, n in counts.items() if k.startswith("crossing"))
+    out.details["non-crossing runs"] = sum(n for k, n in counts.items() if k.startswith("non-crossing"))
     return add_loss_to_cex(out, lambda inst: pool[int(inst["loss_index"])])
 
 
@@ -318,7 +390,7 @@ LEMMA8 = Claim(
     r"since $|s_{\mathbf t}|\lesssim1$ the jump is $O(\eta)$.",
     kind=Kind.INEQUALITY,
     hypotheses="|ell'(s)| <= |s| (from (A2)): Example 1 and generated losses (parameters searched); states with "
-    "y_t^2 >= 2/eta (the inequality is tested for every such step, crossing or not), eta in (0, 1)",
+    "y_t^2 >= 2/eta (the inequality is tested for every such step, crossing or not), eta in (0, 1)" + SWEEP_NOTE,
     check=_lemma8, depends_on=("ahn.A2",))
 
 
@@ -368,7 +440,7 @@ PROP1 = Claim(
     r"(16) $\rho_{t+1}\le\rho_t+2\eta^2x_t^2y_t^2\le\rho_t+4\eta x_t^2$.",
     kind=Kind.ASYMPTOTIC,
     hypotheses="(A1), (A2); Theorem-2 runs (delta = 1) for Example 1, generated and adversarial losses; (15) is "
-    "not separately measured (its consequence, convergence, is)",
+    "not separately measured (its consequence, convergence, is)" + SWEEP_NOTE,
     check=_prop1, depends_on=("ahn.A1", "ahn.A2"))
 
 
@@ -414,7 +486,7 @@ STOCK = Claim(
     kind=Kind.ASYMPTOTIC,
     hypotheses="Theorem-2 runs, finite-beta losses (Example 1, generated, adversarial); the bullets (crossing gap "
     "O(eta), limiting gap O(1)) on all of them; the conditional conclusion ('substituting |s_t| <~ eta^(1/(beta-1))') "
-    "only where its premise can hold, i.e. not on the flat family, whose |s_t| stays ~ u3 (see ahn.proof_thm2)",
+    "only where its premise can hold, i.e. not on the flat family, whose |s_t| stays ~ u3 (see ahn.proof_thm2)" + SWEEP_NOTE,
     check=_stock(False),
     reading=r"'into Lemma 8': the crossing gap is at most $2\eta s_{\mathbf t}^2=O(\eta^{1+2/(\beta-1)})$.",
     reading_check=_stock(True), depends_on=("ahn.lemma8", "ahn.prop1"))

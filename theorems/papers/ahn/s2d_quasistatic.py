@@ -16,7 +16,15 @@ from symbolic.losses import beta_constants, ell_beta, ell_rsym, ell_sqr
 
 from ... import engines
 from ...claim import Claim, Context, Kind, all_of
-from .sn_common import F, class_losses, mpow, sweep_growth
+from .sn_common import (
+    SWEEP_NOTE,
+    F,
+    class_losses,
+    lipschitz_only,
+    mpow,
+    sweep_growth,
+    with_hypotheses,
+)
 
 GAMMA = F(3)
 
@@ -28,9 +36,29 @@ def _qs_pool(ctx: Context, a3: bool = True):
         ctx, "quasistatic", a3=a3, n=max(1, ctx.budget.samples // 20)) + [adversarial()]
 
 
+def _pool_for(ctx: Context, lip: bool, a3: bool = True):
+    """The claim's pool; with ``lip`` only the losses for which ell'' <= 1 is established
+    (returns pool, predicate outcomes, excluded losses)."""
+    pool = _qs_pool(ctx, a3=a3)
+    return lipschitz_only(ctx, pool) if lip else (pool, [], [])
+
+
+def _finish(parts, checks, dropped, lip: bool):
+    return with_hypotheses(checks, parts, dropped) if lip else all_of(parts)
+
+
+LIP_NOTE = (r" The reading adds $\ell''\le1$ ($\ell'$ 1-Lipschitz) to the hypotheses: the proof passes through "
+            r"(A2$^+$), whose derivation from (A2) uses it (see ahn.A2plus); losses are those of the printed check "
+            r"for which the predicate establishes $\ell''\le1$ (the flat losses are excluded).")
+
+
 def _deltas(run):
-    e = run.eta
-    return [e * y * y - 2 for y in run.ys]
+    """delta_t = eta y_t^2 - 2 along the run (memoised on the run: several measures share it)."""
+    d = run.info.get("deltas")
+    if d is None:
+        e = run.eta
+        d = run.info["deltas"] = [e * y * y - 2 for y in run.ys]
+    return d
 
 
 def _gq(loss) -> sp.Expr:
@@ -74,16 +102,21 @@ EQ13 = Claim(
     r"$\delta_t\gtrsim\eta^{\beta/(\beta-1)}$.",
     kind=Kind.QUALITATIVE,
     hypotheses="exact algebra for (13), (18); the heuristic measured for ell_beta (beta = 3/2, 2, 3) against its exact "
-    "envelope c_beta |s|^beta = delta/(2+delta), on bouncing iterates with 10 eta^(beta/(beta-1)) <= delta_t < 1/2",
+    "envelope c_beta |s|^beta = delta/(2+delta), on bouncing iterates with 10 eta^(beta/(beta-1)) <= delta_t < 1/2" + SWEEP_NOTE,
     check=_eq13, depends_on=("ahn.rform",))
 
 
 # ---------------------------------------------------------------- Proposition 3, proof of Theorem 2
 
 
-def _prop3(ctx: Context):
+def _prop3(lip: bool):
+    return lambda ctx: _prop3_check(ctx, lip)
+
+
+def _prop3_check(ctx: Context, lip: bool):
     parts = []
-    for loss in _qs_pool(ctx, a3=False):
+    pool, checks, dropped = _pool_for(ctx, lip, a3=False)
+    for loss in pool:
         b = loss.beta
         lim = 1 / (2 * max(float(b), 1.0))  # delta_{t-1} <= 1/(2 (beta v 1)): the 'sufficiently small' constant
 
@@ -103,7 +136,7 @@ def _prop3(ctx: Context):
                                   "eta -> 0", need_converged=False))
         parts.append(sweep_growth(ctx, loss, GAMMA, negpart, "max delta_t^- / eta^(beta/(beta-1)) (so C' can absorb it)",
                                   "eta -> 0", need_converged=False))
-    return all_of(parts)
+    return _finish(parts, checks, dropped, lip)
 
 
 PROP3 = Claim(
@@ -114,14 +147,21 @@ PROP3 = Claim(
     hypotheses="(A1), (A2) with beta < oo: rsym, sqr, ell_beta (3/2, 2, 3), generated members and the adversarial "
     "loss of ahn.theorem2 (flat: ell'(s)/s = 1 on [2/5, 4/5]); Theorem-2 runs; "
     "'<~ 1/(beta v 1)' encoded as delta_{t-1} <= 1/(2 (beta v 1)); the two measured ratios bounded in eta give "
-    "the claim with C = sup ratio 1 and C' = 1 + sup ratio 2",
-    check=_prop3, depends_on=("ahn.A2plus",))
+    "the claim with C = sup ratio 1 and C' = 1 + sup ratio 2; eta log-spaced from 9/10 over 2 decades (a pass "
+    "needs usable points spanning 2 decades)",
+    check=_prop3(False),
+    reading=r"Proposition 3 under (A1), (A2) **plus** $\ell''\le1$: for all $t$ with $0\le\delta_{t-1}\lesssim1/(\beta\vee1)$, "
+    r"$|s_t|^\beta\le C(\delta_t+C'\eta^{\beta/(\beta-1)})$." + LIP_NOTE,
+    reading_check=_prop3(True), depends_on=("ahn.A2plus",))
 
 
-def _proof_thm2(power: bool):
+def _proof_thm2(power: bool, lip: bool):
     def check(ctx: Context):
+        from .s2c_eos import flat_etas
+
         parts = []
-        for loss in _qs_pool(ctx, a3=False):
+        pool, checks, dropped = _pool_for(ctx, lip, a3=False)
+        for loss in pool:
             b = loss.beta
             e = 1 / (b - 1)
 
@@ -132,9 +172,11 @@ def _proof_thm2(power: bool):
                 st = abs(run.s(tc))
                 return (_pw(st, b) if power else st) / mpow(p, e)
 
+            is_flat = loss.family == "flat"
             parts.append(sweep_growth(ctx, loss, GAMMA, m, ("|s_t|^beta" if power else "|s_t|") + " / eta^(1/(beta-1)) "
-                                      "at the crossing", "eta -> 0", need_converged=False))
-        return all_of(parts)
+                                      "at the crossing" + (" (flat family: extended sweep)" if is_flat else ""),
+                                      "eta -> 0", need_converged=False, params=flat_etas(ctx) if is_flat else None))
+        return _finish(parts, checks, dropped, lip)
 
     return check
 
@@ -143,10 +185,13 @@ PROOF_THM2 = Claim(
     id="ahn.proof_thm2", title="Proof of Theorem 2 from Prop. 3: size of s at the crossing",
     source="C.5, 'Proof of Theorem 2'",
     statement=r"From Prop. 3, since $\delta_{t-1}\ge0$ and $\delta_t\le0$: $|s_{\mathbf t}|^\beta\lesssim\eta^{1/(\beta-1)}$.",
-    kind=Kind.ASYMPTOTIC, hypotheses="as Prop. 3 (incl. the adversarial flat loss); bold t = first t with y_t^2 < 2/eta",
-    check=_proof_thm2(True),
-    reading=r"$|s_{\mathbf t}|\lesssim\eta^{1/(\beta-1)}$ (equivalently $|s_{\mathbf t}|^\beta\lesssim\eta^{\beta/(\beta-1)}$).",
-    reading_check=_proof_thm2(False), depends_on=("ahn.prop3",))
+    kind=Kind.ASYMPTOTIC, hypotheses="as Prop. 3 (incl. the adversarial flat loss); bold t = first t with y_t^2 < 2/eta; "
+    "eta log-spaced from 9/10 over 2 decades; flat family (short runs): 9/10 2^-k over sweep_points + 2 halvings",
+    check=_proof_thm2(True, False),
+    reading=r"$|s_{\mathbf t}|\lesssim\eta^{1/(\beta-1)}$ (equivalently $|s_{\mathbf t}|^\beta\lesssim\eta^{\beta/(\beta-1)}$), "
+    r"for losses satisfying (A1), (A2) **plus** $\ell''\le1$ (two changes combined in the one reading: the intended "
+    r"exponent, and the assumption set of the Prop.-3 reading)." + LIP_NOTE,
+    reading_check=_proof_thm2(False, True), depends_on=("ahn.prop3",))
 
 
 # ---------------------------------------------------------------- Proposition 4, Theorem 5
@@ -185,13 +230,18 @@ PROP4 = Claim(
     kind=Kind.ASYMPTOTIC,
     hypotheses="(A1)-(A3): rsym, sqr, ell_beta (3/2, 2, 3), generated members satisfying (A3), and the adversarial "
     "flat loss of ahn.theorem2 (satisfies (A3) with beta = 2, C = 25/16); t0 = first t >= 1 "
-    "with delta_t <= 1/2; '>~' encoded as delta_t >= 10 eta^(beta/(beta-1))",
+    "with delta_t <= 1/2; '>~' encoded as delta_t >= 10 eta^(beta/(beta-1))" + SWEEP_NOTE,
     check=_prop4, depends_on=("ahn.A3",))
 
 
-def _theorem5(ctx: Context):
+def _theorem5(lip: bool):
+    return lambda ctx: _theorem5_check(ctx, lip)
+
+
+def _theorem5_check(ctx: Context, lip: bool):
     parts = []
-    for loss in _qs_pool(ctx):
+    pool, checks, dropped = _pool_for(ctx, lip)
+    for loss in pool:
         b = loss.beta
 
         def rng_of(run, p, b=b, loss=loss, which=0):
@@ -208,7 +258,7 @@ def _theorem5(ctx: Context):
                                   "1 / min |s_t|^beta/delta_t on the window", "eta -> 0", need_converged=False))
         if loss.family == "ell_beta":
             parts[-1].details["quasi-static limit 1/(2 c_beta)"] = float(1 / (2 * beta_constants(b)[0]))
-    return all_of(parts)
+    return _finish(parts, checks, dropped, lip)
 
 
 THEOREM5 = Claim(
@@ -216,8 +266,13 @@ THEOREM5 = Claim(
     statement=r"(A1)-(A3); if $|x_{t_0}y_{t_0}|\asymp\delta_{t_0}^{1/\beta}$, $\delta_{t_0}\lesssim1$, then for all $t\ge t_0$ with "
     r"$\delta_t\gtrsim\eta^{\beta/(\beta-1)}$: $|x_ty_t|\asymp\delta_t^{1/\beta}$ (constants depend on $\ell$ only).",
     kind=Kind.ASYMPTOTIC,
-    hypotheses="as Prop. 4; window delta_t in [10 eta^(beta/(beta-1)), 1/2) after t0",
-    check=_theorem5, depends_on=("ahn.prop3", "ahn.prop4"))
+    hypotheses="as Prop. 4; window delta_t in [10 eta^(beta/(beta-1)), 1/2) after t0; eta log-spaced from 9/10 over "
+    "2 decades (a pass needs usable points spanning 2 decades)",
+    check=_theorem5(False),
+    reading=r"Theorem 5 under (A1)-(A3) **plus** $\ell''\le1$: if $|x_{t_0}y_{t_0}|\asymp\delta_{t_0}^{1/\beta}$, "
+    r"$\delta_{t_0}\lesssim1$, then $|x_ty_t|\asymp\delta_t^{1/\beta}$ for all $t\ge t_0$ with "
+    r"$\delta_t\gtrsim\eta^{\beta/(\beta-1)}$." + LIP_NOTE,
+    reading_check=_theorem5(True), depends_on=("ahn.prop3", "ahn.prop4"))
 
 
 # ---------------------------------------------------------------- Remarks 2 and 3
@@ -271,7 +326,7 @@ def _remark3(ctx: Context):
             return mp.power(e, -mpf_of(bb) / (mpf_of(bb) - 1))
 
         def ratio(run, p, pred=pred, inv=False):
-            if run.crossing() is None:
+            if run.crossing() is None or run.bouncing_count() == 0:  # no bouncing phase at this eta
                 return None
             q = run.bouncing_count() / pred(p)
             return 1 / q if inv else q
@@ -289,7 +344,7 @@ REMARK3 = Claim(
     r"($\beta<2$); GF regime: $O(1/\eta)$.",
     kind=Kind.RATE,
     hypotheses="ell_beta, beta = 3/2, 2, 4 (4/3 at deep); Theorem-2 runs (delta = 1); count of iterates with "
-    "y_t^2 in [2/eta, 3/eta] (Fig. 11 right)",
+    "y_t^2 in [2/eta, 3/eta] (Fig. 11 right)" + SWEEP_NOTE,
     check=_remark3, depends_on=("ahn.theorem5",))
 
 CLAIMS = [EQ13, PROP3, PROOF_THM2, PROP4, THEOREM5, REMARK2, REMARK3]

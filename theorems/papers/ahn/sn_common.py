@@ -3,6 +3,7 @@ growth checks over a class of losses, and plots.  Nothing here decides a verdict
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -19,7 +20,12 @@ from ...claim import Context, Outcome, Verdict, all_of, inconclusive
 XT, YT = Fraction(3, 4), Fraction(5, 4)  # the catalogue's (x~, y~): y~^2 - x~^2 = 1
 F = Fraction
 ETA_START = F(1, 5)
+ETA_TOP = F(9, 10)  # top of the standard eta grid (the standing assumption is eta < 1)
+MIN_DECADES = 2  # catalogue convention: an O() pass needs a sweep spanning >= 2 decades of eta
+EOS_STEP_FACTOR = 25  # EoS runs may take max_steps * 25 iterations (bouncing phase up to ~ eta^-3)
 TAIL_REL = F(1, 20)
+SWEEP_NOTE = ("; eta sweeps: log-spaced from 9/10 over 2 decades (9/10 .. 9/1000 at the standard budget), "
+              "step cap 25 max_steps; a pass needs usable points spanning >= 2 decades")
 
 
 def n_class(ctx: Context) -> int:
@@ -50,6 +56,36 @@ def etas(ctx: Context, start: Fraction = ETA_START, factor: int = 2, points: int
     return [start / factor**i for i in range(k)]
 
 
+def eos_steps(ctx: Context) -> int:
+    """Step cap of the shared single-neuron runs (one value, so that claims share cached runs)."""
+    return ctx.budget.max_steps * EOS_STEP_FACTOR
+
+
+def decade_etas(ctx: Context, top: Fraction = ETA_TOP, points: int | None = None) -> list[Fraction]:
+    """``points`` (default sweep_points) step sizes from ``top`` down, log-spaced over
+    max(2, (points - 1)/3) decades (3 per decade beyond 2 decades), exact rationals; the end
+    point is exactly top * 10^-2 when the span is 2 decades."""
+    n = points if points is not None else ctx.budget.sweep_points
+    span = max(F(MIN_DECADES), F(n - 1, 3))
+    out = []
+    for k in range(n):
+        e = span * k / (n - 1)  # decades below top
+        m = math.floor(e)
+        frac = e - m
+        mult = F(1) if frac == 0 else F(10 ** -float(frac)).limit_denominator(60)
+        out.append(top * mult / 10**m)
+    return out
+
+
+def grid_text(ctx: Context, top: Fraction = ETA_TOP, points: int | None = None) -> str:
+    ps = decade_etas(ctx, top, points)
+    return f"eta from {ps[0]} to {ps[-1]} ({len(ps)} log-spaced points)"
+
+
+def decades(ps: Sequence[Fraction]) -> float:
+    return math.log10(max(ps) / min(ps)) if ps else 0.0
+
+
 def loss_inputs(loss: Loss, **kw) -> dict[str, str]:
     out = {"loss": loss.formula()}
     out.update({k: str(v) for k, v in kw.items()})
@@ -57,24 +93,31 @@ def loss_inputs(loss: Loss, **kw) -> dict[str, str]:
 
 
 def run_of(loss: Loss, eta: Fraction, gamma: Fraction, ctx: Context, xt: Fraction = XT, yt: Fraction = YT,
-           tail_rel: Fraction = TAIL_REL) -> Run:
-    return cached_run(loss, xt, yt, gamma, eta, ctx.budget.max_steps, tail_rel)
+           tail_rel: Fraction = TAIL_REL, max_steps: int | None = None) -> Run:
+    return cached_run(loss, xt, yt, gamma, eta, max_steps or eos_steps(ctx), tail_rel)
 
 
 def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[Run, Fraction], object],
-                 label: str, family: str, *, start: Fraction = ETA_START, need_converged: bool = True,
-                 params: Sequence[Fraction] | None = None, xt: Fraction = XT, yt: Fraction = YT) -> Outcome:
+                 label: str, family: str, *, need_converged: bool = True,
+                 params: Sequence[Fraction] | None = None, xt: Fraction = XT, yt: Fraction = YT,
+                 max_steps: int | None = None) -> Outcome:
     """engines.growth of ``measure(run, eta)`` (= measured / claimed order) along eta -> 0 from the
-    standard initialisation with ``gamma``; runs that do not converge within max_steps, or hit
-    x_t = 0, are not usable points (None)."""
+    standard initialisation with ``gamma``; runs that do not converge within the step cap
+    (``max_steps``, default :func:`eos_steps`), or hit x_t = 0, are not usable points (None).
+
+    Default sweep: :func:`decade_etas` (9/10 down to 9/1000 at the standard budget).  A
+    SUPPORTED growth outcome whose usable points span fewer than ``MIN_DECADES`` decades of eta
+    is returned as INCONCLUSIVE (the catalogue's power convention for O() passes)."""
+    steps = max_steps or eos_steps(ctx)
 
     failed: list[Fraction] = []  # runs get longer as eta decreases: once max_steps is hit, skip smaller eta
+    unresolved: list[str] = []  # points dropped because precision escalation did not settle them
 
     first: list = []
 
     def at(p: Fraction, d: int):
         with mp.workdps(d):
-            run = run_of(loss, p, gamma, ctx, xt, yt)
+            run = run_of(loss, p, gamma, ctx, xt, yt, max_steps=steps)
             if run.stopped == "max_steps":
                 failed.append(p)
             if run.stopped == "x_zero" or (need_converged and not run.converged):
@@ -103,12 +146,59 @@ def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[R
             if abs(w - v) <= mp.mpf(10) ** -9 * abs(w):
                 return w
             v, d = w, d + 40
+        if dps == ctx.dps:
+            unresolved.append(f"{p} (values at {dps}..{d} digits disagree beyond 1e-9 relative, last {mp.nstr(w, 8)})")
         return None
 
-    ps = list(params) if params is not None else etas(ctx, start)
-    out = engines.growth(ps, ratio, ctx, label=f"{label} [{loss.name}]", family=family,
+    ps = list(params) if params is not None else decade_etas(ctx)
+    fam = f"{family}; eta in {{{', '.join(str(p) for p in ps)}}}, step cap {steps}"
+    out = engines.growth(ps, ratio, ctx, label=f"{label} [{loss.name}]", family=fam,
                          inputs_of=lambda p: loss_inputs(loss, eta=p, gamma=gamma, **{"x~": xt, "y~": yt}))
     out.details["loss"] = loss.formula()
+    if unresolved:
+        out.details["points dropped: not resolved by precision escalation (chaotic bouncing phase)"] = unresolved
+    if failed:
+        out.details["points dropped: run did not converge within the step cap"] = [str(p) for p in sorted(set(failed))]
+    return require_decades(out, steps, ps)
+
+
+def require_decades(out: Outcome, steps: int | None = None, params: Sequence[Fraction] | None = None) -> Outcome:
+    """A SUPPORTED sweep whose usable points span < MIN_DECADES decades becomes INCONCLUSIVE."""
+    used = [Fraction(p) for p, _ in out.details.get("points", [])]
+    span = decades(used)
+    out.details["decades spanned by usable points"] = round(span, 3)
+    if out.verdict is not Verdict.SUPPORTED or span >= MIN_DECADES - 1e-9:
+        return out
+    missing = [str(p) for p in (params or []) if Fraction(p) not in used]
+    why = (f"sweep spans only {span:.2f} decades of eta (usable points {min(used)} .. {max(used)}"
+           + (f"; no usable value at eta = {', '.join(missing)}: the measured event does not occur there, or the run "
+              f"did not converge within the step cap {steps} or was not resolved (see details)" if missing else "")
+           + f"): an O() pass needs >= {MIN_DECADES} decades; the ratio stayed bounded on the points measured")
+    res = inconclusive(why, out.method, **out.details)
+    res.label = out.label
+    return res
+
+
+def lipschitz_only(ctx: Context, losses: Sequence[Loss]) -> tuple[list[Loss], list[Outcome], list[str]]:
+    """The losses for which "ell' is 1-Lipschitz" (ell'' <= 1) is established by the predicate
+    :func:`.assumptions.check_dl_lipschitz`; returns (kept, their predicate outcomes, excluded)."""
+    from .assumptions import check_dl_lipschitz
+
+    kept, checks, dropped = [], [], []
+    for loss in losses:
+        out = check_dl_lipschitz(loss, ctx)
+        if out.verdict.passes:
+            kept.append(loss)
+            checks.append(out.named(f"hypothesis: {out.label}"))
+        else:
+            dropped.append(f"{loss.name} ({out.verdict.value})")
+    return kept, checks, dropped
+
+
+def with_hypotheses(checks: Sequence[Outcome], parts: Sequence[Outcome], dropped: Sequence[str]) -> Outcome:
+    """all_of of the established hypotheses and the claim's parts, noting excluded losses."""
+    out = all_of([*checks, *parts])
+    out.details["losses excluded (ell'' <= 1 not established)"] = list(dropped)
     return out
 
 
