@@ -302,3 +302,11 @@ def test_express_in_derives_the_reduced_recursion():
     assert sp.expand(derived - e * (1 - m.eta * L + m.eta**2 * e * (e + P))) == 0
     # Q1 is not a function of (a.b, lam) alone in d = 2: no reduction exists
     assert express_in(m.quantity("Q1"), {p: m.quantity("ab"), L: m.quantity("lam")}, m.state, 2) is None
+
+
+def test_growth_needs_enough_decades_to_support():
+    params = [Fraction(1, 10), Fraction(1, 20), Fraction(1, 40), Fraction(1, 80)]  # 0.9 decades
+    out = engines.growth(params, lambda p, dps: mp.mpf(2), CTX, family="flat", min_decades=2)
+    assert out.verdict is Verdict.INCONCLUSIVE and "decades" in out.reason
+    wide = [Fraction(1, 10**k) for k in range(1, 5)]
+    assert engines.growth(wide, lambda p, dps: mp.mpf(2), CTX, min_decades=2).verdict is Verdict.SUPPORTED

@@ -499,8 +499,12 @@ def growth(
     bounded_by: float | None = None,
     blowup_factor: float = 100.0,
     inputs_of: Callable[[Fraction], Mapping[str, str]] | None = None,
+    min_decades: float | None = None,
 ) -> Outcome:
     """An O(.) claim along a family: ``ratio(p)`` = measured / claimed order at parameter p.
+
+    ``min_decades``: a bounded ratio is only evidence if the usable points span at least this
+    many decades of the parameter; a shorter sweep is INCONCLUSIVE, never SUPPORTED.
 
     * REFUTED when the ratio grows by more than ``blowup_factor`` across the sweep, the growth
       is monotone over the last half of the sweep, and the end value is confirmed at 2x
@@ -551,6 +555,15 @@ def growth(
                            details=details, label=label,
                            summary="ratio unbounded along the family")
     if (bounded_by is None or hi <= bounded_by) and not (monotone_up and hi > 3 * lo and end == hi):
+        if min_decades is not None:
+            used = [p for p, _ in pts]
+            span = math.log10(max(used) / min(used))
+            details["decades_spanned"] = round(span, 3)
+            if span < min_decades - 1e-9:
+                return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
+                               reason=f"sweep spans only {span:.2f} decades of the parameter (usable points "
+                               f"{min(used)} .. {max(used)}) along {family}: a bounded ratio needs >= "
+                               f"{min_decades:g} decades to count as evidence for an O() claim")
         return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
                        margin=float(bounded_by - hi) if bounded_by else None,
                        details=details, label=label,
