@@ -60,6 +60,15 @@ def integrate_flow(
     return out
 
 
+def rk4_step(field: Callable[[mp.mpf, Vector], Vector], t, y: Vector, h) -> Vector:
+    """One classical Runge-Kutta step of size h from (t, y)."""
+    k1 = field(t, y)
+    k2 = field(t + h / 2, [a + h / 2 * b for a, b in zip(y, k1, strict=True)])
+    k3 = field(t + h / 2, [a + h / 2 * b for a, b in zip(y, k2, strict=True)])
+    k4 = field(t + h, [a + h * b for a, b in zip(y, k3, strict=True)])
+    return [a + h / 6 * (p + 2 * q + 2 * r + s) for a, p, q, r, s in zip(y, k1, k2, k3, k4, strict=True)]
+
+
 def rk4_flow(
     field: Callable[[mp.mpf, Vector], Vector],
     y0: Sequence,
@@ -74,11 +83,7 @@ def rk4_flow(
     ts, ys = [t], [list(y)]
     n = int(mp.ceil(mp.mpf(t_end) / h))
     for k in range(n):
-        k1 = field(t, y)
-        k2 = field(t + h / 2, [a + h / 2 * b for a, b in zip(y, k1, strict=True)])
-        k3 = field(t + h / 2, [a + h / 2 * b for a, b in zip(y, k2, strict=True)])
-        k4 = field(t + h, [a + h * b for a, b in zip(y, k3, strict=True)])
-        y = [a + h / 6 * (p + 2 * q + 2 * r + s) for a, p, q, r, s in zip(y, k1, k2, k3, k4, strict=True)]
+        y = rk4_step(field, t, y, h)
         t += h
         if any(not mp.isfinite(v) or abs(v) > 1e60 for v in y):
             raise SimulationDiverged(f"flow blew up near t = {mp.nstr(t, 5)}")

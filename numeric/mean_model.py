@@ -22,12 +22,12 @@ from fractions import Fraction
 import mpmath as mp
 
 from .dynamics import SimulationDiverged
+from .precision import mpf_of
 
 
 def to_mpf(x) -> mp.mpf:
-    if isinstance(x, Fraction):
-        return mp.mpf(x.numerator) / x.denominator
-    return mp.mpf(x)
+    """An exact rational via :func:`numeric.precision.mpf_of`; anything else as mpf."""
+    return mpf_of(x) if isinstance(x, Fraction) else mp.mpf(x)
 
 
 def g(x) -> mp.mpf:
