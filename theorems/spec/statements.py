@@ -197,28 +197,45 @@ class Holds(Statement):
     float64: bool = False
     samples: int | None = None
     search: bool = True
+    exact: Callable[[Mapping[str, Any]], Fraction | None] | None = None
 
     def check(self, ctx: Context) -> Outcome:
         dom, f = self.domain, self.slack
+        certify = self.certify
+        if certify is None and self.exact is not None:
+            certify = _exact_certifier(self.exact, dom)
 
         def slack(inst, dps):
             return f(inst, dps) if dom.contains(inst) else None
 
         out = engines.sampled(slack, dom.sample, ctx, label=self.label, strict=self.strict,
                               samples=self.samples, search=self._search() if self.search else None,
-                              certify=self.certify, describe=self.describe, method=self.method,
+                              certify=certify, describe=self.describe, method=self.method,
                               figure=self.figure, float64=self.float64)
         cex = out.counterexample
         if cex is not None:  # the engine only evaluates inside the domain; say so, exactly
             cex.values.setdefault("inside the hypotheses", "yes, checked exactly: " + dom.text())
         return out
 
-    def _search(self) -> engines.Search | None:
+    def _search(self) -> engines.Search | None:  # noqa: D401
         dom = self.domain
         n = dom.search_dimension()
         if n == 0 or n > 12:
             return None
         return engines.Search([(0.0, 1.0)] * n, lambda x: dom.from_unit(list(x)))
+
+
+def _exact_certifier(exact: Callable[[Mapping[str, Any]], Fraction | None], dom: Domain):
+    """The slack computed in exact rational arithmetic, as a ball of radius 0."""
+    from flint import arb, fmpq
+
+    def certify(inst):
+        if not dom.contains(inst):
+            return None
+        v = exact(inst)
+        return None if v is None else arb(fmpq(v.numerator, v.denominator))
+
+    return certify
 
 
 # ---------------------------------------------------------------------- trajectories
