@@ -71,5 +71,5 @@ def _(printed):
 def linear_in_x():
     """eq. (2): checked for the loss x^(2k)/(2k) with k = 1 (true) — a template for ForEach."""
     return ForEach((1,), lambda k: Identity(x - eta * sp.diff(x ** (2 * k) / (2 * k), x),
-                                            x * (1 - eta * x ** (2 * k - 2)), label="k={}".format(k)),
+                                            x * (1 - eta * x ** (2 * k - 2)), label=f"k={k}"),
                    label="")
