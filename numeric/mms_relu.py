@@ -20,6 +20,7 @@ import flint
 import mpmath as mp
 
 F = Fraction
+SNAP = Fraction(1, 10**7)  # knots this close to a data point are snapped onto it
 Mode = dict[int, int]  # neuron index -> 0 (inactive) / 1 (active) at its data point
 
 
@@ -203,7 +204,7 @@ def solve_output_layer(xs: Sequence[Fraction], ys: Sequence[Fraction], w1: Seque
     return Net(tuple(F(v) for v in w1), tuple(F(v) for v in b1), tuple(vals[:k]), vals[k])
 
 
-def nearest_interpolant(xs: Sequence[Fraction], ys: Sequence[Fraction], net: Net, snap: Fraction = F(1, 10**7)
+def nearest_interpolant(xs: Sequence[Fraction], ys: Sequence[Fraction], net: Net, snap: Fraction = SNAP
                         ) -> Net | None:
     """An exact interpolating minimum next to a trained (float) network: knots within ``snap`` of a
     data point are moved onto it (b1 = -w1 x_j), then (w2, b2) get the least-norm exact correction

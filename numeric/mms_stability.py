@@ -199,8 +199,8 @@ def cone_max(Q: mp.matrix, normals: Sequence[mp.matrix]) -> mp.mpf | None:
                 for s in (1, -1):
                     w = s * v
                     if all(_dot(normals[m], w) >= -tol for m in range(len(normals)) if m not in J):
-                        if any(abs(E[i] - E[o]) < tol for o in range(len(E)) if o != i):
-                            return None
+                        if E[i] > tol and any(abs(E[i] - E[o]) < tol for o in range(len(E)) if o != i):
+                            return None  # a degenerate positive eigenspace: the maximiser may be missed
                         best = E[i] if best is None else max(best, E[i])
     return best
 

@@ -165,16 +165,19 @@ def random_minimum(rng: random.Random, *, toggles: int = 0, stack: bool = False,
 
 
 def minima_member(name: str = "theta*", *, toggles: Sequence[int] = (0,), stack: bool = False,
-                  n_range: tuple[int, int] = (3, 7), width: tuple[int, int] = (1, 2)) -> Member:
+                  n_range: tuple[int, int] = (3, 7), width: tuple[int, int] = (1, 2), flatten: bool = False) -> Member:
     def gen(rng: random.Random, j: int) -> Minimum:
         t = toggles[j % len(toggles)]
-        return random_minimum(rng, toggles=t, stack=stack, n_range=n_range, width=width)
+        m = random_minimum(rng, toggles=t, stack=stack or (j % 3 == 2), n_range=n_range, width=width)
+        return flattest_rescaling(m, seed=j) if flatten and j % 2 == 0 else m
 
     kind = ("knots off the data" if toggles == (0,) else
             f"{'/'.join(map(str, toggles))} neuron knot(s) exactly on data points" + (" (stacked)" if stack else ""))
     return Member(name, gen, description=(
         f"an exact interpolating minimum (NUM-interp): n in {list(n_range)} distinct rational x_j, "
-        f"rational y_j ~ N(0,1), k in [{width[0]}n, {width[1]}n] neurons, {kind}; output layer solved exactly"),
+        f"rational y_j ~ N(0,1), k in [{width[0]}n, {width[1]}n] neurons, {kind}; output layer solved exactly"
+        + ("; every other draw replaced by its flattest neuron rescaling found by L-BFGS (a push toward the "
+           "bound)" if flatten else "")),
         admissible=lambda m: isinstance(m, Minimum) and m.interpolating)
 
 
@@ -185,11 +188,11 @@ def eta_cap(mu: mp.mpf) -> Fraction:
         return F(mp.nstr(v * (1 - mp.mpf(10) ** -40), 55))
 
 
-def off_data_domain(name: str = "theta*") -> Domain:
+def off_data_domain(name: str = "theta*", flatten: bool = True) -> Domain:
     """Interpolating minima with all knots off the data (twice differentiable minima) and a step
     size eta with lambda_max(theta*) <= 2/eta (the minimum is linearly stable for GD)."""
     return Domain(
-        minima_member(name),
+        minima_member(name, flatten=flatten),
         Real("eta", 0, ("2/lambda_max(theta*) (rounded down)", lambda s: eta_cap(_sharp(s[name]))),
              lo_open=True),
     )
@@ -212,3 +215,69 @@ def knot_of(m: Minimum, i: int) -> Fraction:
 def mpf(q: Fraction) -> mp.mpf:
     q = F(q)
     return mp.mpf(q.numerator) / q.denominator
+
+
+# ------------------------------------------------------------------ strong stability (GD, Def. 2)
+
+def strong_stability_margin(m: Minimum, eta: Fraction) -> mp.mpf | None:
+    """>= 0 iff theta* is linearly strongly stable for GD with step eta (zero mode gradients,
+    homogeneous cone partition: one-step non-expansiveness of every mode on its own cone is
+    necessary and sufficient); None if the face enumeration is degenerate."""
+    from numeric import mms_stability as S
+
+    net, xs = m.net, m.xs
+    k = net.k
+    tog = m.toggles
+    normals = []
+    for i, j in tog:
+        u = mp.matrix(3 * k + 1, 1)
+        u[i] = mpf(xs[j])
+        u[k + i] = 1
+        normals.append(u)
+    Hs = {tuple(mode[i] for i, _ in tog): R.to_mp(R.hessian(net, xs, mode)) for mode in R.modes(net, xs)}
+    return S.strong_stability_margin(Hs, normals, mpf(eta))
+
+
+def min_inf_norm_rescaling(m: Minimum) -> Minimum:
+    """The per-neuron rescaling (a w1, a b1, w2 / a) with a rational a near the minimiser of
+    max(a|w1|, a|b1|, |w2|/a): an implementation of the same f with small ||theta||_inf."""
+    scales = []
+    for w1, b, w2 in zip(m.net.w1, m.net.b1, m.net.w2, strict=True):
+        big = max(abs(w1), abs(b))
+        if big == 0 or w2 == 0:
+            scales.append(F(1))
+            continue
+        a = math.sqrt(float(abs(w2)) / float(big))
+        scales.append(F(a).limit_denominator(10**6) or F(1))
+    return m.rescaled(scales)
+
+
+def flattest_rescaling(m: Minimum, restarts: int = 1, seed: int = 0) -> Minimum:
+    """Search the per-neuron rescalings for the smallest top eigenvalue (float64 L-BFGS on log a,
+    then rational scales): a push toward the bound min_{Omega(f)} lambda_max >= 1 + 2W."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    net, xs = m.net, m.xs
+    k = net.k
+    x = np.array([float(v) for v in xs])
+    w1 = np.array([float(v) for v in net.w1])
+    b1 = np.array([float(v) for v in net.b1])
+    w2 = np.array([float(v) for v in net.w2])
+    act = (np.outer(w1, x) + b1[:, None]) > 0
+    relu = np.where(act, np.outer(w1, x) + b1[:, None], 0.0)
+
+    def lam(s):
+        a = np.exp(s)
+        Phi = np.vstack([(w2 / a)[:, None] * act * x, (w2 / a)[:, None] * act, a[:, None] * relu, np.ones((1, len(x)))])
+        return float(np.linalg.eigvalsh(Phi.T @ Phi / len(x))[-1])
+
+    rng = np.random.default_rng(seed)
+    best = (lam(np.zeros(k)), np.zeros(k))
+    for r in range(restarts):
+        s0 = np.zeros(k) if r == 0 else rng.normal(0, 0.5, k)
+        res = minimize(lam, s0, method="L-BFGS-B", bounds=[(-8, 8)] * k, options={"maxiter": 80})
+        if res.fun < best[0]:
+            best = (float(res.fun), res.x)
+    scales = [F(float(np.exp(v))).limit_denominator(10**6) or F(1) for v in best[1]]
+    return m.rescaled(scales)

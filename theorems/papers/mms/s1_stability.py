@@ -161,7 +161,7 @@ def _cone_consistency(inst, dps):
         th = [a + b for a, b in zip(net.theta(), v, strict=True)]
         moved = R.Net.from_theta(th)
         for i in range(k):
-            for j, x in enumerate(xs):
+            for x in xs:
                 before = net.w1[i] * x + net.b1[i]
                 after = moved.w1[i] * x + moved.b1[i]
                 lin = v[i] * x + v[k + i]
