@@ -55,3 +55,18 @@ def plot_sweep(rows, path: str, title: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def plot_loss_switch(same: list[float], big: list[float], path: str, title: str) -> None:
+    """Fig. 1(a): training loss with eta0 throughout (black) and with 3 eta0 after the switch (green)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.semilogy(range(len(same)), [max(v, 1e-30) for v in same], "k-", lw=1, label="eta0")
+    ax.semilogy(range(len(big)), [max(v, 1e-30) for v in big], "g-", lw=1, label="3 eta0 after the switch")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
