@@ -1,0 +1,270 @@
+"""Fast high-precision GD kernels on gmpy2 ``mpfr`` (MPFR), with exact conversion to mpmath.
+
+mpmath spends most of its time in Python-level bookkeeping around each operation; MPFR does
+the same correctly rounded arithmetic in C.  The kernels here therefore
+
+* set the binary precision once per run (:func:`mpfr_precision`, the precision of the
+  caller's mpmath context, so ``mp.workdps(N)`` still decides the digits),
+* take exact inputs (``Fraction``/``int``, rounded once) or mpf values (converted exactly),
+* keep every iterate as ``mpfr`` and convert to mpmath only what a caller reads
+  (:class:`MpfSeq`, an exact, cached, on-demand view).
+
+Results are deterministic (MPFR rounds to nearest-even exactly as specified), so a run is
+reproducible bit for bit from its exact inputs and precision.  A kernel never decides
+anything: it computes at the precision it is called with, and the engines confirm a violation
+by calling it again at a higher precision.
+
+:func:`shallow_gd` iterates the two-layer scalar linear network L(a, b) = (a.b - Phi)^2/2;
+:func:`shallow_gd_batch` advances many instances in lock-step (one precision context, one
+Python loop over steps, the per-step work done element-wise on object arrays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+from operator import mul
+
+import gmpy2
+import mpmath as mp
+
+from .dynamics import SimulationDiverged
+
+mpfr = gmpy2.mpfr
+_create = gmpy2._mpmath_create  # (man, exp) -> normalised mpmath tuple (exact)
+_new = object.__new__
+
+
+@contextmanager
+def mpfr_precision(prec: int | None = None):
+    """A gmpy2 context with ``prec`` bits (default: the current mpmath precision), round to
+    nearest; restores the previous context on exit."""
+    with gmpy2.context(gmpy2.get_context(), precision=mp.mp.prec if prec is None else int(prec)) as ctx:
+        yield ctx
+
+
+def to_mpfr(x) -> mpfr:
+    """``Fraction``/``int`` rounded once to the current gmpy2 precision; mpf or mpfr converted
+    (exactly when it has no more bits than the context)."""
+    if isinstance(x, int | Fraction):
+        x = Fraction(x)
+        return mpfr(x.numerator) / x.denominator
+    if isinstance(x, mpfr().__class__):
+        return +x
+    sign, man, exp, _bc = (x if isinstance(x, mp.mpf) else mp.mpf(x))._mpf_
+    if not man:
+        if exp:
+            raise SimulationDiverged("non-finite value")
+        return mpfr(0)
+    r = gmpy2.mul_2exp(mpfr(int(man)), int(exp))
+    return -r if sign else r
+
+
+def to_mpf(v) -> mp.mpf:
+    """The mpmath number equal to the mpfr ``v`` (exact, no rounding)."""
+    m, e = v.as_mantissa_exp()
+    x = _new(mp.mpf)
+    x._mpf_ = _create(m, int(e))
+    return x
+
+
+class LazySeq(Sequence):
+    """A read-only sequence of ``n`` items computed by ``item(i)`` on first access and cached;
+    iterating or slicing computes every item once."""
+
+    __slots__ = ("_n", "_item", "_items", "_all")
+
+    def __init__(self, n: int, item):
+        self._n, self._item = n, item
+        self._items: dict[int, object] = {}
+        self._all: list | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _materialise(self) -> list:
+        if self._all is None:
+            items, item = self._items, self._item
+            self._all = [items[i] if i in items else item(i) for i in range(self._n)]
+        return self._all
+
+    def __getitem__(self, i):
+        if self._all is not None:
+            return self._all[i]
+        if isinstance(i, slice):
+            return self._materialise()[i]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        v = self._items.get(i)
+        if v is None:
+            v = self._items[i] = self._item(i)
+        return v
+
+    def __iter__(self) -> Iterator:
+        return iter(self._materialise())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._n} items)"
+
+
+class MpfSeq(LazySeq):
+    """A list of mpfr values seen as mpmath mpf (each converted exactly, on first access);
+    ``raw`` is the underlying mpfr list, for kernels and fast scans."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: list):
+        self.raw = raw
+        super().__init__(len(raw), lambda i: to_mpf(raw[i]))
+
+    def _materialise(self) -> list:
+        if self._all is None:
+            items = self._items
+            self._all = [items[i] if i in items else to_mpf(v) for i, v in enumerate(self.raw)]
+        return self._all
+
+
+@dataclass
+class ShallowTrajectory:
+    """Raw result of :func:`shallow_gd`: residuals eps_t = a_t.b_t - Phi and the iterates
+    (a_t, b_t) as mpfr lists (one list per step), computed at ``prec`` bits."""
+
+    prec: int
+    eps: list
+    a: list
+    b: list
+    converged: bool
+
+
+def _dot(x: list, y: list):
+    return gmpy2.fsum(map(mul, x, y))  # exact products, one rounding
+
+
+def shallow_gd(a0: Sequence, b0: Sequence, Phi, eta, max_steps: int, tol, blowup=1e40) -> ShallowTrajectory:
+    """GD on L(a, b) = (a.b - Phi)^2/2 in MPFR at the current mpmath precision:
+    a+ = a - eta eps b, b+ = b - eta eps a, until |eps| < tol (1 + |Phi|) or ``max_steps``.
+    Raises :class:`SimulationDiverged` once |eps| > blowup (1 + |Phi|) or is not finite."""
+    d = len(a0)
+    if d != len(b0) or d == 0:
+        raise ValueError("a and b must be non-empty and of the same length")
+    with mpfr_precision() as ctx:
+        prec = ctx.precision
+        P, h = to_mpfr(Phi), to_mpfr(eta)
+        scale = 1 + abs(P)
+        tol_s = to_mpfr(tol) * scale
+        big = to_mpfr(Fraction(blowup) if isinstance(blowup, float) else blowup) * scale
+        eps: list = []
+        As: list = []
+        Bs: list = []
+        put_e, put_a, put_b = eps.append, As.append, Bs.append
+        converged = False
+        if d == 1:
+            a, b = to_mpfr(a0[0]), to_mpfr(b0[0])
+            for t in range(max_steps + 1):
+                e = a * b - P
+                put_e(e)
+                put_a(a)
+                put_b(b)
+                ae = abs(e)
+                if not ae <= big:  # also catches nan
+                    raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(ae):.5g}")
+                if ae < tol_s:
+                    converged = True
+                    break
+                if t == max_steps:
+                    break
+                he = h * e
+                a, b = a - he * b, b - he * a
+            return ShallowTrajectory(prec, eps, [[x] for x in As], [[y] for y in Bs], converged)
+        a = [to_mpfr(x) for x in a0]
+        b = [to_mpfr(y) for y in b0]
+        fsum = gmpy2.fsum
+        for t in range(max_steps + 1):
+            e = fsum(map(mul, a, b)) - P
+            put_e(e)
+            put_a(a)
+            put_b(b)
+            ae = abs(e)
+            if not ae <= big:
+                raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(ae):.5g}")
+            if ae < tol_s:
+                converged = True
+                break
+            if t == max_steps:
+                break
+            he = h * e
+            a, b = [x - he * y for x, y in zip(a, b)], [y - he * x for x, y in zip(a, b)]  # noqa: B905 - equal lengths
+        return ShallowTrajectory(prec, eps, As, Bs, converged)
+
+
+def shallow_state(a: list, b: list, Phi_mpfr):
+    """(eps, lam, [a_i^2 - b_i^2]) of one iterate, in the active gmpy2 context."""
+    return _dot(a, b) - Phi_mpfr, _dot(a, a) + _dot(b, b), [x * x - y * y for x, y in zip(a, b)]  # noqa: B905
+
+
+def shallow_gd_batch(instances: Sequence[tuple], max_steps: int, tol, blowup=1e40) -> list:
+    """Many instances (a0, b0, Phi, eta) of the same dimension advanced in lock-step: one
+    precision context and one Python loop over steps for the whole batch, the per-step
+    arithmetic done element-wise on numpy object arrays of mpfr (the same correctly rounded
+    operations as :func:`shallow_gd`, so each result equals its single run bit for bit).
+
+    Returns one :class:`ShallowTrajectory` or :class:`SimulationDiverged` per instance (a
+    diverged instance leaves the batch; the others continue)."""
+    import numpy as np
+
+    if not instances:
+        return []
+    d = len(instances[0][0])
+    if any(len(a) != d or len(b) != d for a, b, _, _ in instances):
+        raise ValueError("a batch needs instances of one dimension")
+    n = len(instances)
+    with mpfr_precision() as ctx:
+        prec = ctx.precision
+        A = np.array([[to_mpfr(x) for x in a] for a, _, _, _ in instances], dtype=object).reshape(n, d)
+        B = np.array([[to_mpfr(y) for y in b] for _, b, _, _ in instances], dtype=object).reshape(n, d)
+        P = np.array([to_mpfr(p) for _, _, p, _ in instances], dtype=object)
+        H = np.array([to_mpfr(h) for _, _, _, h in instances], dtype=object)
+        scale = np.array([1 + abs(p) for p in P], dtype=object)
+        tol_s = to_mpfr(tol) * scale
+        big = to_mpfr(Fraction(blowup) if isinstance(blowup, float) else blowup) * scale
+        out: list = [None] * n
+        eps_l: list[list] = [[] for _ in range(n)]
+        a_l: list[list] = [[] for _ in range(n)]
+        b_l: list[list] = [[] for _ in range(n)]
+        live = np.arange(n)
+        fsum = gmpy2.fsum
+        for t in range(max_steps + 1):
+            if d == 1:
+                E = A[:, 0] * B[:, 0] - P
+            else:
+                E = np.array([fsum(map(mul, ra, rb)) for ra, rb in zip(A, B)], dtype=object) - P  # noqa: B905
+            keep = []
+            for j, k in enumerate(live):
+                e = E[j]
+                eps_l[k].append(e)
+                a_l[k].append(list(A[j]))
+                b_l[k].append(list(B[j]))
+                ae = abs(e)
+                if not ae <= big[j]:
+                    out[k] = SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(ae):.5g}")
+                elif ae < tol_s[j]:
+                    out[k] = ShallowTrajectory(prec, eps_l[k], a_l[k], b_l[k], True)
+                elif t == max_steps:
+                    out[k] = ShallowTrajectory(prec, eps_l[k], a_l[k], b_l[k], False)
+                else:
+                    keep.append(j)
+            if not keep:
+                break
+            if len(keep) < len(live):
+                live, A, B, P, H, E = live[keep], A[keep], B[keep], P[keep], H[keep], E[keep]
+                tol_s, big = tol_s[keep], big[keep]
+            HE = (H * E)[:, None]
+            A, B = A - HE * B, B - HE * A
+        return out
