@@ -147,10 +147,30 @@ def _dot(x: list, y: list):
     return gmpy2.fsum(map(mul, x, y))  # exact products, one rounding
 
 
+CHUNK = 64  # steps between the (exact, after-the-fact) stopping and divergence checks
+
+
+def _first_stop(eps: list, start: int, tol_s, big) -> tuple[int, str] | None:
+    """The first t >= start with |eps_t| > big (or not finite) -> "diverged", or
+    |eps_t| < tol_s -> "converged"; None if there is none."""
+    for t in range(start, len(eps)):
+        ae = abs(eps[t])
+        if not ae <= big:
+            return t, "diverged"
+        if ae < tol_s:
+            return t, "converged"
+    return None
+
+
 def shallow_gd(a0: Sequence, b0: Sequence, Phi, eta, max_steps: int, tol, blowup=1e40) -> ShallowTrajectory:
     """GD on L(a, b) = (a.b - Phi)^2/2 in MPFR at the current mpmath precision:
     a+ = a - eta eps b, b+ = b - eta eps a, until |eps| < tol (1 + |Phi|) or ``max_steps``.
-    Raises :class:`SimulationDiverged` once |eps| > blowup (1 + |Phi|) or is not finite."""
+    Raises :class:`SimulationDiverged` once |eps| > blowup (1 + |Phi|) or is not finite.
+
+    The loop runs in chunks of :data:`CHUNK` steps and checks each chunk afterwards with
+    C-level ``min``/``max`` (plus MPFR's overflow/NaN flags); when a chunk holds a stopping
+    step, the trajectory is cut at the first one, so the result is exactly that of checking
+    after every step (a few discarded steps are computed beyond it)."""
     d = len(a0)
     if d != len(b0) or d == 0:
         raise ValueError("a and b must be non-empty and of the same length")
@@ -164,43 +184,48 @@ def shallow_gd(a0: Sequence, b0: Sequence, Phi, eta, max_steps: int, tol, blowup
         As: list = []
         Bs: list = []
         put_e, put_a, put_b = eps.append, As.append, Bs.append
-        converged = False
+        total = max_steps + 1  # iterates recorded when nothing stops the run
+        done = 0
+        stop = None
         if d == 1:
             a, b = to_mpfr(a0[0]), to_mpfr(b0[0])
-            for t in range(max_steps + 1):
-                e = a * b - P
-                put_e(e)
-                put_a(a)
-                put_b(b)
-                ae = abs(e)
-                if not ae <= big:  # also catches nan
-                    raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(ae):.5g}")
-                if ae < tol_s:
-                    converged = True
-                    break
-                if t == max_steps:
-                    break
-                he = h * e
-                a, b = a - he * b, b - he * a
-            return ShallowTrajectory(prec, eps, [[x] for x in As], [[y] for y in Bs], converged)
-        a = [to_mpfr(x) for x in a0]
-        b = [to_mpfr(y) for y in b0]
+        else:
+            a = [to_mpfr(x) for x in a0]
+            b = [to_mpfr(y) for y in b0]
         fsum = gmpy2.fsum
-        for t in range(max_steps + 1):
-            e = fsum(map(mul, a, b)) - P
-            put_e(e)
-            put_a(a)
-            put_b(b)
-            ae = abs(e)
-            if not ae <= big:
-                raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(ae):.5g}")
-            if ae < tol_s:
-                converged = True
-                break
-            if t == max_steps:
-                break
-            he = h * e
-            a, b = [x - he * y for x, y in zip(a, b)], [y - he * x for x, y in zip(a, b)]  # noqa: B905 - equal lengths
+        ctx.clear_flags()
+        while done < total and stop is None:
+            n = min(CHUNK, total - done)
+            if d == 1:
+                for _ in range(n):
+                    e = a * b - P
+                    put_e(e)
+                    put_a(a)
+                    put_b(b)
+                    he = h * e
+                    a, b = a - he * b, b - he * a
+            else:
+                for _ in range(n):
+                    e = fsum(map(mul, a, b)) - P
+                    put_e(e)
+                    put_a(a)
+                    put_b(b)
+                    he = h * e
+                    a, b = [x - he * y for x, y in zip(a, b)], [y - he * x for x, y in zip(a, b)]  # noqa: B905
+            chunk = eps[done:]
+            if ctx.overflow or ctx.invalid or not max(map(abs, chunk)) <= big or min(map(abs, chunk)) < tol_s:
+                stop = _first_stop(eps, done, tol_s, big)  # None: an overflow in the last update,
+                # seen as a non-finite eps at the start of the next chunk (the flags are sticky)
+            done += n
+        converged = False
+        if stop is not None:
+            t, why = stop
+            if why == "diverged":
+                raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(abs(eps[t])):.5g}")
+            converged = True
+            del eps[t + 1:], As[t + 1:], Bs[t + 1:]
+        if d == 1:
+            As, Bs = [[x] for x in As], [[y] for y in Bs]
         return ShallowTrajectory(prec, eps, As, Bs, converged)
 
 

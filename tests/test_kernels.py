@@ -83,6 +83,34 @@ def test_kernel_honours_the_precision_it_is_called_with():
             assert abs(run.eps[0] - mpf_of(exact)) <= mp.mpf(2) ** (-mp.mp.prec + 1)
 
 
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+def test_chunked_checks_stop_exactly_where_a_per_step_check_stops(chunk, monkeypatch):
+    monkeypatch.setattr(kernels, "CHUNK", chunk)
+    converging = 0
+    with mp.workdps(40):
+        for a0, b0, Phi, eta, _ in INSTANCES:
+            ref_eps, _, _ = _mpmath_reference(a0, b0, Phi, eta * 4, 400)
+            tol = mp.mpf(10) ** -12
+            t_ref = next((t for t, e in enumerate(ref_eps) if abs(e) < tol * (1 + mpf_of(Phi))), None)
+            run = gd_run(a0, b0, Phi, eta * 4, 400, tol=tol)
+            if t_ref is None:
+                assert not run.converged and run.steps == 400
+            else:
+                converging += 1
+                assert run.converged and run.steps == t_ref
+                assert len(run.Qi) == len(run.lam) == t_ref + 1
+        assert converging >= 2
+        for steps in (0, 1, chunk, 2 * chunk + 1):
+            assert gd_run(*INSTANCES[0][:4], steps, tol=F(0)).steps == steps
+        ref_eps, _, _ = _mpmath_reference((F(10),), (F(10),), F(1), F(1), 5)
+        t_div = next(t for t, e in enumerate(ref_eps) if abs(e) > mp.mpf(1e40) * 2)
+        with pytest.raises(SimulationDiverged, match=f"at step {t_div}:"):
+            gd_run((F(10),), (F(10),), F(1), F(1), 500)
+        huge = F(10) ** 300  # caught as |eps| > blowup at once
+        with pytest.raises(SimulationDiverged, match="at step 0:"):
+            gd_run((huge,), (huge,), F(1), F(1), 500)
+
+
 def test_kernel_stops_and_diverges_like_the_mpmath_loop():
     with mp.workdps(50):
         run = gd_run((F(1),), (F(1, 2),), F(1), F(1, 2), 10_000)

@@ -146,7 +146,8 @@ def cmd_conjecture(args) -> int:
     return conj_main(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; with ``argv`` given, options of commands not named in it are not loaded."""
     p = argparse.ArgumentParser(prog="python -m theorems",
                                 description="Symbolic-numeric verification of GD/GF theorems")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -174,10 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     pm.set_defaults(func=cmd_models)
 
     pj = sub.add_parser("conjecture", help="check a user's conjectures")
-    try:
-        from .conjecture import add_arguments
-    except ImportError:
-        add_arguments = None
+    add_arguments = None
+    if argv is None or "conjecture" in argv:  # the conjecture module (SymPy) only when needed
+        try:
+            from .conjecture import add_arguments
+        except ImportError:
+            add_arguments = None
     if add_arguments:
         add_arguments(pj)
     _add_run_options(pj)
@@ -186,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
