@@ -162,6 +162,44 @@ def _first_stop(eps: list, start: int, tol_s, big) -> tuple[int, str] | None:
     return None
 
 
+class _Replay:
+    """The iterates of a :func:`shallow_gd` run, recomputed on demand from the checkpoints
+    it kept (one per chunk) by the same operations in the same order, hence bit for bit
+    those of the run; a replayed chunk is cached.  Recording only eps and a checkpoint per
+    chunk keeps the kernel's inner loop at the cost of the bare arithmetic."""
+
+    def __init__(self, prec: int, d: int, P, h, checkpoints: list, n: int):
+        self.prec, self.d, self.P, self.h, self.checkpoints, self.n = prec, d, P, h, checkpoints, n
+        self._chunks: dict[int, tuple[list, list]] = {}
+
+    def chunk(self, c: int) -> tuple[list, list]:
+        got = self._chunks.get(c)
+        if got is None:
+            a, b = self.checkpoints[c]
+            P, h = self.P, self.h
+            m = min(CHUNK, self.n - c * CHUNK)
+            As, Bs = [], []
+            with mpfr_precision(self.prec):
+                if self.d == 1:
+                    for _ in range(m):
+                        As.append([a])
+                        Bs.append([b])
+                        he = h * (a * b - P)
+                        a, b = a - he * b, b - he * a
+                else:
+                    fsum = gmpy2.fsum
+                    for _ in range(m):
+                        As.append(a)
+                        Bs.append(b)
+                        he = h * (fsum(map(mul, a, b)) - P)
+                        a, b = [x - he * y for x, y in zip(a, b)], [y - he * x for x, y in zip(a, b)]  # noqa: B905
+            got = self._chunks[c] = (As, Bs)
+        return got
+
+    def rows(self, which: int) -> LazySeq:
+        return LazySeq(self.n, lambda t: self.chunk(t // CHUNK)[which][t % CHUNK])
+
+
 def shallow_gd(a0: Sequence, b0: Sequence, Phi, eta, max_steps: int, tol, blowup=1e40) -> ShallowTrajectory:
     """GD on L(a, b) = (a.b - Phi)^2/2 in MPFR at the current mpmath precision:
     a+ = a - eta eps b, b+ = b - eta eps a, until |eps| < tol (1 + |Phi|) or ``max_steps``.
@@ -181,9 +219,8 @@ def shallow_gd(a0: Sequence, b0: Sequence, Phi, eta, max_steps: int, tol, blowup
         tol_s = to_mpfr(tol) * scale
         big = to_mpfr(Fraction(blowup) if isinstance(blowup, float) else blowup) * scale
         eps: list = []
-        As: list = []
-        Bs: list = []
-        put_e, put_a, put_b = eps.append, As.append, Bs.append
+        put_e = eps.append
+        checkpoints: list = []  # (a, b) at the start of every chunk: iterates are replayed from them
         total = max_steps + 1  # iterates recorded when nothing stops the run
         done = 0
         stop = None
@@ -196,20 +233,17 @@ def shallow_gd(a0: Sequence, b0: Sequence, Phi, eta, max_steps: int, tol, blowup
         ctx.clear_flags()
         while done < total and stop is None:
             n = min(CHUNK, total - done)
+            checkpoints.append((a, b))
             if d == 1:
                 for _ in range(n):
                     e = a * b - P
                     put_e(e)
-                    put_a(a)
-                    put_b(b)
                     he = h * e
                     a, b = a - he * b, b - he * a
             else:
                 for _ in range(n):
                     e = fsum(map(mul, a, b)) - P
                     put_e(e)
-                    put_a(a)
-                    put_b(b)
                     he = h * e
                     a, b = [x - he * y for x, y in zip(a, b)], [y - he * x for x, y in zip(a, b)]  # noqa: B905
             chunk = eps[done:]
@@ -223,10 +257,9 @@ def shallow_gd(a0: Sequence, b0: Sequence, Phi, eta, max_steps: int, tol, blowup
             if why == "diverged":
                 raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(abs(eps[t])):.5g}")
             converged = True
-            del eps[t + 1:], As[t + 1:], Bs[t + 1:]
-        if d == 1:
-            As, Bs = [[x] for x in As], [[y] for y in Bs]
-        return ShallowTrajectory(prec, eps, As, Bs, converged)
+            del eps[t + 1:]
+        replay = _Replay(prec, d, P, h, checkpoints, len(eps))
+        return ShallowTrajectory(prec, eps, replay.rows(0), replay.rows(1), converged)
 
 
 def shallow_state(a: list, b: list, Phi_mpfr):
@@ -234,62 +267,112 @@ def shallow_state(a: list, b: list, Phi_mpfr):
     return _dot(a, b) - Phi_mpfr, _dot(a, a) + _dot(b, b), [x * x - y * y for x, y in zip(a, b)]  # noqa: B905
 
 
-def shallow_gd_batch(instances: Sequence[tuple], max_steps: int, tol, blowup=1e40) -> list:
-    """Many instances (a0, b0, Phi, eta) of the same dimension advanced in lock-step: one
-    precision context and one Python loop over steps for the whole batch, the per-step
-    arithmetic done element-wise on numpy object arrays of mpfr (the same correctly rounded
-    operations as :func:`shallow_gd`, so each result equals its single run bit for bit).
+class _SegmentedRows(Sequence):
+    """Row ``col`` of per-step object arrays kept by the batch kernel, as lists (on access)."""
 
-    Returns one :class:`ShallowTrajectory` or :class:`SimulationDiverged` per instance (a
-    diverged instance leaves the batch; the others continue)."""
+    def __init__(self, segments: list[tuple[list, int, int]]):
+        self._segments = segments  # (per-step 2-D arrays, column, steps used)
+        self._n = sum(k for _, _, k in segments)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, t):
+        if isinstance(t, slice):
+            return [self[i] for i in range(*t.indices(self._n))]
+        if t < 0:
+            t += self._n
+        if not 0 <= t < self._n:
+            raise IndexError(t)
+        for arrays, col, k in self._segments:
+            if t < k:
+                return arrays[t][col].tolist()
+            t -= k
+        raise IndexError(t)  # pragma: no cover - lengths add up
+
+
+def shallow_gd_batch(instances: Sequence[tuple], max_steps: int, tol, blowup=1e40) -> list:
+    """Many instances (a0, b0, Phi, eta) of one dimension advanced in lock-step by
+    :func:`shallow_gd`'s update: one precision context, one Python loop over steps for the
+    whole batch, the arithmetic element-wise on numpy object arrays of mpfr (the same
+    correctly rounded operations in the same order, so each result equals its single run bit
+    for bit).  Stops are checked per chunk and cut exactly, as in :func:`shallow_gd`; a
+    finished instance leaves the batch.
+
+    Returns one :class:`ShallowTrajectory` (iterates kept as row views of the batch arrays)
+    or :class:`SimulationDiverged` per instance."""
     import numpy as np
 
     if not instances:
         return []
     d = len(instances[0][0])
-    if any(len(a) != d or len(b) != d for a, b, _, _ in instances):
-        raise ValueError("a batch needs instances of one dimension")
+    if d == 0 or any(len(a) != d or len(b) != d for a, b, _, _ in instances):
+        raise ValueError("a batch needs non-empty instances of one dimension")
     n = len(instances)
+    fsum = gmpy2.fsum
     with mpfr_precision() as ctx:
         prec = ctx.precision
-        A = np.array([[to_mpfr(x) for x in a] for a, _, _, _ in instances], dtype=object).reshape(n, d)
-        B = np.array([[to_mpfr(y) for y in b] for _, b, _, _ in instances], dtype=object).reshape(n, d)
-        P = np.array([to_mpfr(p) for _, _, p, _ in instances], dtype=object)
-        H = np.array([to_mpfr(h) for _, _, _, h in instances], dtype=object)
-        scale = np.array([1 + abs(p) for p in P], dtype=object)
+
+        def arr(rows):
+            out = np.empty((len(rows), d), dtype=object)
+            for i, r in enumerate(rows):
+                out[i, :] = [to_mpfr(v) for v in r]
+            return out
+
+        def vec(vals):
+            out = np.empty(len(vals), dtype=object)
+            out[:] = [to_mpfr(v) for v in vals]
+            return out
+
+        A, B = arr([a for a, _, _, _ in instances]), arr([b for _, b, _, _ in instances])
+        P, H = vec([p for _, _, p, _ in instances]), vec([h for _, _, _, h in instances])
+        scale = 1 + abs(P)
         tol_s = to_mpfr(tol) * scale
         big = to_mpfr(Fraction(blowup) if isinstance(blowup, float) else blowup) * scale
         out: list = [None] * n
         eps_l: list[list] = [[] for _ in range(n)]
-        a_l: list[list] = [[] for _ in range(n)]
-        b_l: list[list] = [[] for _ in range(n)]
-        live = np.arange(n)
-        fsum = gmpy2.fsum
-        for t in range(max_steps + 1):
-            if d == 1:
-                E = A[:, 0] * B[:, 0] - P
-            else:
-                E = np.array([fsum(map(mul, ra, rb)) for ra, rb in zip(A, B)], dtype=object) - P  # noqa: B905
+        seg_a: list[list] = [[] for _ in range(n)]
+        seg_b: list[list] = [[] for _ in range(n)]
+        live = list(range(n))
+        total, done = max_steps + 1, 0
+        ctx.clear_flags()
+        while done < total and live:
+            m = min(CHUNK, total - done)
+            Es, As, Bs = [], [], []
+            for _ in range(m):
+                if d == 1:
+                    E = A[:, 0] * B[:, 0] - P
+                else:
+                    E = np.array([fsum(r) for r in A * B], dtype=object) - P  # rows: rounded products, one sum
+                Es.append(E)
+                As.append(A)
+                Bs.append(B)
+                HE = (H * E)[:, None]
+                A, B = A - HE * B, B - HE * A
+            cols = np.array(Es, dtype=object).T  # one row per live instance
+            flagged = ctx.overflow or ctx.invalid
             keep = []
             for j, k in enumerate(live):
-                e = E[j]
-                eps_l[k].append(e)
-                a_l[k].append(list(A[j]))
-                b_l[k].append(list(B[j]))
-                ae = abs(e)
-                if not ae <= big[j]:
-                    out[k] = SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(ae):.5g}")
-                elif ae < tol_s[j]:
-                    out[k] = ShallowTrajectory(prec, eps_l[k], a_l[k], b_l[k], True)
-                elif t == max_steps:
-                    out[k] = ShallowTrajectory(prec, eps_l[k], a_l[k], b_l[k], False)
+                row = cols[j].tolist()
+                ab = list(map(abs, row))
+                stop = None
+                if flagged or not max(ab) <= big[j] or min(ab) < tol_s[j]:
+                    stop = _first_stop(row, 0, tol_s[j], big[j])
+                used = m if stop is None else stop[0] + 1
+                eps_l[k].extend(row[:used])
+                seg_a[k].append((As, j, used))
+                seg_b[k].append((Bs, j, used))
+                if stop is not None and stop[1] == "diverged":
+                    t = done + stop[0]
+                    out[k] = SimulationDiverged(f"GD diverged at step {t}: |eps| = {float(ab[stop[0]]):.5g}")
+                elif stop is not None or done + m == total:
+                    out[k] = ShallowTrajectory(prec, eps_l[k], _SegmentedRows(seg_a[k]), _SegmentedRows(seg_b[k]),
+                                               stop is not None)
                 else:
                     keep.append(j)
-            if not keep:
-                break
+            done += m
             if len(keep) < len(live):
-                live, A, B, P, H, E = live[keep], A[keep], B[keep], P[keep], H[keep], E[keep]
+                live = [live[j] for j in keep]
+                A, B, P, H = A[keep], B[keep], P[keep], H[keep]
                 tol_s, big = tol_s[keep], big[keep]
-            HE = (H * E)[:, None]
-            A, B = A - HE * B, B - HE * A
         return out

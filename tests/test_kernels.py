@@ -124,6 +124,7 @@ def test_batch_equals_single_runs_bit_for_bit(d):
     insts = [(tuple(F(k + i + 1, 7) for i in range(d)), tuple(F(-(k + 2 * i + 1), 11) for i in range(d)),
               F(1 + k, 2), F(1, 10 + k)) for k in range(5)]
     insts.append(((F(10),) * d, (F(10),) * d, F(1), F(1)))  # diverges
+    finished = set()
     with mp.workdps(40):
         batch = kernels.shallow_gd_batch(insts, 400, F(1, 10**30))
         for inst, got in zip(insts, batch, strict=True):
@@ -134,7 +135,11 @@ def test_batch_equals_single_runs_bit_for_bit(d):
                 continue
             assert got.converged == single.converged
             assert got.eps == single.eps
-            assert got.a[-1] == single.a[-1] and got.b[-1] == single.b[-1]
+            assert len(got.a) == len(single.a) == len(got.eps)
+            for t in (0, len(got.eps) // 2, -1):
+                assert got.a[t] == single.a[t] and got.b[t] == single.b[t]
+            finished.add(len(got.eps))
+    assert len(finished) >= 3  # instances left the batch at different steps
 
 
 def test_lazy_sequences_behave_like_lists():
