@@ -1,4 +1,10 @@
-"""Command line: ``python -m theorems list | check | report | models | conjecture``."""
+"""Command line: ``python -m theorems list | check | report | models | conjecture``.
+
+Exit status of ``check`` (and ``conjecture``): 0 when every variant got a verdict other than
+REFUTED, 1 when one was REFUTED, 2 on bad input (unknown id, bad option), 3 when a check
+crashed (ERROR: not a verdict; the crash outranks a refutation because it hides what the
+variant would have said).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,18 @@ from pathlib import Path
 from .claim import BUDGETS, Budget, ClaimError, Context
 
 REPORTS = Path("reports")
+
+EXIT_REFUTED = 1
+EXIT_BAD_INPUT = 2
+EXIT_ERROR = 3
+
+
+def exit_status(verdicts) -> int:
+    """The documented exit status for a run's statuses (see the module docstring)."""
+    values = {str(v) for v in verdicts}
+    if "ERROR" in values:
+        return EXIT_ERROR
+    return EXIT_REFUTED if "REFUTED" in values else 0
 
 
 def _context(args) -> Context:
@@ -55,16 +73,15 @@ def cmd_check(args) -> int:
     from .runner import run_claim, run_variant
 
     ctx = _context(args)
-    status = 0
-    for cid in args.ids:
-        claim = registry.get(cid)
+    claims = [registry.get(cid) for cid in args.ids]  # unknown ids fail (status 2) before any run
+    statuses = []
+    for claim in claims:
         results = ([run_variant(claim, args.variant, ctx, _time_limit(args))] if args.variant
                    else run_claim(claim, ctx, _time_limit(args)))
         for r in results:
             _print_result(r.to_json())
-            if r.verdict.value == "REFUTED":
-                status = 1
-    return status
+            statuses.append(r.verdict.value)
+    return exit_status(statuses)
 
 
 def _print_result(rec) -> None:
@@ -192,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ClaimError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into head & co.: stop quietly
         import os
 

@@ -13,14 +13,22 @@ import json
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .claim import Claim, ClaimError, Context, Outcome, Verdict, inconclusive
+from .claim import (
+    Claim,
+    ClaimError,
+    Context,
+    Outcome,
+    TimeLimitReached,
+    Verdict,
+    guarded,
+    inconclusive,
+)
 from .io import atomic_write_text
 
 
@@ -62,12 +70,8 @@ class ClaimResult:
         }
 
 
-class _TimeLimit(Exception):
-    pass
-
-
 def _alarm(signum, frame):  # pragma: no cover - exercised only on timeouts
-    raise _TimeLimit()
+    raise TimeLimitReached()
 
 
 def reproduce_command(claim_id: str, variant: str, ctx: Context) -> str:
@@ -86,18 +90,11 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        outcome = variant.check(ctx)
-        if not isinstance(outcome, Outcome):
-            raise ClaimError(f"check of {claim.id} returned {type(outcome).__name__}, not Outcome")
-    except _TimeLimit:
+        # A crash (any exception, ClaimError included) is an ERROR, not a verdict.
+        outcome = guarded(variant.check, ctx)
+    except TimeLimitReached:
         outcome = inconclusive(f"time limit of {time_limit:.0f}s reached (raise --budget or the limit)",
                                "time limit")
-    except ClaimError as exc:
-        outcome = inconclusive(f"invalid claim or input: {exc}", "error")
-    except Exception as exc:  # noqa: BLE001 - an engine failure must not lose the run
-        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        outcome = inconclusive(f"internal error in check: {last}", "error",
-                               traceback=traceback.format_exc(limit=6))
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
