@@ -233,7 +233,7 @@ def _fig1_plot(ctx: Context, loss: str) -> list[str]:
         ax.legend(fontsize=7)
         ax.set_title("ahn Fig. 1: final bias vs step size")
 
-    return save_figure(ctx, f"ahn_fig1_{loss}", draw)
+    return save_figure(ctx, f"fig1_{loss}", draw)
 
 
 FIG1 = Claim(
@@ -367,7 +367,7 @@ def _fig2_plot(ctx: Context, r: dict) -> list[str]:
         ax.set_title("ahn Fig. 2: eta = 2.5e-3, mean logistic loss")
         ax.legend(loc="lower left", fontsize=7)
 
-    out = save_figure(ctx, "ahn_fig2_trajectory", draw)
+    out = save_figure(ctx, "fig2_trajectory", draw)
 
     def draw_sharp(fig, ax):
         ts, vs = zip(*large.sharpness, strict=True)
@@ -378,7 +378,7 @@ def _fig2_plot(ctx: Context, r: dict) -> list[str]:
         ax.legend(fontsize=7)
         ax.set_title("ahn Fig. 4: sharpness, eta = 2.5e-3")
 
-    return out + save_figure(ctx, "ahn_fig2_sharpness", draw_sharp)
+    return out + save_figure(ctx, "fig2_sharpness", draw_sharp)
 
 
 FIG2 = Claim(
@@ -485,7 +485,7 @@ def _mm_plot(ctx: Context, t: N.Transition) -> list[str]:
         ax.legend(fontsize=7)
         ax.set_title("ahn mean model: phase transition")
 
-    return save_figure(ctx, "ahn_mm_transition", draw)
+    return save_figure(ctx, "mm_transition", draw)
 
 
 INTRO_MM_RESULT = Claim(
