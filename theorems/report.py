@@ -49,8 +49,12 @@ def write(report: dict[str, Any], out_dir: Path | str) -> list[Path]:
 
 
 def meta(budget: str, dps: int, seed: int, papers: list[str]) -> dict[str, Any]:
+    """Run settings, library versions and the git state (``{"commit", "dirty"}``; dirty means
+    uncommitted changes outside reports/) of the code that produced the report."""
     import mpmath
     import sympy
+
+    from .records import git_state
 
     return {
         "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -59,6 +63,7 @@ def meta(budget: str, dps: int, seed: int, papers: list[str]) -> dict[str, Any]:
         "seed": seed,
         "papers": papers,
         "versions": {"sympy": sympy.__version__, "mpmath": mpmath.__version__},
+        "git": git_state(),
     }
 
 
