@@ -221,17 +221,24 @@ class TimeLimitReached(BaseException):  # noqa: N818 - a signal, not an error
     """
 
 
-def error_outcome(exc: BaseException, label: str = "", where: str = "check") -> Outcome:
-    """The ERROR outcome for a crash: exception text and a short traceback, with local paths
-    made relative (no absolute paths of this machine end up in a report)."""
+def error_outcome(message: str, label: str = "", trace: str | None = None) -> Outcome:
+    """A check that crashed: status ERROR (not a verdict) with the exception text ``message`` and
+    an optional traceback, both with local paths made relative (:func:`scrub_paths`)."""
+    message = scrub_paths(message)
+    details: dict[str, Any] = {"traceback": scrub_paths(trace)} if trace else {}
+    return Outcome(Verdict.ERROR, "error", summary=message, reason=message, details=details, label=label)
+
+
+def exception_outcome(exc: BaseException, label: str = "", where: str = "check") -> Outcome:
+    """:func:`error_outcome` for an exception caught in ``where``: its last line and a short
+    traceback."""
     import traceback
 
-    last = scrub_paths(traceback.format_exception_only(type(exc), exc)[-1].strip())
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     kind = "invalid claim or input" if isinstance(exc, ClaimError) else "crash"
     text = f"{kind} in {where}{f' {label!r}' if label else ''}: {last}"
-    tb = scrub_paths("".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-8)))
-    return Outcome(Verdict.ERROR, "error", summary=text, reason=text,
-                   details={"exception": last, "traceback": tb}, label=label)
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-8))
+    return error_outcome(text, label, trace)
 
 
 def guarded(fn: CheckFn, ctx: Context, label: str = "") -> Outcome:
@@ -248,7 +255,7 @@ def guarded(fn: CheckFn, ctx: Context, label: str = "") -> Outcome:
         if not isinstance(out, Outcome):
             raise ClaimError(f"returned {type(out).__name__}, not Outcome")
     except Exception as exc:  # noqa: BLE001 - a crash is reported as ERROR, never lost
-        return error_outcome(exc, label)
+        return exception_outcome(exc, label)
     if label and not out.label:
         out.label = label
     return out
@@ -279,6 +286,7 @@ class Variant:
     name: str  # "printed" | "reading" | "reading2" ...
     statement: str
     check: CheckFn
+    hypotheses: Callable[[], str] | None = None  # derived from the statement's domain
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,7 @@ class Claim:
     reading_check: CheckFn | None = None
     depends_on: tuple[str, ...] = ()
     notes: str = ""
+    extra_variants: tuple[Variant, ...] = ()  # further interpretations ("reading2", ...)
 
     def __post_init__(self) -> None:
         if "." not in self.id:
@@ -312,9 +321,20 @@ class Claim:
         return self.id.split(".", 1)[0]
 
     def variants(self) -> Iterable[Variant]:
-        yield Variant("printed", self.statement, self.check)
+        yield Variant("printed", self.statement, self.check, _hyp(self.check))
         if self.reading is not None and self.reading_check is not None:
-            yield Variant("reading", self.reading, self.reading_check)
+            yield Variant("reading", self.reading, self.reading_check, _hyp(self.reading_check))
+        yield from self.extra_variants
+
+    def hypotheses_of(self, variant: Variant) -> str:
+        """The hypotheses text of a variant: derived from its statement where there is one."""
+        derived = variant.hypotheses() if variant.hypotheses else ""
+        return "; ".join(t for t in (derived, self.hypotheses) if t)
+
+
+def _hyp(check: Any) -> Callable[[], str] | None:
+    fn = getattr(check, "hypotheses", None)
+    return fn if callable(fn) else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -100,7 +100,7 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
             signal.signal(signal.SIGALRM, old)
     seconds = time.perf_counter() - t0
     return ClaimResult(claim.id, variant.name, claim.title, claim.source, claim.kind.value,
-                       variant.statement, claim.hypotheses, outcome, seconds,
+                       variant.statement, claim.hypotheses_of(variant), outcome, seconds,
                        reproduce_command(claim.id, variant.name, ctx), claim.depends_on)
 
 
@@ -131,7 +131,7 @@ def fingerprint(claim: Claim, ctx: Context) -> str:
     every project module they import, transitively (see :func:`project_dependencies`), the
     :data:`ENGINE_VERSION`, and the run settings (budget, digits, seed)."""
     h = hashlib.sha256(f"{ENGINE_VERSION}|{claim.id}|{ctx.budget}|{ctx.dps}|{ctx.seed}".encode())
-    modules = dict.fromkeys(f.__module__ for f in (claim.check, claim.reading_check) if f is not None)
+    modules = dict.fromkeys(m for v in claim.variants() for m in _modules_of(v.check))
     files: dict[str, Path] = {}
     for name in modules:
         files.update(project_dependencies(name))
@@ -141,6 +141,17 @@ def fingerprint(claim: Claim, ctx: Context) -> str:
         h.update(f"|{name}|".encode())
         h.update(_file_digest(files[name]))
     return h.hexdigest()[:16]
+
+
+def _modules_of(check: Any) -> list[str]:
+    """Modules defining a check: the callable's own, and that of the function it wraps (a spec
+    claim's ``make``, a ``functools.partial``'s ``func``)."""
+    out = []
+    for obj in (check, getattr(check, "make", None), getattr(check, "func", None)):
+        name = getattr(obj, "__module__", None) if obj is not None else None
+        if isinstance(name, str):
+            out.append(name)
+    return out
 
 
 def project_dependencies(module_name: str, root: Path | None = None) -> dict[str, Path]:

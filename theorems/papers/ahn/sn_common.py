@@ -270,3 +270,22 @@ def _draw_run(fig, ax, run: Run, xs: list[float], ys: list[float], d0: float, ti
     ax[1].set_xlabel("t")
     ax[1].legend(fontsize=7)
     fig.suptitle(title, fontsize=9)
+
+
+# ---------------------------------------------------------------- domains (statement layer)
+
+
+def loss_member(name: str = "loss", betas: Sequence[Fraction] = (F(3, 2), F(3)),
+                families: Sequence[str] = ("algebraic", "capped", "kinked", "flat", "huberlike")):
+    """A loss of the class (A1)-(A2) as a domain variable: Example 1's losses first (rsym, sqr,
+    Huber, ell_beta for ``betas``), then members drawn by the generator, cycling through its
+    families and their edges (including flat stretches).  A counterexample shows ell' exactly."""
+    from ...spec import Member
+
+    examples = example_losses(betas=betas)
+
+    def generate(rng: random.Random, j: int) -> Loss:
+        return examples[j] if j < len(examples) else admissible_loss(rng, j, families=families)
+
+    return Member(name, generate, description="ell satisfying (A1)-(A2): Example 1 and the class generator "
+                  f"(families {', '.join(families)})")
