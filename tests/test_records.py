@@ -119,3 +119,14 @@ def test_a_partial_run_into_an_old_report_keeps_the_other_claims(tmp_path):
     assert sorted(r["id"] for r in load_records(tmp_path / "records")) == ["aa.ok", "bw.eq6"]
     data = json.loads((tmp_path / "report.json").read_text())
     assert {r["id"] for r in data["claims"]} == {"aa.ok", "bw.eq6"}
+
+
+def test_cost_class_does_not_flip_at_a_boundary(tmp_path):
+    rdir = tmp_path / "records"
+    cost = lambda: load_records(rdir)[0]["cost_s"]  # noqa: E731
+    write_records([_fake("aa.x", seconds=0.09)], rdir, SETTINGS)
+    assert cost() == 0.1
+    write_records([_fake("aa.x", seconds=0.12)], rdir, SETTINGS)  # one class up: record unchanged
+    assert cost() == 0.1
+    write_records([_fake("aa.x", seconds=5.0)], rdir, SETTINGS)  # really slower: updated
+    assert cost() == 10

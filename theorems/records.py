@@ -12,7 +12,8 @@ a ``--paper`` run replaces only that paper's records.  A record holds
   same for each part (label, verdict, method, margin);
 * ``evidence``: the engine's evidence for rendering, with run times removed;
 * ``cost_s``: a coarse cost class (an upper bound on the run time in seconds, from
-  0.1, 0.3, 1, 3, ...), so records do not change with the machine's load.
+  0.1, 0.3, 1, 3, ...; kept from the committed record unless it moved by more than one class),
+  so records do not change with the machine's load.
 
 No timings are stored beyond ``cost_s``.  :func:`from_report_json` converts an existing
 ``report.json`` (a one-off bootstrap).
@@ -131,7 +132,9 @@ def write_records(records: Iterable[dict[str, Any]], records_dir: Path | str, se
     paths = []
     for r in records:
         path = record_file(rdir, r["id"], r["variant"])
-        text = json.dumps(golden(r, settings), indent=1, sort_keys=False) + "\n"
+        g = golden(r, settings)
+        g["cost_s"] = _steady_cost(path, g["cost_s"])
+        text = json.dumps(g, indent=1, sort_keys=False) + "\n"
         if not path.exists() or path.read_text() != text:
             atomic_write_text(path, text)
         paths.append(path)
@@ -197,6 +200,17 @@ def git_state(cwd: Path | str | None = None) -> dict[str, Any]:
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
     return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip()) if status.returncode == 0 else None}
+
+
+def _steady_cost(path: Path, new: float) -> float:
+    """Keep the committed cost class unless the run time moved by more than one class (so a
+    re-run near a class boundary does not rewrite the record)."""
+    try:
+        old = json.loads(path.read_text()).get("cost_s")
+        i, j = _COST_CLASSES.index(old), _COST_CLASSES.index(new)
+    except (OSError, ValueError, AttributeError):
+        return new
+    return old if abs(i - j) <= 1 else new
 
 
 def cost_class(seconds: float | None) -> float:
