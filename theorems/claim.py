@@ -172,6 +172,15 @@ def inconclusive(reason: str, method: str = "none", **details: Any) -> Outcome:
     return Outcome(Verdict.INCONCLUSIVE, method, summary=reason, reason=reason, details=details)
 
 
+def implication(hyps: Sequence[Outcome], conclusion: Callable[[], Outcome], what: str) -> Outcome:
+    """Check a conclusion only where its hypotheses were established: INCONCLUSIVE (naming the
+    hypotheses that were not) unless every hypothesis passes, else the conjunction."""
+    if not all(h.verdict.passes for h in hyps):
+        bad = [h.label for h in hyps if not h.verdict.passes]
+        return inconclusive(f"{what}: hypotheses not established ({', '.join(bad)})", "hypotheses")
+    return all_of([*hyps, conclusion()])
+
+
 def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
     """Conjunction: REFUTED if any part is; else ERROR if any part crashed; else INCONCLUSIVE
     if any part is; else the weakest.  Every part is kept in ``parts`` (the evidence)."""

@@ -21,7 +21,7 @@ from numeric.precision import mpf_of
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
-from .s3_mean_model import save_figure
+from ...figures import save_plot as save_figure
 
 ETA_SMALL, ETA_MID, ETA_LARGE = 2.5e-5, 2.5e-4, 2.5e-3  # Figure 2's step sizes
 LEVEL = 0.01  # "the bias has started to drop": 0.01 below its value at the smallest step size

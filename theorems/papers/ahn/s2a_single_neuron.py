@@ -26,7 +26,7 @@ from symbolic.losses import (
 )
 
 from ... import engines
-from ...claim import Claim, Context, Kind, all_of
+from ...claim import Claim, Context, Kind, all_of, implication
 from ...spec import AllOf, Along, Domain, Identity, Real, claim
 from .assumptions import (
     check_A1,
@@ -41,7 +41,6 @@ from .assumptions import (
 from .sn_common import (
     F,
     class_losses,
-    implication,
     loss_member,
     plot_run,
     sweep_growth,
