@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .claim import ClaimError
-from .render_math import expr_latex, parse_sympy_text
+from .render_math import expr_latex, is_variable_name, parse_sympy_text
 from .report_data import PASSING, DerivedPair, Record, derived_pairs, find, group_by_claim
 
 
@@ -127,7 +127,7 @@ def formula_latex(text: str) -> str | None:
 
 
 def _input_latex(name: str, value: str) -> str:
-    lhs = formula_latex(name) or r"\mathrm{" + _tex_escape(name) + "}"
+    lhs = (formula_latex(name) if is_variable_name(name) else None) or r"\text{" + _tex_escape(name) + "}"
     rhs = formula_latex(value)
     if rhs is None:
         return f"${lhs}$: \\texttt{{{_tex_escape(value)}}}"
@@ -135,7 +135,7 @@ def _input_latex(name: str, value: str) -> str:
 
 
 def _input_markdown(name: str, value: str) -> str:
-    lhs = formula_latex(name)
+    lhs = formula_latex(name) if is_variable_name(name) else None
     rhs = formula_latex(value)
     if lhs and rhs:
         return f"${lhs} = {rhs}$"

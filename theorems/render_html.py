@@ -21,6 +21,7 @@ from . import errata
 from .io import atomic_write_text
 from .render_math import (
     highlighted_sum_html,
+    is_variable_name,
     parse_sympy_text,
     sympy_html,
     text_with_math,
@@ -204,8 +205,9 @@ def _value_html(text: str) -> str:
 
 
 def _name_html(name: str) -> str:
-    expr = parse_sympy_text(name)
-    if isinstance(expr, sp.Symbol):
+    """An input's name: math when it reads as a variable (``eta``, ``a1``, ``Phi``, ``x_0``),
+    otherwise text (``loss``, ``eps0`` would print as a product of italic letters)."""
+    if is_variable_name(name):
         return sympy_html(name)
     return f"<code>{esc(name)}</code>"
 

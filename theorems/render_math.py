@@ -196,6 +196,17 @@ def parse_sympy_text(text: str) -> sp.Basic | None:
         return None
 
 
+_GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|"
+          "pi|rho|sigma|tau|upsilon|phi|chi|psi|omega")
+_VARIABLE_NAME = re.compile(rf"^([A-Za-z]|(?i:{_GREEK}))(_?\d+|_[A-Za-z0-9]{{1,3}})?$")
+
+
+def is_variable_name(name: str) -> bool:
+    """True for names that print well as a math variable (``eta``, ``a1``, ``Phi``, ``x_0``);
+    ``loss`` or ``eps0`` would print as a product of italic letters."""
+    return bool(_VARIABLE_NAME.match(name))
+
+
 def expr_latex(expr: sp.Basic) -> str:
     if isinstance(expr, sp.MatrixBase) and expr.rows == 1:
         return r"\left(" + ", ".join(sp.latex(e) for e in expr) + r"\right)"
