@@ -27,6 +27,8 @@ from .render_math import (
     text_with_math,
 )
 from .report_data import (
+    CLAIMS_DIR,
+    ERRATA_DIR,
     ERROR,
     VERDICTS,
     DerivedPair,
@@ -42,8 +44,6 @@ from .report_data import (
     papers,
 )
 
-CLAIMS_DIR = "claims"
-ERRATA_DIR = "errata"
 _CSP = ("default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'; "
         "script-src 'unsafe-inline'")
 _RATIO_MAX_CHARS = 400  # only small formulas get a derived/printed ratio computed

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import errata
 from .report_data import (
+    CLAIMS_DIR,
     ERROR,
     VERDICTS,
     Record,
@@ -17,6 +18,7 @@ from .report_data import (
     derived_pairs,
     find,
     is_error,
+    page_name,
     papers,
 )
 
@@ -74,16 +76,17 @@ def _record_section(r: Record) -> list[str]:
         f"**Hypotheses.** {r.get('hypotheses', '')}",
         "",
     ]
+    lines[3] += f" · [HTML page]({CLAIMS_DIR}/{page_name(r['id'])})"
     if is_error(r):
         lines += [f"**Error** (the check crashed; no verdict): {ev.get('reason') or ev.get('summary') or ''}", ""]
     else:
         lines += [f"**Verdict.** {r['verdict']} by {r.get('method', '')} in {r.get('seconds', 0.0):.2f} s", ""]
     cex = find(ev, "counterexample") if r["verdict"] == "REFUTED" else None
     if cex:
-        lines += ["**Counterexample** (exact inputs):", "", "| input | value |", "|---|---|"]
-        lines += [f"| `{_cell(k)}` | `{_cell(v)}` |" for k, v in (cex.get("inputs") or {}).items()]
-        lines += [f"| **violated** | {_cell(cex.get('violation', ''))} |"]
-        lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in (cex.get("values") or {}).items()]
+        inputs = " · ".join(f"`{k} = {v}`" for k, v in (cex.get("inputs") or {}).items())
+        lines += [f"**Counterexample** (exact inputs): {inputs or '(none)'}", "",
+                  f"- **violated:** {cex.get('violation', '')}"]
+        lines += [f"- {k}: {v}" for k, v in (cex.get("values") or {}).items()]
         lines.append("")
     derived = find(ev, "derived")
     if derived:

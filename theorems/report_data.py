@@ -15,6 +15,8 @@ from .claim import Verdict
 VERDICTS = [v.value for v in Verdict if v.value != "ERROR"]
 ERROR = "ERROR"
 PASSING = ("PROVED", "CERTIFIED", "SUPPORTED")
+CLAIMS_DIR = "claims"  # HTML report: one page per claim
+ERRATA_DIR = "errata"  # HTML report: one page per paper
 
 Record = dict[str, Any]
 
