@@ -346,6 +346,8 @@ def _shrink(slack: Slack, inst: Instance, dps: int, strict: bool, budget: int = 
     tries = 0
     for key in list(current):
         value = current[key]
+        if not _shrinkable(value):
+            continue  # class members, matrices, labels: kept as drawn
         if isinstance(value, tuple):
             for j in range(len(value)):
                 for cand in simplest_nearby(value[j], Fraction(1, 10)):
@@ -368,6 +370,12 @@ def _shrink(slack: Slack, inst: Instance, dps: int, strict: bool, budget: int = 
                     current = trial
                     break
     return current
+
+
+def _shrinkable(value: Any) -> bool:
+    if isinstance(value, Fraction):
+        return True
+    return isinstance(value, tuple) and all(isinstance(x, Fraction) for x in value)
 
 
 def _still_violates(slack: Slack, inst: Instance, dps: int, strict: bool) -> bool:

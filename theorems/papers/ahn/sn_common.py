@@ -275,3 +275,22 @@ def plot_run(ctx: Context, run: Run, name: str, title: str, d0=None) -> list[str
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return [f"figures/{name}.png"]
+
+
+# ---------------------------------------------------------------- domains (statement layer)
+
+
+def loss_member(name: str = "loss", betas: Sequence[Fraction] = (F(3, 2), F(3)),
+                families: Sequence[str] = ("algebraic", "capped", "kinked", "flat", "huberlike")):
+    """A loss of the class (A1)-(A2) as a domain variable: Example 1's losses first (rsym, sqr,
+    Huber, ell_beta for ``betas``), then members drawn by the generator, cycling through its
+    families and their edges (including flat stretches).  A counterexample shows ell' exactly."""
+    from ...spec import Member
+
+    examples = example_losses(betas=betas)
+
+    def generate(rng: random.Random, j: int) -> Loss:
+        return examples[j] if j < len(examples) else admissible_loss(rng, j, families=families)
+
+    return Member(name, generate, description="ell satisfying (A1)-(A2): Example 1 and the class generator "
+                  f"(families {', '.join(families)})")
