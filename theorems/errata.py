@@ -77,7 +77,10 @@ def entries(report: dict[str, Any], paper: str) -> list[Erratum]:
         printed = next((r for r in group if r["variant"] == "printed"), None)
         if printed is None or printed.get("verdict") != "REFUTED":
             continue
-        reading: Record | None = next((r for r in group if r["variant"] != "printed"), None)
+        readings = [r for r in group if r["variant"] != "printed"]
+        # the corrected statement: the first reading that passes; else the first reading
+        reading: Record | None = next((r for r in readings if r.get("verdict") in PASSING),
+                                      readings[0] if readings else None)
         ev = printed.get("evidence", {})
         derived = find(ev, "derived")
         out.append(Erratum(

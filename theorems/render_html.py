@@ -121,16 +121,35 @@ def _errata_links(report: dict[str, Any]) -> str:
     return f'<ul class="errata-links">{"".join(items)}</ul>'
 
 
+def _crashed_parts(ev: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for p in ev.get("parts", []) or []:
+        out += [p] if is_error(p) else _crashed_parts(p)
+    return out
+
+
+def _error_item(r: Record, ev: dict[str, Any], where: str = "") -> str:
+    first = (_error_text(ev).strip().splitlines() or [""])[0][:300]
+    return (f'<li><a href="{CLAIMS_DIR}/{page_name(r["id"])}#{anchor(r)}">{esc(r["id"])}</a> '
+            f'({esc(r["variant"])}){where}: <code>{esc(first)}</code></li>')
+
+
 def _errors_section(report: dict[str, Any]) -> str:
     errs = [r for r in report["claims"] if is_error(r)]
-    if not errs:
+    inner = [(r, p) for r in report["claims"] if not is_error(r)
+             for p in _crashed_parts(r.get("evidence", {}) or {})]
+    if not errs and not inner:
         return ""
-    items = "".join(
-        f'<li><a href="{CLAIMS_DIR}/{page_name(r["id"])}#{anchor(r)}">{esc(r["id"])}</a> '
-        f'({esc(r["variant"])}): {esc(_error_text(r.get("evidence", {})).splitlines()[0][:300])}</li>'
-        for r in errs)
-    return (f'<h2 id="errors">Errors ({len(errs)})</h2><p>These checks crashed; they have no verdict '
-            f'until the error is fixed.</p><ul>{items}</ul>')
+    html_ = f'<h2 id="errors">Errors ({len(errs)})</h2>'
+    if errs:
+        html_ += ("<p>These checks crashed: they have no verdict until the error is fixed.</p><ul>"
+                  + "".join(_error_item(r, r.get("evidence", {}) or {}) for r in errs) + "</ul>")
+    if inner:
+        html_ += ("<p>Sub-checks that crashed inside claims that were decided by their other parts "
+                  "(the verdict stands on those parts):</p><ul>"
+                  + "".join(_error_item(r, p, f", sub-check “{esc(p.get('label', ''))}”")
+                            for r, p in inner) + "</ul>")
+    return html_
 
 
 def _error_text(ev: dict[str, Any]) -> str:
@@ -193,7 +212,12 @@ def index_html(report: dict[str, Any]) -> str:
 # --- claim pages ----------------------------------------------------------------------------
 
 def _variant_title(r: Record) -> str:
-    return "As printed" if r["variant"] == "printed" else r["variant"].capitalize()
+    """"As printed", "Reading", "Reading 2", ..."""
+    name = r["variant"]
+    if name == "printed":
+        return "As printed"
+    head = name.rstrip("0123456789")
+    return head.capitalize() + (f" {name[len(head):]}" if name != head else "")
 
 
 def _value_html(text: str) -> str:
@@ -385,8 +409,11 @@ def _variant_section(r: Record, up: str) -> str:
     parts = [f'<section class="variant" id="{anchor(r)}">'
              f"<h2>{_variant_title(r)} — {badge(v)}</h2>"]
     if is_error(r):
-        parts.append(f'<div class="box errorbox"><h4>The check crashed (no verdict)</h4>'
-                     f"<pre>{esc(_error_text(ev))}</pre></div>")
+        trace = (ev.get("details") or {}).get("traceback")
+        parts.append('<div class="box errorbox"><h4>The check crashed (no verdict)</h4>'
+                     f"<pre>{esc(_error_text(ev))}</pre>"
+                     + (f"<details><summary>traceback</summary><pre>{esc(trace)}</pre></details>"
+                        if trace else "") + "</div>")
     else:
         parts.append(f'<p class="lead">Decided by <b>{esc(r.get("method", ""))}</b> '
                      f'in {_fmt(r.get("seconds", 0.0))} s.</p>')
