@@ -61,17 +61,27 @@ def _figures(ev):
 
 def _small_report(out: Path) -> dict:
     data = json.loads(REPORT.read_text())
-    refuted = next(r for r in data["claims"] if r["variant"] == "printed" and r["verdict"] == "REFUTED"
+    claims = data["claims"]
+
+    def pick(what, pred):
+        found = next((r for r in claims if pred(r)), None)
+        assert found is not None, f"the committed report has no {what} to test the HTML with"
+        return found
+
+    refuted = pick("REFUTED printed statement with a derived formula and a reading",
+                   lambda r: r["variant"] == "printed" and r["verdict"] == "REFUTED"
                    and _has(r["evidence"], "derived")
-                   and any(o["id"] == r["id"] and o["variant"] != "printed" for o in data["claims"]))
-    with_figs = next(r for r in data["claims"] if _figures(r["evidence"])
-                     and all((REPORT.parent / f).exists() for f in _figures(r["evidence"])))
-    inconclusive = next(r for r in data["claims"] if r["verdict"] == "INCONCLUSIVE")
+                   and any(o["id"] == r["id"] and o["variant"] != "printed" for o in claims))
+    with_figs = pick("claim with figures", lambda r: _figures(r["evidence"]) and all(
+        (REPORT.parent / f).exists() for f in _figures(r["evidence"])))
+    inconclusive = pick("INCONCLUSIVE claim", lambda r: r["verdict"] == "INCONCLUSIVE")
     ids = {refuted["id"], with_figs["id"], inconclusive["id"]}
     records = [copy.deepcopy(r) for r in data["claims"] if r["id"] in ids]
     crashed = copy.deepcopy(inconclusive)
     crashed.update(id="bw.crashed_check", variant="printed", verdict="ERROR", method="error",
-                   title="A check that crashed", kind="inequality",
+                   title="A check that crashed", kind="inequality", source="nowhere",
+                   hypotheses="none", depends_on=[],
+                   reproduce="python -m theorems check bw.crashed_check --variant printed",
                    statement=r"mixed text $x^2 \ge 0$, a typo $\varepsilona$ and a price of 5\$",
                    evidence={"verdict": "ERROR", "method": "error", "label": "", "margin": None,
                              "summary": "ZeroDivisionError: division by zero",

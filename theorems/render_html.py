@@ -115,9 +115,11 @@ def _summary_row(name: str, c: Counter[str], cols: list[str], paper: str, total:
 def _errata_links(report: dict[str, Any]) -> str:
     items = []
     for paper in papers(report):
-        n = len(errata.entries(report, paper))
+        found = errata.entries(report, paper)
+        n, fixed = len(found), sum(e.corrected for e in found)
         items.append(f'<li><a href="{ERRATA_DIR}/{esc(paper)}.html">errata for <b>{esc(paper)}</b></a>'
-                     f' — {n} printed statement{"s" if n != 1 else ""} refuted</li>')
+                     f' — {n} printed statement{"s" if n != 1 else ""} refuted, '
+                     f'{fixed} with a verified correction</li>')
     return f'<ul class="errata-links">{"".join(items)}</ul>'
 
 
@@ -284,6 +286,13 @@ def _highlighted(pair: DerivedPair) -> tuple[str | None, str | None]:
     return highlighted_sum_html(p, pt - shared), highlighted_sum_html(d, dt - shared)
 
 
+def _terms_note(text: str) -> str:
+    """For a long sum: how many terms (the formula scrolls sideways in its cell)."""
+    expr = parse_sympy_text(text)
+    n = len(sp.Add.make_args(expr)) if isinstance(expr, sp.Add) else 0
+    return f'<br><span class="small muted">{n} terms, scroll →</span>' if n > 12 else ""
+
+
 def derived_html(pair: DerivedPair, label: str = "") -> str:
     hp, hd = _highlighted(pair)
     rows = []
@@ -292,7 +301,8 @@ def derived_html(pair: DerivedPair, label: str = "") -> str:
     if pair.derived is not None:
         rows.append(f'<tr><th>derived (exact)</th><td class="formula">{hd or sympy_html(pair.derived)}</td></tr>')
     if pair.difference is not None:
-        rows.append(f'<tr class="diff"><th>derived − printed</th><td class="formula">{sympy_html(pair.difference)}</td></tr>')
+        rows.append(f'<tr class="diff"><th>derived − printed{_terms_note(pair.difference)}</th>'
+                    f'<td class="formula">{sympy_html(pair.difference)}</td></tr>')
     ratio = _ratio(pair)
     if ratio is not None:
         rows.append(f'<tr class="diff"><th>derived ÷ printed</th><td class="formula">{sympy_html(ratio)}</td></tr>')
