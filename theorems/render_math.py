@@ -28,15 +28,20 @@ _OPERATOR_RE = re.compile(r"\\(" + "|".join(_OPERATOR_NAMES) + r")(?![A-Za-z])")
 # latex2mathml marks \mathbf, \mathbb, \mathcal with mathvariant, which MathML Core (Chromium)
 # ignores on <mi>; map the letters to the Unicode mathematical alphanumerics instead.
 _ALPHABETS = {
-    "bold": (0x1D400, 0x1D41A, 0x1D7CE, {}),
-    "double-struck": (0x1D538, 0x1D552, 0x1D7D8,
+    # variant: (A, a, 0, Greek capital Alpha, Greek small alpha, exceptions) code points
+    "bold": (0x1D400, 0x1D41A, 0x1D7CE, 0x1D6A8, 0x1D6C2, {}),
+    "bold-italic": (0x1D468, 0x1D482, 0x1D7CE, 0x1D71C, 0x1D736, {}),
+    "double-struck": (0x1D538, 0x1D552, 0x1D7D8, None, None,
                       {"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"}),
-    "script": (0x1D49C, 0x1D4B6, None,
+    "script": (0x1D49C, 0x1D4B6, None, None, None,
                {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ",
                 "R": "ℛ", "e": "ℯ", "g": "ℊ", "o": "ℴ"}),
-    "fraktur": (0x1D504, 0x1D51E, None,
+    "fraktur": (0x1D504, 0x1D51E, None, None, None,
                 {"C": "ℭ", "H": "ℌ", "I": "ℑ", "R": "ℜ", "Z": "ℨ"}),
+    "sans-serif": (0x1D5A0, 0x1D5BA, 0x1D7E2, None, None, {}),
 }
+# Greek letter variants after omega in the bold / bold-italic blocks: ∂ ϵ ϑ ϰ ϕ ϱ ϖ
+_GREEK_EXTRA = "∂ϵϑϰϕϱϖ"
 _VARIANT_RE = re.compile(
     r'<(mi|mn|mtext)([^>]*?) mathvariant="(' + "|".join(_ALPHABETS) + r')"([^>]*)>([^<]*)</\1>')
 _LEFTOVER_COMMAND = re.compile(r">[^<]*\\[A-Za-z]+[^<]*<")
@@ -46,17 +51,24 @@ _BARS = re.compile(r'<mo( stretchy="false"| fence="false" stretchy="false")?>(&#
 
 
 def _map_letters(text: str, variant: str) -> str:
-    upper, lower, digit, exceptions = _ALPHABETS[variant]
+    upper, lower, digit, greek_upper, greek_lower, exceptions = _ALPHABETS[variant]
     out = []
     for ch in html.unescape(text):
+        code = ord(ch)
         if ch in exceptions:
             out.append(exceptions[ch])
         elif "A" <= ch <= "Z":
-            out.append(chr(upper + ord(ch) - ord("A")))
+            out.append(chr(upper + code - ord("A")))
         elif "a" <= ch <= "z":
-            out.append(chr(lower + ord(ch) - ord("a")))
+            out.append(chr(lower + code - ord("a")))
         elif digit is not None and "0" <= ch <= "9":
-            out.append(chr(digit + ord(ch) - ord("0")))
+            out.append(chr(digit + code - ord("0")))
+        elif greek_upper is not None and 0x391 <= code <= 0x3A9:
+            out.append(chr(greek_upper + code - 0x391))
+        elif greek_lower is not None and 0x3B1 <= code <= 0x3C9:
+            out.append(chr(greek_lower + code - 0x3B1))
+        elif greek_lower is not None and ch in _GREEK_EXTRA:
+            out.append(chr(greek_lower + 0x19 + _GREEK_EXTRA.index(ch)))
         else:
             out.append(ch)
     return html.escape("".join(out), quote=False)
