@@ -355,7 +355,7 @@ def _node_body(ev: dict[str, Any], top: bool, shown: frozenset[str] = frozenset(
         bits.append(f"<p>{text_with_math(ev['summary'])}</p>")
     if ev.get("reason") and ev.get("reason") != ev.get("summary"):
         bits.append(f"<p><b>reason:</b> {text_with_math(ev['reason'])}</p>")
-    if ev.get("margin") is not None:
+    if ev.get("margin") is not None and not (ev.get("verdict") == "PROVED" and ev["margin"] == 0):
         bits.append(f"<p class='small'>smallest slack (margin): <span class='mono'>{_fmt(ev['margin'])}</span></p>")
     if not top:
         cex = ev.get("counterexample")
@@ -385,10 +385,12 @@ def tree_html(ev: dict[str, Any], open_refuted: bool, shown: frozenset[str] = fr
     label = ev.get("label") or ev.get("method") or "check"
     head = (f"{badge(ev.get('verdict', ERROR))} <span class='label'>{text_with_math(label)}</span> "
             f"<span class='small muted'>{esc(ev.get('method', ''))}</span>")
-    body = _node_body(ev, top=False, shown=shown)
     children = "".join(tree_html(p, open_refuted, shown) for p in ev.get("parts", []) or [])
-    if not body and not children:
-        return f"<div class='leaf'>{head}</div>"
+    summary = ev.get("summary") or ""
+    if not children and len(summary) <= 160 and not _node_body({**ev, "summary": ""}, False, shown):
+        # a leaf whose only content is a short summary ("difference is exactly 0"): one line
+        return f"<div class='leaf'>{head}{' — ' + text_with_math(summary) if summary else ''}</div>"
+    body = _node_body(ev, top=False, shown=shown)
     is_open = " open" if open_refuted and ev.get("verdict") == "REFUTED" else ""
     return f"<details{is_open}><summary>{head}</summary><div class='body'>{body}</div>{children}</details>"
 
