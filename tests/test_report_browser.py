@@ -201,6 +201,10 @@ def test_claim_page_reads_like_a_referee_note(browser, site):
     assert got["cards"] == 2  # printed and reading side by side
     assert got["cex"] and got["violated"] and got["derived"] >= 2 and got["copy"]
     assert got["tree"] >= 1 or not refuted["evidence"].get("parts")
+    copied = browser.evaluate("""(() => { const b = document.querySelector('button[data-copy]'); b.click();
+      return new Promise(done => setTimeout(() => done([b.textContent, String(window.getSelection())]), 200)); })()""")
+    assert copied[0] == "copied"  # via the clipboard API, or the command is left selected
+    assert copied[1] in ("", refuted["reproduce"])
     crashed = (out / "claims" / "bw.crashed_check.html")
     browser.open(crashed.as_uri())
     text = browser.evaluate("document.body.innerText")
