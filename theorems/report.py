@@ -12,9 +12,7 @@ from typing import Any
 
 from .claim import Verdict
 from .io import atomic_write_text
-from .report_data import all_figures as _all_figures  # noqa: F401  (kept for callers)
-from .report_data import anchor as _anchor  # noqa: F401
-from .report_data import find as _find  # noqa: F401
+from .report_data import find as _find  # noqa: F401  (cli and pytest_plugin import it from here)
 
 VERDICTS = [v.value for v in Verdict]
 
