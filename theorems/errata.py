@@ -163,8 +163,32 @@ _TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", 
                  "^": r"\textasciicircum{}", "§": r"\S{}"}
 
 
+_TEX_UNICODE = {"−": "-", "–": "--", "—": "---", "…": r"\ldots{}", "≤": r"$\le$", "≥": r"$\ge$",
+                "≈": r"$\approx$", "≠": r"$\ne$", "→": r"$\to$", "←": r"$\leftarrow$",
+                "×": r"$\times$", "·": r"$\cdot$", "±": r"$\pm$", "∞": r"$\infty$",
+                "√": r"$\surd$", "‖": r"$\|$", "∈": r"$\in$", "’": "'", "‘": "`", "“": "``",
+                "”": "''", "\u00a0": "~"}
+
+
+def _tex_char(ch: str) -> str:
+    if ch in _TEX_SPECIALS:
+        return _TEX_SPECIALS[ch]
+    if ch in _TEX_UNICODE:
+        return _TEX_UNICODE[ch]
+    if ord(ch) > 127:
+        import unicodedata
+
+        name = unicodedata.name(ch, "")
+        if name.startswith("GREEK SMALL LETTER ") or name.startswith("GREEK CAPITAL LETTER "):
+            letter = name.split()[-1].lower()
+            letter = letter.capitalize() if "CAPITAL" in name else letter
+            return f"$\\{letter.replace('lamda', 'lambda').replace('Lamda', 'Lambda')}$"
+    return ch
+
+
 def _tex_escape(text: str) -> str:
-    return "".join(_TEX_SPECIALS.get(ch, ch) for ch in text)
+    """Plain text for LaTeX (ASCII out, so pdflatex needs no Unicode setup)."""
+    return "".join(_tex_char(ch) for ch in text)
 
 
 def _statement_tex(text: str) -> str:
