@@ -62,6 +62,7 @@ def test_latex_converts_or_falls_back_to_text():
     assert "𝐚" in tex_to_mathml(r"\mathbf a")  # bold survives MathML Core's mathvariant rules
     html = text_with_math(r"with $x^2$ and $\varepsilona$ and one $ sign")
     assert html.count("<math") == 1 and '<code class="tex"' in html and "one $ sign" in html
+    assert text_with_math("a **plus** b, -u**3 + u**2") == "a <b>plus</b> b, -u**3 + u**2"
 
 
 def test_errata_lists_refuted_printed_statements_in_paper_order():

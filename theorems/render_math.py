@@ -111,6 +111,8 @@ def math_html(tex: str, display: bool = False) -> str:
 
 
 _DOLLAR_SPLIT = re.compile(r"(?<!\\)\$")
+# Markdown emphasis used in some statements ("**plus**"), not powers ("u**3 + u**2")
+_BOLD = re.compile(r"(?<![\w*])\*\*(\w[^*\n]{0,78}\w|\w)\*\*(?![\w*])")
 
 
 def text_with_math(text: str | None) -> str:
@@ -129,7 +131,8 @@ def text_with_math(text: str | None) -> str:
         if i % 2:
             out.append(math_html(piece))
         else:
-            out.append(html.escape(piece.replace(r"\$", "$"), quote=False).replace("--", "–"))
+            text_html = html.escape(piece.replace(r"\$", "$"), quote=False).replace("--", "–")
+            out.append(_BOLD.sub(r"<b>\1</b>", text_html))
     return "".join(out)
 
 
