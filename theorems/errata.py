@@ -89,8 +89,8 @@ def entries(report: dict[str, Any], paper: str) -> list[Erratum]:
             method=printed.get("method", ""), reproduce=printed.get("reproduce", ""),
             counterexample=find(ev, "counterexample"),
             derived=derived_pairs(derived) if derived else [],
-            reading=reading["statement"] if reading else None,
-            reading_verdict=reading["verdict"] if reading else None,
+            reading=reading.get("statement", "") if reading else None,
+            reading_verdict=reading.get("verdict") if reading else None,
             reading_method=reading.get("method") if reading else None,
         ))
     return sorted(out, key=lambda e: location_key(e.source))
