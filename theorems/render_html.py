@@ -42,6 +42,7 @@ from .report_data import (
     is_error,
     page_name,
     papers,
+    seconds_text,
 )
 
 _CSP = ("default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'; "
@@ -428,7 +429,7 @@ def _variant_section(r: Record, up: str) -> str:
                         if trace else "") + "</div>")
     else:
         parts.append(f'<p class="lead">Decided by <b>{esc(r.get("method", ""))}</b> '
-                     f'in {_fmt(r.get("seconds", 0.0))} s.</p>')
+                     f'in {esc(seconds_text(r))}.</p>')
         parts.append(_node_body(ev, top=True))
     cex = ev.get("counterexample") if v == "REFUTED" else None
     if cex is None and v == "REFUTED":

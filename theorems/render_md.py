@@ -20,6 +20,7 @@ from .report_data import (
     is_error,
     page_name,
     papers,
+    seconds_text,
 )
 
 
@@ -80,7 +81,7 @@ def _record_section(r: Record) -> list[str]:
     if is_error(r):
         lines += [f"**Error** (the check crashed; no verdict): {ev.get('reason') or ev.get('summary') or ''}", ""]
     else:
-        lines += [f"**Verdict.** {r['verdict']} by {r.get('method', '')} in {r.get('seconds', 0.0):.2f} s", ""]
+        lines += [f"**Verdict.** {r['verdict']} by {r.get('method', '')} in {seconds_text(r)}", ""]
     cex = find(ev, "counterexample") if r["verdict"] == "REFUTED" else None
     if cex:
         inputs = " · ".join(f"`{k} = {v}`" for k, v in (cex.get("inputs") or {}).items())
@@ -137,7 +138,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "## Claims", "", "| claim | variant | verdict | method | seconds |", "|---|---|---|---|---:|"]
     for r in records:
         lines.append(f"| [{r['id']}](#{anchor(r)}) | {r['variant']} | **{r['verdict']}** | "
-                     f"{_cell(r.get('method', ''))} | {r.get('seconds', 0.0):.2f} |")
+                     f"{_cell(r.get('method', ''))} | {seconds_text(r).removesuffix(' s')} |")
     lines.append("")
     for r in records:
         lines += _record_section(r)

@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .claim import Verdict
+from .claim import VERDICTS as _VERDICTS
 
-VERDICTS = [v.value for v in Verdict if v.value != "ERROR"]
+VERDICTS = [v.value for v in _VERDICTS]
 ERROR = "ERROR"
 PASSING = ("PROVED", "CERTIFIED", "SUPPORTED")
 CLAIMS_DIR = "claims"  # HTML report: one page per claim
@@ -54,6 +54,17 @@ def figures_with_labels(ev: dict[str, Any], label: str = "") -> list[tuple[str, 
         if not seen.get(f):
             seen[f] = lab
     return list(seen.items())
+
+
+def seconds_text(r: Record) -> str:
+    """Run time of a record: measured ("0.52 s"), or the upper bound of its cost class when the
+    report was assembled from records that store no timings ("≤ 10 s")."""
+    sec = r.get("seconds")
+    if not isinstance(sec, int | float):
+        return "?"
+    if r.get("seconds_is_cost_class"):
+        return f"≤ {sec:g} s"
+    return f"{sec:.2f} s"
 
 
 def anchor(r: Record) -> str:

@@ -303,7 +303,8 @@ def _eq4(reading: bool):
         figs = []
         for x0, y0 in ((3, 4), (3, 6)):
             run = gd_run(ell_sqr(), mp.mpf(x0), mp.mpf(y0), F(1, 4), ctx.budget.max_steps)
-            figs += plot_run(ctx, run, f"ahn_eq4_sqr_{x0}_{y0}", f"ell_sqr, eta = 1/4, (x0, y0) = ({x0}, {y0})")
+            figs += plot_run(ctx, run, f"eq4_sqr_{x0}_{y0}", f"ell_sqr, eta = 1/4, (x0, y0) = ({x0}, {y0})",
+                             out=parts[0])
             parts[0].details[f"fig9 ({x0},{y0}): y_inf^2"] = mp.nstr(run.ys[-1] ** 2, 10)
             parts[0].details[f"fig9 ({x0},{y0}): min(D0, 2/eta)"] = str(min(y0 * y0 - x0 * x0, 8))
         out = all_of(parts)
