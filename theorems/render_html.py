@@ -63,8 +63,8 @@ def badge(verdict: str) -> str:
     return f'<span class="v v-{v}">{esc(verdict)}</span>'
 
 
-def page(title: str, body: str, up: str = "") -> str:
-    """A complete page; ``up`` is the relative path to the report's root directory."""
+def page(title: str, body: str) -> str:
+    """A complete, self-contained page: inlined stylesheet and script, no external resource."""
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
@@ -478,7 +478,7 @@ def claim_html(claim_id: str, records: list[Record], neighbours: tuple[str | Non
         + f'<div class="pair">{"".join(cards)}</div>'
         + (f'<div class="box"><h4>Hypotheses (as checked)</h4>{hyp_html}</div>' if hyp_html else "")
         + "".join(_variant_section(r, up) for r in records))
-    return page(f"{claim_id} — {first.get('title', '')}", body, up)
+    return page(f"{claim_id} — {first.get('title', '')}", body)
 
 
 # --- errata pages ---------------------------------------------------------------------------
@@ -523,7 +523,7 @@ def errata_html(report: dict[str, Any], paper: str) -> str:
         '<button type="button" data-copy="errata-md">copy</button></div>'
         f'<pre id="errata-md">{esc(md)}</pre></details>'
         + ("".join(blocks) if blocks else "<p>No printed statement of this paper was refuted.</p>"))
-    return page(f"Errata: {paper}", body, up)
+    return page(f"Errata: {paper}", body)
 
 
 # --- writing --------------------------------------------------------------------------------
