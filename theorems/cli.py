@@ -1,4 +1,4 @@
-"""Command line: ``python -m theorems list | check | report | models | conjecture``.
+"""Command line: ``python -m theorems list | check | report | errata | models | conjecture``.
 
 Exit status of ``check`` (and ``conjecture``): 0 when every variant got a verdict other than
 REFUTED, 1 when one was REFUTED, 2 on bad input (unknown id, bad option), 3 when a check
@@ -163,6 +163,12 @@ def _previous_seconds(report_json: Path) -> dict[tuple[str, str], float]:
         return {}
 
 
+def cmd_errata(args) -> int:
+    from .errata import main as errata_main
+
+    return errata_main(args)
+
+
 def cmd_models(args) -> int:
     try:
         from .conjecture import list_models
@@ -210,6 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="reuse results cached by an earlier (possibly interrupted) run")
     _add_run_options(pr)
     pr.set_defaults(func=cmd_report)
+
+    pe = sub.add_parser("errata", help="printed statements the report refuted, with corrections")
+    pe.add_argument("--paper", required=True)
+    pe.add_argument("--format", choices=["markdown", "latex"], default="markdown")
+    pe.add_argument("--report", default=str(REPORTS / "report.json"), help="report.json to read")
+    pe.add_argument("--out", help="write to this file instead of stdout")
+    pe.set_defaults(func=cmd_errata)
 
     pm = sub.add_parser("models", help="list models and their vocabularies for conjectures")
     pm.set_defaults(func=cmd_models)
