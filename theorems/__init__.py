@@ -16,11 +16,12 @@ from .claim import (
     Outcome,
     Verdict,
     all_of,
+    guarded,
     inconclusive,
 )
 
 __all__ = ["BUDGETS", "Budget", "Claim", "ClaimError", "Context", "Counterexample", "Kind",
-           "Outcome", "Verdict", "all_of", "engines", "inconclusive"]
+           "Outcome", "Verdict", "all_of", "engines", "guarded", "inconclusive"]
 
 
 def __getattr__(name: str):
