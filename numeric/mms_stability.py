@@ -117,7 +117,9 @@ def _leading_minor(X: flint.fmpq_mat, r: int) -> flint.fmpq:
 def spectral_radius(M: flint.fmpq_mat) -> mp.mpf:
     """rho(M) in mpmath at the current precision."""
     A = mp.matrix([[mp.mpf(int(M[i, j].p)) / int(M[i, j].q) for j in range(M.ncols())] for i in range(M.nrows())])
-    return max(abs(z) for z in mp.eig(A, left=False, right=False))
+    E = mp.eig(A, left=False, right=False)
+    E = E[0] if isinstance(E, tuple) else E
+    return max(abs(z) for z in E)
 
 
 def stationary_second_moment(hs, rs, B: int, eta: Fraction) -> Fraction | None:
