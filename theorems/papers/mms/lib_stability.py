@@ -156,7 +156,8 @@ class SwitchingQuadratic:
     c: Fraction
 
     def __str__(self) -> str:
-        return f"L(theta) = {self.a} |theta_1 theta_2| + ({self.c}/2) |theta|^2"
+        quad = f" + ({self.c}/2) |theta|^2" if self.c else ""
+        return f"L(theta) = {self.a} |theta_1 theta_2|{quad}"
 
     def hessian(self, plus: bool) -> list[list[Fraction]]:
         s = self.a if plus else -self.a

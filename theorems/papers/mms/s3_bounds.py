@@ -8,6 +8,7 @@ from fractions import Fraction
 import mpmath as mp
 import sympy as sp
 
+from numeric import mms_relu as R
 from numeric import mms_weight as Wt
 from symbolic.mms_relu import C, delta_25, eta, printed_35, q
 from theorems.claim import Kind
@@ -49,9 +50,18 @@ def _thm1_describe(inst, dps):
        hypotheses="every linearly stable minimum satisfies lambda_max <= 2/eta (Lemma 1), so the check runs over the "
        "larger set of interpolating minima with eta up to 2/lambda_max (rounded down by 1e-40)")
 def theorem1():
-    """Theorem 1 (proof Sec. 4.1): Lemma 4 + Lemma 1.  Consequence: stability needs eta <= 2."""
-    return Holds(_thm1_slack, off_data_domain(), label="eta (1/eta - 1/2 - W) >= 0", describe=_thm1_describe,
-                 search=False)
+    """Theorem 1 (proof Sec. 4.1): Lemma 4 + Lemma 1.  Consequence: stability needs eta <= 2, because
+    lambda_max >= ||mean grad f||^2 >= 1 (the output bias contributes 1 to every tangent feature)."""
+    def at_least_one(inst):
+        m = inst["theta*"]
+        return R.mean_feature_sq(m.net, m.xs) - 1
+
+    return AllOf(
+        Holds(_thm1_slack, off_data_domain(), label="eta (1/eta - 1/2 - W) >= 0", describe=_thm1_describe,
+              search=False),
+        Holds(lambda inst, dps: mpf(at_least_one(inst)), Domain(minima_member()), exact=at_least_one, search=False,
+              label="lambda_max >= ||mean grad f||^2 >= 1, so a stable solution needs eta <= 2"),
+    )
 
 
 # ------------------------------------------------------------------ g
