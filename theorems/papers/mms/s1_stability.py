@@ -349,4 +349,4 @@ def zero_grad_modes():
     """App. VII: a toggling neuron has pre-activation 0 at its point, so phi(x_j, theta*, m_j) = y_j in
     every mode and (26) vanishes mode by mode and batch by batch (exact rationals)."""
     return Holds(lambda inst, dps: mpf(_zero_grads(inst)), toggle_domain(toggles=(1, 2, 3, 4)), exact=_zero_grads,
-                 label="all 2^p mode gradients, full batch and batches {j}, {1, n}", search=False)
+                 label="all 2^p mode gradients, full batch and batches {j}, {1, n}", search=False, samples=16)

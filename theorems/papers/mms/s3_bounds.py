@@ -58,7 +58,7 @@ def theorem1():
 
     return AllOf(
         Holds(_thm1_slack, off_data_domain(), label="eta (1/eta - 1/2 - W) >= 0", describe=_thm1_describe,
-              search=False),
+              search=False, samples=24),
         Holds(lambda inst, dps: mpf(at_least_one(inst)), Domain(minima_member()), exact=at_least_one, search=False,
               label="lambda_max >= ||mean grad f||^2 >= 1, so a stable solution needs eta <= 2"),
     )
@@ -138,10 +138,10 @@ def _shape_slack(inst, dps):
     n = len(xs)
     mean = sum(xs, F(0)) / n
     sd = mp.sqrt(mpf(sum(((x - mean) ** 2 for x in xs), F(0)) / n))
-    grid = [xs[0] + (xs[-1] - xs[0]) * F(i, 400) for i in range(401)]
+    grid = [xs[0] + (xs[-1] - xs[0]) * F(i, 300) for i in range(301)]
     vals = [(c, Wt.g(c, xs)) for c in grid]
     cmax, _ = max(vals, key=lambda cv: cv[1])
-    h = mpf((xs[-1] - xs[0]) / 400)
+    h = mpf((xs[-1] - xs[0]) / 300)
     total = mp.fsum(v for _, v in vals) * h
     inner = mp.fsum(v for c, v in vals if abs(mpf(c - mean)) <= sd) * h
     return min(1 - abs(mpf(cmax - mean)) / sd, inner / total - mp.mpf(1) / 2)
@@ -180,7 +180,7 @@ def weight_g():
               label="(23) = equivalent form, at, between and beyond data points (exact)"),
         Holds(lambda inst, dps: mpf(_support_slack(inst)), anydata, exact=_support_slack, search=False,
               label="g = 0 at x_min, x_max and outside [x_min, x_max]"),
-        Holds(_shape_slack, centred, search=False, figure=plot_g,
+        Holds(_shape_slack, centred, search=False, figure=plot_g, samples=12,
               label="centred data: argmax g within one std of the mean, >= half the mass there"),
         Holds(_population_slack, Domain(Real("x", -3, 3)), search=False, samples=6,
               label="population g (quadrature) = closed forms for U[-1,1] and N(0,1)"),

@@ -143,7 +143,7 @@ def lemma4():
     rescaling gives 2|jump| g^+-(c_i); the triangle inequality merges neurons sharing a knot."""
     dom = Domain(minima_member(flatten=True))
     return AllOf(
-        Holds(_lemma4_slack, dom, search=False, certify=_lemma4_lower,
+        Holds(_lemma4_slack, dom, search=False, certify=_lemma4_lower, samples=24,
               label="lambda_max - 1 - 2W >= 0 (certified through ||mean grad f||^2 >= 1 + 2W)",
               describe=lambda inst, dps: {"lambda_max": inst["theta*"].sharpness(), "1 + 2W": 1 + 2 * inst["theta*"].W()}),
         Holds(_rayleigh_slack, dom, search=False, samples=8,
@@ -397,6 +397,6 @@ def eq37():
     """(37): the all-inactive mode reproduces Lemma 4's computation with strict inequalities."""
     dom = Domain(minima_member("theta*", toggles=(1, 2, 3), flatten=True))
     return AllOf(
-        Holds(_eq37_slack, dom, search=False, label="lambda_upper - 1 - 2W >= 0"),
-        Holds(_eq37_inactive(True), dom, search=False, label="all-inactive mode: lambda - 1 - 2W >= 0"),
+        Holds(_eq37_slack, dom, search=False, samples=16, label="lambda_upper - 1 - 2W >= 0"),
+        Holds(_eq37_inactive(True), dom, search=False, samples=16, label="all-inactive mode: lambda - 1 - 2W >= 0"),
     )
