@@ -159,3 +159,21 @@ def test_conjecture_linear_stability_jensen_passes():
 def test_conjecture_relu_lemma4_step_passes_and_wrong_constant_refuted():
     assert _conj("relu_univariate", "meanfeat2 >= 1 + 2*Wn", "d == 2").verdict.passes
     assert _conj("relu_univariate", "sharpness_gn <= 1 + 2*Wn", "d == 1").verdict is Verdict.REFUTED
+
+
+def test_stationary_second_moment_matches_long_simulation():
+    """The exact stationary E||v||^2 = tr S_inf (second-moment operator) against 400 seeded SGD steps."""
+    hs = [S.mat([[F(2), F(0)], [F(0), F(1, 2)]]), S.mat([[F(1, 2), F(1, 4)], [F(1, 4), F(1)]]),
+          S.mat([[F(1), F(0)], [F(0), F(1)]])]
+    rs = [S.mat([[F(1, 10)], [F(0)]]), S.mat([[F(-1, 20)], [F(1, 20)]]), S.mat([[F(-1, 20)], [F(-1, 20)]])]
+    tr = S.stationary_second_moment(hs, rs, 1, F(1, 2))
+    assert tr is not None
+    rng = np.random.default_rng(3)
+    sys_ = S.batch_means(hs, rs, 1)
+    A = np.array([np.eye(2) - 0.5 * np.array([[float(H[i, j]) for j in range(2)] for i in range(2)]) for H, _ in sys_])
+    G = np.array([[0.5 * float(g[i, 0]) for i in range(2)] for _, g in sys_])
+    V = np.ones((50000, 2))
+    for _ in range(400):
+        idx = rng.integers(0, len(sys_), size=len(V))
+        V = np.einsum("pij,pj->pi", A[idx], V) - G[idx]
+    assert abs(float((V ** 2).sum(1).mean()) / float(tr) - 1) < 0.05
