@@ -9,7 +9,7 @@ import mpmath as mp
 import sympy as sp
 
 from theorems.claim import Kind
-from theorems.spec import AllOf, Choice, Domain, Holds, Inequality, Real, claim
+from theorems.spec import AllOf, Choice, Domain, Holds, Inequality, Real, Uncheckable, claim
 
 from . import lib_experiments as E
 from .lib_plots import plot_loss_switch, plot_sweep
@@ -94,18 +94,30 @@ def _eos_bound_order(inst, dps):
        kind=Kind.EMPIRICAL, depends_on=("mms.lemma1", "mms.lemma4"),
        statement=r"The sharpness of the minima to which GD converged coincides with $2/\eta$; the Lemma 4 bound "
        r"$1+2\int|f''|g$ lies below the sharpness of the flattest implementation, which lies below the sharpness.",
-       hypotheses="'coincides' read as: sharpness at convergence >= 0.9 * 2/eta at every converged step size of the "
-       "sweep eta in {3/10, 3/5, 1, 3/2}. " + SETTING)
+       hypotheses="sweep eta in {3/10, 3/5, 1, 3/2}; in reading2 'coincides' is read as sharpness at convergence "
+       ">= 0.9 * 2/eta at every converged step size. " + SETTING)
 def exp_eos():
     """Fig. 3(c): yellow (sharpness at convergence) on red (2/eta); purple (1 + 2W) below blue (flattest)."""
     return AllOf(
         Holds(_eos_upper, SWEEP, float64=True, search=False, label="lambda_upper <= 2/eta at convergence",
               figure=_figure_sweep),
-        Holds(_eos_coincide, SWEEP, float64=True, search=False, label="sharpness >= 0.9 * 2/eta (edge of stability)",
-              describe=lambda inst, dps: {"sharpness * eta / 2": _eos_coincide(inst, dps) + mp.mpf(9) / 10}),
+        Uncheckable("'the sharpness GD converged to coincides with 2/eta' describes the authors' runs, whose data, "
+                    "width and initialisation are not given; the measurement on our small setting is the variant "
+                    "'reading2' (a general reading of the sentence)", label="sharpness coincides with 2/eta"),
         Holds(_eos_bound_order, SWEEP, float64=True, search=False,
               label="1 + 2W <= flattest-rescaling sharpness <= sharpness"),
     )
+
+
+@exp_eos.read_as(r"as a general statement: at every converged step size of a sweep, GD ends at the edge of "
+                 r"stability (sharpness $\ge 0.9\cdot2/\eta$)", name="reading2")
+def _(printed):
+    """The measurement replaces the part that only the authors' setting could decide."""
+    coincide = Holds(_eos_coincide, SWEEP, float64=True, search=False,
+                     label="sharpness >= 0.9 * 2/eta (edge of stability)",
+                     describe=lambda inst, dps: {"sharpness * eta / 2": _eos_coincide(inst, dps) + mp.mpf(9) / 10})
+    upper, _uncheckable, order = printed.parts
+    return printed.replace(parts=(upper, coincide, order))
 
 
 ETA0 = F(2, 5)
