@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -255,14 +256,16 @@ def find_certificate(
     strict: bool = False,
     degree: int | None = None,
     products: bool = True,
-    time_limit: float = 4.0,
+    time_limit: float = 20.0,
     max_gram_entries: int = 12_000,
 ) -> SOSResult:
     """Search for p = s_0 + sum s_j m_j (+ c w) and verify it exactly (see module doc).
 
     ``nonneg``: polynomials g >= 0 on the region; ``positive``: polynomials h > 0.
     ``degree``: degree of the certificate (default: deg p rounded up to even).
-    ``products``: also use pairwise products of constraints as multipliers (Schmuedgen)."""
+    ``products``: also use pairwise products of constraints as multipliers (Schmuedgen).
+    The work is capped deterministically (``max_gram_entries``, solver iterations, a fixed list
+    of rounding denominators); ``time_limit`` is only a wall-clock safety net per SDP solve."""
     t0 = time.perf_counter()
     n = len(gens)
     p = poly_dict(target, gens)
@@ -315,22 +318,18 @@ def find_certificate(
         return SOSResult(False, reason="no SOS term fits the degree bound", notes=notes,
                          seconds=time.perf_counter() - t0)
     tries: list[str] = []
-    deadline = t0 + time_limit
     for rnd in range(3):  # solve; if no rounding verifies, shrink to the face the solver found
-        left = deadline - time.perf_counter()
-        if left <= 0.05:
-            tries.append("time limit reached before the next SDP")
-            break
-        numeric = _solve_sdp(p, mults, bases, pos_cands, n, left)
+        numeric = _solve_sdp(p, mults, bases, pos_cands, n, time_limit)
         notes["sdp_status"] = numeric["status"]
         notes["sdp_seconds"] = round(notes.get("sdp_seconds", 0) + numeric["seconds"], 3)
         if numeric["grams"] is None:
             return SOSResult(False, reason=f"SDP found no certificate (solver status {numeric['status']})",
                              seconds=time.perf_counter() - t0, notes=notes)
-        for denom in (1, 2, 4, 12, 60, 840, 10**4, 2**20, 10**8, 2**40):
-            for how, rounding in (("s_0 absorbs", _round_and_project), ("joint projection", _project_all)):
-                if time.perf_counter() > deadline + time_limit:  # rounding gets as long as the SDP
-                    break
+        roundings = [("s_0 absorbs", _round_and_project)]
+        if sum(len(b) * (len(b) + 1) // 2 for b in bases) <= _JOINT_PROJECTION_MAX:
+            roundings.append(("joint projection", _project_all))
+        for denom in _DENOMINATORS:
+            for how, rounding in roundings:
                 cert = rounding(target, gens, p, mults, bases, pos_cands, numeric, denom)
                 if cert is None:
                     tries.append(f"1/{denom} ({how}): the residual is not representable")
@@ -349,6 +348,10 @@ def find_certificate(
     notes["rounding_attempts"] = tries[-3:]
     return SOSResult(False, reason="numerical SOS solution found but no rounding verified exactly",
                      seconds=time.perf_counter() - t0, notes=notes)
+
+
+_DENOMINATORS = (1, 2, 12, 840, 2**20, 10**8, 2**40)  # nice small ones first, then fine ones
+_JOINT_PROJECTION_MAX = 2500  # unknowns of the exact joint projection (rational linear algebra)
 
 
 def _facial_reduction(mults, bases, pos_cands, numeric, rel_tol: float = 1e-5):
@@ -372,6 +375,9 @@ def _facial_reduction(mults, bases, pos_cands, numeric, rel_tol: float = 1e-5):
     if not changed or not new_b[0] and len(new_b) == 1:
         return None
     return new_m, new_b, new_c
+
+
+_MAX_ITER = 100  # deterministic cap; time_limit is only a safety net
 
 
 def _solve_sdp(p: PolyDict, mults, bases, pos_cands, n: int, time_limit: float) -> dict[str, Any]:
@@ -428,7 +434,9 @@ def _solve_sdp(p: PolyDict, mults, bases, pos_cands, n: int, time_limit: float) 
     prob = cp.Problem(objective, constraints)
     status = "error"
     try:
-        prob.solve(solver=cp.CLARABEL, time_limit=time_limit, max_iter=200)
+        with warnings.catch_warnings():  # "solution may be inaccurate": the exact check decides
+            warnings.simplefilter("ignore", UserWarning)
+            prob.solve(solver=cp.CLARABEL, time_limit=time_limit, max_iter=_MAX_ITER)
         status = prob.status
     except cp.error.SolverError as exc:
         status = f"solver error: {exc}"
