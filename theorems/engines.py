@@ -517,7 +517,7 @@ def _rel_polynomial(c: sp.Basic) -> bool:
 # SOS caps per inequality (one claim part): (safety seconds per SDP, Gram entries, degree raises
 # by 2).  The caps that shape the result are deterministic (sizes, iterations); seconds only
 # guard against a pathological solve.
-_SOS_LIMITS = {"quick": (10.0, 2_500, 0), "standard": (20.0, 6_000, 1), "deep": (60.0, 40_000, 2)}
+_SOS_LIMITS = {"quick": (10.0, 1_500, 0), "standard": (20.0, 3_000, 1), "deep": (60.0, 20_000, 2)}
 # branch-and-bound caps: (safety seconds, pieces)
 _BB_LIMITS = {"quick": (20.0, 1_000), "standard": (30.0, 4_000), "deep": (120.0, 40_000)}
 SOS_METHOD = "exact SOS certificate (Clarabel SDP, rounded to rationals, verified exactly)"
