@@ -24,7 +24,7 @@ from numeric.precision import mpf_of
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
-from .common import R, model
+from .common import R, model, proof_with_cross_checks
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -312,6 +312,17 @@ def _lemma11_slack(inst: dict) -> Fraction | None:
     return (c1 - c0) / c0
 
 
+def _cauchy_schwarz_parts(ctx: Context) -> list[Outcome]:
+    """lam + 2 a.b = |a + b|^2 >= 0 on components d = 1, 2, 3: in Region C (a.b < 0) this is
+    lam >= 2|a.b|, the constraint the reduced-scalar inequalities use."""
+    out = []
+    for d in (1, 2, 3):
+        m = model(d)
+        out.append(engines.inequality(m.quantity("lam") + 2 * m.quantity("ab"), ctx, strict=False,
+                                      label=f"d={d}: lam + 2 a.b >= 0 (Cauchy-Schwarz, lam >= 2|a.b| in C)"))
+    return out
+
+
 def _check_lemma11(reading: bool):
     def check(ctx: Context) -> Outcome:
         en, ln, pn = reduced_next()
@@ -326,9 +337,11 @@ def _check_lemma11(reading: bool):
                                         constraints=[E - q > 0, lam - 2 * q >= 0, pn < 0],
                                         sample=_reduced_sampler(), label="(39)-(42) reduced: "
                                         "lam'|a.b| - lam|a'.b'| >= 0"))
-        parts.append(exact_sampled(_lemma11_slack, _one_step_c_sampler, ctx, strict=False,
-                                   label="components d=1,2,3: (C(t+1) - C(t))/C(t) >= 0"))
-        return all_of(parts)
+        parts += _cauchy_schwarz_parts(ctx)
+        check = exact_sampled(_lemma11_slack, _one_step_c_sampler, ctx, strict=False,
+                              label="components d=1,2,3: (C(t+1) - C(t))/C(t) >= 0")
+        # (37), (38), lam >= 2|a.b| and the reduced inequality make a proof on components
+        return proof_with_cross_checks(parts, [check])
 
     return check
 
@@ -413,7 +426,13 @@ def _eq43_components(ctx: Context) -> Outcome:
 
 def _check_eq43(reading: bool):
     def check(ctx: Context) -> Outcome:
-        return all_of([*_eq43_parts(ctx, reading), _eq43_components(ctx)])
+        # the reduced chain plus (37) on components and C >= 2 (Cauchy-Schwarz) prove the
+        # component statement; the exact component points are then a cross-check
+        step = [engines.identity(m.after_step(m.quantity("ab")), m.quantity("ab") * (1 + m.eta**2 * m.quantity("eps") ** 2)
+                                 - m.eta * m.quantity("eps") * m.quantity("lam"), ctx, sample=_region_c_components(m),
+                                 label=f"d={d} (37) a'.b' on components") for d, m in ((d, model(d)) for d in (1, 2, 3))]
+        proof = [*_eq43_parts(ctx, reading), *step, *_cauchy_schwarz_parts(ctx)]
+        return proof_with_cross_checks(proof, [_eq43_components(ctx)])
 
     return check
 
