@@ -9,7 +9,7 @@ a sum of squares given by a Gram matrix ``G_j`` (``s_j = z_j^T G_j z_j`` for a v
 monomials), and, for a strict claim, ``c > 0`` is a rational constant and ``w`` is 1 or a
 product of strict constraints (so ``c * w > 0`` on the region).
 
-The search is numerical (a semidefinite program solved by Clarabel through cvxpy); the answer is
+The search is numerical (a semidefinite program solved by Clarabel); the answer is
 then rounded to rationals and the Gram matrix of ``s_0`` is projected so that the polynomial
 identity holds *exactly* (the rounding-and-projection of Peyrl and Parrilo, 2008).  Only
 :func:`verify` decides: it re-expands the identity in exact rational arithmetic and checks that
@@ -20,8 +20,8 @@ solution alone never counts as a proof.
 from __future__ import annotations
 
 import itertools
+import math
 import time
-import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -138,6 +138,12 @@ class SOSCertificate:
     terms: list[SOSTerm]
     # c_k * w_k with rational c_k >= 0 and w_k 1 or a product of strict constraints (> 0)
     positive: list[tuple[Fraction, sp.Expr]] = field(default_factory=list)
+    # c_k * h_k * m_k with h_k = 0 on the region (any sign of c_k): they vanish there
+    vanishing: list[tuple[Fraction, sp.Expr, sp.Expr]] = field(default_factory=list)
+    # the region the certificate is for: g >= 0, h > 0, e = 0 (checked by :func:`verify`)
+    region_nonneg: list[sp.Expr] = field(default_factory=list)
+    region_positive: list[sp.Expr] = field(default_factory=list)
+    region_zero: list[sp.Expr] = field(default_factory=list)
 
     @property
     def strictly_positive(self) -> bool:
@@ -168,11 +174,15 @@ class SOSCertificate:
         out: dict[str, Any] = {
             "identity": "target = " + " + ".join(
                 f"[{t['multiplier']}] * SOS_{i}" for i, t in enumerate(terms))
-            + "".join(f" + {c} * ({sp.sstr(w)})" for c, w in self.positive if c),
+            + "".join(f" + {c} * ({sp.sstr(w)})" for c, w in self.positive if c)
+            + "".join(f" + ({c}) * ({sp.sstr(m)}) * [{sp.sstr(h)}]" for c, h, m in self.vanishing if c),
             "variables": [str(g) for g in self.gens],
             "target": sp.sstr(self.target),
             "terms": terms,
         }
+        if any(c for c, _, _ in self.vanishing):
+            out["vanishing_terms"] = "[h] = 0 on the region: " + ", ".join(
+                sorted({sp.sstr(h) for c, h, _ in self.vanishing if c}))
         if self.strictly_positive:
             out["strictness"] = " + ".join(f"{c} * ({sp.sstr(w)})" for c, w in self.positive if c) + (
                 " > 0 on the region (each factor is 1 or a product of strict constraints)")
@@ -189,8 +199,15 @@ def verify(cert: SOSCertificate) -> tuple[bool, str]:
     """Exact check of a certificate: the identity expands to 0 over Q and every Gram matrix
     has an exact LDL^T with non-negative D.  The only thing that makes an SOS proof."""
     gens = cert.gens
+    cons = [sp.expand(g) for g in (*cert.region_nonneg, *cert.region_positive)]
+    stricts = [sp.expand(h) for h in cert.region_positive]
+    allowed_mult = {sp.Integer(1), *cons, *(sp.expand(a * b) for a, b in itertools.combinations_with_replacement(cons, 2))}
+    allowed_pos = {sp.Integer(1), *stricts, *(sp.expand(a * b) for a, b in itertools.combinations(stricts, 2))}
+    zeros = {sp.expand(e) for e in cert.region_zero}
     total: PolyDict = {}
     for i, t in enumerate(cert.terms):
+        if sp.expand(t.multiplier) not in allowed_mult:
+            return False, f"multiplier {t.multiplier} is not 1, a constraint, or a product of two"
         ok, _, _ = ldl_psd(t.gram)
         if not ok:
             return False, f"Gram matrix {i} (multiplier {t.multiplier}) is not positive semidefinite"
@@ -198,7 +215,13 @@ def verify(cert: SOSCertificate) -> tuple[bool, str]:
     for c, w in cert.positive:
         if c < 0:
             return False, "negative strictness constant"
+        if c and sp.expand(w) not in allowed_pos:
+            return False, f"strictness factor {w} is not 1 or a product of strict constraints"
         _add_into(total, poly_dict(w, gens), c)
+    for c, h, m in cert.vanishing:
+        if c and sp.expand(h) not in zeros:
+            return False, f"{h} is not an equality constraint of the region"
+        _add_into(total, poly_dict(h * m, gens), c)
     residual = dict(poly_dict(cert.target, gens))
     _add_into(residual, total, Fraction(-1))
     if residual:
@@ -252,6 +275,7 @@ def find_certificate(
     gens: list[sp.Symbol],
     nonneg: list[sp.Expr] = (),  # type: ignore[assignment]
     positive: list[sp.Expr] = (),  # type: ignore[assignment]
+    zero: list[sp.Expr] = (),  # type: ignore[assignment]
     *,
     strict: bool = False,
     degree: int | None = None,
@@ -261,7 +285,8 @@ def find_certificate(
 ) -> SOSResult:
     """Search for p = s_0 + sum s_j m_j (+ c w) and verify it exactly (see module doc).
 
-    ``nonneg``: polynomials g >= 0 on the region; ``positive``: polynomials h > 0.
+    ``nonneg``: polynomials g >= 0 on the region; ``positive``: polynomials h > 0; ``zero``:
+    polynomials e = 0 (each gets a free polynomial multiplier).
     ``degree``: degree of the certificate (default: deg p rounded up to even).
     ``products``: also use pairwise products of constraints as multipliers (Schmuedgen).
     The work is capped deterministically (``max_gram_entries``, solver iterations, a fixed list
@@ -272,7 +297,8 @@ def find_certificate(
     if not p:
         if strict:
             return SOSResult(False, reason="target is identically 0: not > 0")
-        cert = SOSCertificate(gens, target, [])
+        cert = SOSCertificate(gens, target, [], region_nonneg=list(nonneg), region_positive=list(positive),
+                              region_zero=list(zero))
         ok, why = verify(cert)
         return SOSResult(ok, cert if ok else None, why, time.perf_counter() - t0)
     D = degree if degree is not None else _degree(p) + (_degree(p) % 2)
@@ -298,11 +324,21 @@ def find_certificate(
         for (h1, d1), (h2, d2) in itertools.combinations(stricts, 2):
             if _degree(d1) + _degree(d2) <= D:
                 pos_cands.append((h1 * h2, _mul(d1, d2)))
+    # free multipliers of the equalities: e * m for every monomial m within the degree
+    free_cands: list[tuple[sp.Expr, sp.Expr, PolyDict]] = []
+    for e in zero:
+        ed = poly_dict(e, gens)
+        if not ed or _degree(ed) > D:
+            continue
+        for m in _monomials_upto(n, D - _degree(ed)):
+            free_cands.append((sp.expand(e), sp.Mul(*[g**k for g, k in zip(gens, m, strict=True)]),
+                               _mul(ed, {m: Fraction(1)})))
+    region = {"region_nonneg": list(nonneg), "region_positive": list(positive), "region_zero": list(zero)}
     # Gram bases
     bases: list[list[Monomial]] = []
     for k, (_, md) in enumerate(mults):
         half = (D - _degree(md)) // 2
-        if k == 0 and len(mults) == 1 and not pos_cands:
+        if k == 0 and len(mults) == 1 and not pos_cands and not free_cands:
             bases.append(_newton_box_basis(p, n))
         else:
             bases.append(_monomials_upto(n, half) if half >= 0 else [])
@@ -319,7 +355,7 @@ def find_certificate(
                          seconds=time.perf_counter() - t0)
     tries: list[str] = []
     for rnd in range(3):  # solve; if no rounding verifies, shrink to the face the solver found
-        numeric = _solve_sdp(p, mults, bases, pos_cands, n, time_limit)
+        numeric = _solve_sdp(p, mults, bases, pos_cands, free_cands, n, time_limit)
         notes["sdp_status"] = numeric["status"]
         notes["sdp_seconds"] = round(notes.get("sdp_seconds", 0) + numeric["seconds"], 3)
         if numeric["grams"] is None:
@@ -330,10 +366,12 @@ def find_certificate(
             roundings.append(("joint projection", _project_all))
         for denom in _DENOMINATORS:
             for how, rounding in roundings:
-                cert = rounding(target, gens, p, mults, bases, pos_cands, numeric, denom)
+                cert = rounding(target, gens, p, mults, bases, pos_cands, free_cands, numeric, denom)
                 if cert is None:
                     tries.append(f"1/{denom} ({how}): the residual is not representable")
                     continue
+                for key, value in region.items():
+                    setattr(cert, key, value)
                 ok, why = verify(cert)
                 if ok and (not strict or cert.strictly_positive):
                     notes["rounding"] = f"denominator {denom}, {how}, facial reductions {rnd}"
@@ -380,70 +418,90 @@ def _facial_reduction(mults, bases, pos_cands, numeric, rel_tol: float = 1e-5):
 _MAX_ITER = 100  # deterministic cap; time_limit is only a safety net
 
 
-def _solve_sdp(p: PolyDict, mults, bases, pos_cands, n: int, time_limit: float) -> dict[str, Any]:
-    import cvxpy as cp
+def _solve_sdp(p: PolyDict, mults, bases, pos_cands, free_cands, n: int, time_limit: float) -> dict[str, Any]:
+    """The coefficient-matching SDP, handed to Clarabel directly (no modelling layer: cvxpy's
+    import alone costs seconds).  Variables: each Gram matrix in Clarabel's scaled upper
+    triangle (off-diagonals times sqrt 2), then the strictness constants c >= 0 (capped at 1e-2,
+    which keeps the optimum off the PSD boundary), then the free equality multipliers."""
+    import clarabel
     import scipy.sparse as sps
 
     t0 = time.perf_counter()
     scale = float(max(abs(c) for c in p.values()))
-    index: dict[Monomial, int] = {}
-
-    def row(m: Monomial) -> int:
-        if m not in index:
-            index[m] = len(index)
-        return index[m]
-
-    for m in p:
-        row(m)
+    index: dict[Monomial, int] = {m: i for i, m in enumerate(p)}
     rows, cols, vals = [], [], []
-    offsets = []
+    blocks = []
     off = 0
+    r2 = math.sqrt(2.0)
     for (_, md), basis in zip(mults, bases, strict=True):
         N = len(basis)
-        offsets.append(off)
-        for i in range(N):
-            for j in range(N):
+        blocks.append((off, N))
+        col = off
+        for j in range(N):
+            for i in range(j + 1):
                 mij = _mono_add(basis[i], basis[j])
+                w = 1.0 if i == j else r2  # 2 G_ij = sqrt2 * (sqrt2 G_ij)
                 for mg, cg in md.items():
-                    rows.append(row(_mono_add(mij, mg)))
-                    cols.append(off + i + j * N)  # column-major vec
-                    vals.append(float(cg))
-        off += N * N
+                    rows.append(index.setdefault(_mono_add(mij, mg), len(index)))
+                    cols.append(col)
+                    vals.append(w * float(cg))
+                col += 1
+        off = col
+    c_off = off
     for k, (_, wd) in enumerate(pos_cands):
         for mw, cw in wd.items():
-            rows.append(row(mw))
-            cols.append(off + k)
+            rows.append(index.setdefault(mw, len(index)))
+            cols.append(c_off + k)
             vals.append(float(cw))
-    nvar = off + len(pos_cands)
-    A = sps.csr_matrix((vals, (rows, cols)), shape=(len(index), nvar))
-    b = np.zeros(len(index))
+    f_off = c_off + len(pos_cands)
+    for k, (_, _, fd) in enumerate(free_cands):
+        for mw, cw in fd.items():
+            rows.append(index.setdefault(mw, len(index)))
+            cols.append(f_off + k)
+            vals.append(float(cw))
+    nvar = f_off + len(free_cands)
+    n_eq = len(index)
+    A_eq = sps.csc_matrix((vals, (rows, cols)), shape=(n_eq, nvar))
+    b_eq = np.zeros(n_eq)
     for m, c in p.items():
-        b[index[m]] = float(c) / scale
-    grams = [cp.Variable((len(B), len(B)), PSD=True) for B in bases]
-    pieces = [cp.vec(G, order="F") for G in grams]
-    cvec = cp.Variable(len(pos_cands), nonneg=True) if pos_cands else None
-    if cvec is not None:
-        pieces.append(cvec)
-    x = cp.hstack(pieces)
-    constraints = [A @ x == b]
-    if cvec is not None:  # strict claim: as much positive constant as possible
-        constraints.append(cvec <= 1e-2)  # a cap keeps the optimum off the PSD boundary
-        objective = cp.Maximize(cp.sum(cvec))
-    else:  # feasibility; the interior-point path keeps the Gram matrices away from the boundary
-        objective = cp.Minimize(0)
-    prob = cp.Problem(objective, constraints)
-    status = "error"
-    try:
-        with warnings.catch_warnings():  # "solution may be inaccurate": the exact check decides
-            warnings.simplefilter("ignore", UserWarning)
-            prob.solve(solver=cp.CLARABEL, time_limit=time_limit, max_iter=_MAX_ITER)
-        status = prob.status
-    except cp.error.SolverError as exc:
-        status = f"solver error: {exc}"
+        b_eq[index[m]] = float(c) / scale
+    # cone rows: s = x_block in PSD; s = c >= 0; s = cap - c >= 0
+    eye = sps.identity(nvar, format="csc")
+    psd_rows = -eye[:c_off, :] if c_off else sps.csc_matrix((0, nvar))
+    parts = [A_eq, psd_rows]
+    b_parts = [b_eq, np.zeros(c_off)]
+    cones = [clarabel.ZeroConeT(n_eq)] + [clarabel.PSDTriangleConeT(N) for _, N in blocks if N]
+    nc = len(pos_cands)
+    if nc:
+        parts += [-eye[c_off:f_off, :], eye[c_off:f_off, :]]
+        b_parts += [np.zeros(nc), np.full(nc, 1e-2)]
+        cones += [clarabel.NonnegativeConeT(nc), clarabel.NonnegativeConeT(nc)]
+    A = sps.vstack(parts, format="csc")
+    b = np.concatenate(b_parts)
+    q = np.zeros(nvar)
+    q[c_off:f_off] = -1.0  # strict: as much positive constant as the cap allows
+    P = sps.csc_matrix((nvar, nvar))
+    settings = clarabel.DefaultSettings()
+    settings.verbose = False
+    settings.max_iter = _MAX_ITER
+    settings.time_limit = time_limit
+    solution = clarabel.DefaultSolver(P, q, A, b, cones, settings).solve()
+    status = str(solution.status)
     out: dict[str, Any] = {"status": status, "seconds": time.perf_counter() - t0, "grams": None}
-    if status in ("optimal", "optimal_inaccurate") and all(G.value is not None for G in grams):
-        out["grams"] = [np.asarray(G.value) * scale for G in grams]
-        out["c"] = (np.asarray(cvec.value) * scale) if cvec is not None else np.zeros(0)
+    if status in ("Solved", "AlmostSolved"):
+        x = np.asarray(solution.x)
+        grams = []
+        for start, N in blocks:
+            G = np.zeros((N, N))
+            k = start
+            for j in range(N):
+                for i in range(j + 1):
+                    G[i, j] = G[j, i] = x[k] if i == j else x[k] / r2
+                    k += 1
+            grams.append(G * scale)
+        out["grams"] = grams
+        out["c"] = x[c_off:f_off] * scale
+        out["f"] = x[f_off:nvar] * scale
     return out
 
 
@@ -479,7 +537,7 @@ def _rational_psd(G: np.ndarray, denom: int) -> list[list[Fraction]]:
     return out
 
 
-def _round_and_project(target, gens, p, mults, bases, pos_cands, numeric, denom: int):
+def _round_and_project(target, gens, p, mults, bases, pos_cands, free_cands, numeric, denom: int):
     """Round every multiplier to a rational PSD Gram matrix and the strictness constants to
     rationals, then give s_0 the exact residual by orthogonal projection of its rounded Gram
     matrix onto {G : z^T G z = residual} (entries sharing a monomial move by the same amount).
@@ -499,6 +557,12 @@ def _round_and_project(target, gens, p, mults, bases, pos_cands, numeric, denom:
         if ck > 0:
             positive.append((ck, w))
             _add_into(residual, wd, -ck)
+    vanishing: list[tuple[Fraction, sp.Expr, sp.Expr]] = []
+    for k, (e, m, fd) in enumerate(free_cands):
+        fk = _rat(numeric["f"][k], denom)
+        if fk:
+            vanishing.append((fk, e, m))
+            _add_into(residual, fd, -fk)
     G0 = numeric["grams"][0]
     tol = 1e-7 * max(1.0, float(np.max(np.abs(np.diag(G0)))))
     basis = [m for i, m in enumerate(bases[0]) if G0[i, i] > tol]
@@ -507,7 +571,7 @@ def _round_and_project(target, gens, p, mults, bases, pos_cands, numeric, denom:
         proj = _project(G0[np.ix_(idx, idx)], trial_basis, residual, denom)
         if proj is not None:
             return SOSCertificate(gens, target, [SOSTerm(sp.Integer(1), trial_basis, proj), *terms],
-                                  positive)
+                                  positive, vanishing)
     return None
 
 
@@ -529,7 +593,7 @@ def _project(G: np.ndarray, basis: list[Monomial], residual: PolyDict, denom: in
     return R
 
 
-def _project_all(target, gens, p, mults, bases, pos_cands, numeric, denom: int):
+def _project_all(target, gens, p, mults, bases, pos_cands, free_cands, numeric, denom: int):
     """Round every Gram matrix (on the face where its numeric diagonal is nonzero) and the
     largest strictness constant, then project all of them jointly and exactly onto the affine
     space where the identity holds: x = x0 + A^T y with (A A^T) y = b - A x0 over Q."""
@@ -545,7 +609,7 @@ def _project_all(target, gens, p, mults, bases, pos_cands, numeric, denom: int):
         cells += [(k, a, b) for a in range(len(keep)) for b in range(a, len(keep))]
     cvals = numeric.get("c", np.zeros(0))
     c_used = [k for k in range(len(pos_cands)) if cvals[k] > 1e-7 * max(1.0, float(np.max(cvals)))]
-    nvar = len(cells) + len(c_used)
+    nvar = len(cells) + len(c_used) + len(free_cands)
     if nvar == 0:
         return None
     rows: dict[Monomial, dict[int, Fraction]] = {}
@@ -567,6 +631,11 @@ def _project_all(target, gens, p, mults, bases, pos_cands, numeric, denom: int):
         x0.append(_rat(cvals[k], denom))
         for mw, cw in pos_cands[k][1].items():
             add(mw, len(cells) + t, cw)
+    base_free = len(cells) + len(c_used)
+    for k, (_, _, fd) in enumerate(free_cands):
+        x0.append(_rat(numeric["f"][k], denom))
+        for mw, cw in fd.items():
+            add(mw, base_free + k, cw)
     if any(m not in rows for m in p):
         return None
     mons = list(rows)
@@ -597,9 +666,10 @@ def _project_all(target, gens, p, mults, bases, pos_cands, numeric, denom: int):
             continue
         out.append(SOSTerm(mults[k][0], [bases[k][i] for i in reduced[k]], Gk))
     positive = [(vals[len(cells) + t], pos_cands[k][0]) for t, k in enumerate(c_used)]
+    vanishing = [(vals[base_free + k], e, m) for k, (e, m, _) in enumerate(free_cands) if vals[base_free + k]]
     if not out or out[0].multiplier != 1:
         out.insert(0, SOSTerm(sp.Integer(1), [], []))
-    return SOSCertificate(gens, target, out, positive)
+    return SOSCertificate(gens, target, out, positive, vanishing)
 
 
 def _solve_consistent(M, r):

@@ -526,14 +526,14 @@ BB_METHOD = "branch and bound in arb ball arithmetic"
 
 
 def _sos_constraint_polys(constraints: Sequence[sp.Basic], gens: set[sp.Symbol]):
-    """(g >= 0 list, h > 0 list, dropped) from relations; dropping a constraint only enlarges
-    the region, so it is sound (the proof then covers more)."""
-    nonneg, positive, dropped = [], [], []
+    """(g >= 0 list, h > 0 list, e = 0 list, dropped) from relations; dropping a constraint only
+    enlarges the region, so it is sound (the proof then covers more)."""
+    nonneg, positive, zero, dropped = [], [], [], []
     for c in constraints:
         if isinstance(c, sp.Eq):
             g = sp.expand(c.lhs - c.rhs)
             if is_polynomial(g):
-                nonneg += [g, -g]
+                zero.append(g)
                 continue
         elif isinstance(c, sp.Rel) and not isinstance(c, sp.Ne):
             g = c.lhs - c.rhs if isinstance(c, sp.StrictGreaterThan | sp.GreaterThan) else c.rhs - c.lhs
@@ -549,7 +549,7 @@ def _sos_constraint_polys(constraints: Sequence[sp.Basic], gens: set[sp.Symbol])
             nonneg.append(s)
         elif s.is_negative:
             positive.append(-s)
-    return nonneg, positive, dropped
+    return nonneg, positive, zero, dropped
 
 
 def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: bool):
@@ -620,7 +620,7 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
     for case in cases:
         target, cons, lifted = lift_sqrt(case.expr, case.constraints)
         gens = target.free_symbols.union(*(c.free_symbols for c in cons))
-        nonneg, positive, dropped = _sos_constraint_polys(cons, gens)
+        nonneg, positive, zero, dropped = _sos_constraint_polys(cons, gens)
         num, den = sp.fraction(sp.together(target))
         if not (is_polynomial(num) and is_polynomial(den)):
             return None if not proofs else {"failed_case": case.description,
@@ -633,11 +633,12 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
         res = None
         deg = sp.Poly(core, *sorted(gens, key=str)).total_degree() if gens else 0
         # cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
-        plans = [(0, False)] if (nonneg or positive) and not strict else []
+        plans = [(0, False)] if (nonneg or positive or zero) and not strict else []
         plans += [(extra, True) for extra in (0, 2, 4)[: 1 + extra_degrees]]
         for extra, use_constraints in plans:
             res = find_certificate(core, sorted(gens, key=str), nonneg if use_constraints else [],
-                                   positive if use_constraints else [], strict=strict,
+                                   positive if use_constraints else [], zero if use_constraints else [],
+                                   strict=strict,
                                    degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
                                    products=len(nonneg) + len(positive) <= 8)
             if res.proved or (use_constraints and "too large" in res.reason):
