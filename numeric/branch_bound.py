@@ -104,7 +104,10 @@ def _ok(v: arb, strict: bool) -> bool:
 
 def _lower_enclosure(expr, grads, syms, piece: Box) -> arb:
     env = {s: _interval(*piece[s]) for s in syms}
-    direct = _ev(expr, env)
+    try:
+        direct = _ev(expr, env)
+    except (ZeroDivisionError, ValueError):  # e.g. an exact 0 in a denominator: undecided here
+        return arb("nan")
     c = _centre(piece)
     try:
         mv = _ev(expr, {s: _point(c[s]) for s in syms})
@@ -145,7 +148,10 @@ def _run(expr, grads, syms, box, cons, strict, max_pieces, time_limit, t0) -> Bo
         env = {s: _interval(*piece[s]) for s in syms}
         outside = False
         for g, g_strict in cons:
-            gv = _ev(g, env)
+            try:
+                gv = _ev(g, env)
+            except (ZeroDivisionError, ValueError):
+                continue  # undecided: keep the piece
             if (g_strict and bool(gv <= 0)) or (not g_strict and bool(gv < 0)):
                 outside = True
                 break
@@ -157,8 +163,11 @@ def _run(expr, grads, syms, box, cons, strict, max_pieces, time_limit, t0) -> Bo
             continue
         c = _centre(piece)
         at_c = {s: _point(c[s]) for s in syms}
-        cv = _ev(expr, at_c)
-        inside = all(bool(_ev(g, at_c) > 0) if gs else bool(_ev(g, at_c) >= 0) for g, gs in cons)
+        try:
+            cv = _ev(expr, at_c)
+            inside = all(bool(_ev(g, at_c) > 0) if gs else bool(_ev(g, at_c) >= 0) for g, gs in cons)
+        except (ZeroDivisionError, ValueError):
+            cv, inside = arb("nan"), False
         if inside and (bool(cv < 0) or (strict and cv.is_exact() and cv == 0)):
             return BoxResult(False, pieces, box, open_piece=piece, violation_at=c,
                              reason=f"f = {cv.str(10)} at the centre of a piece (inside the region)",
