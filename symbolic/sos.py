@@ -169,11 +169,11 @@ class SOSCertificate:
         return out
 
     def to_json(self, max_chars: int = 20000) -> dict[str, Any]:
-        terms = [{"multiplier": m, "sum_of_squares": " + ".join(sq) or "0"}
-                 for m, sq in self.square_sums()]
+        terms = [{"multiplier": m, "sum_of_squares": " + ".join(sq)}
+                 for m, sq in self.square_sums() if sq]  # zero terms are left out
         out: dict[str, Any] = {
-            "identity": "target = " + " + ".join(
-                f"[{t['multiplier']}] * SOS_{i}" for i, t in enumerate(terms))
+            "identity": "target = " + (" + ".join(
+                f"[{t['multiplier']}] * SOS_{i}" for i, t in enumerate(terms)) or "0")
             + "".join(f" + {c} * ({sp.sstr(w)})" for c, w in self.positive if c)
             + "".join(f" + ({c}) * ({sp.sstr(m)}) * [{sp.sstr(h)}]" for c, h, m in self.vanishing if c),
             "variables": [str(g) for g in self.gens],
@@ -189,19 +189,24 @@ class SOSCertificate:
         text = str(out)
         if len(text) > max_chars:  # keep the report small; the Gram matrices reproduce it
             for t in out["terms"]:
-                t["sum_of_squares"] = t["sum_of_squares"][: max_chars // (2 * len(terms))] + " ..."
+                t["sum_of_squares"] = t["sum_of_squares"][: max_chars // (2 * max(1, len(terms)))] + " ..."
             out["truncated"] = True
         out["gram_sizes"] = [len(t.basis) for t in self.terms]
         return out
 
 
 def verify(cert: SOSCertificate) -> tuple[bool, str]:
-    """Exact check of a certificate: the identity expands to 0 over Q and every Gram matrix
-    has an exact LDL^T with non-negative D.  The only thing that makes an SOS proof."""
+    """Exact check of a certificate: every multiplier is 1, a constraint, a product of two, or a
+    positive variable times such a product; every strictness factor is 1 or a product of strict
+    constraints; every vanishing term is a multiple of an equality; the identity expands to 0
+    over Q; and every Gram matrix has an exact LDL^T with non-negative D.  The only thing that
+    makes an SOS proof."""
     gens = cert.gens
     cons = [sp.expand(g) for g in (*cert.region_nonneg, *cert.region_positive)]
     stricts = [sp.expand(h) for h in cert.region_positive]
-    allowed_mult = {sp.Integer(1), *cons, *(sp.expand(a * b) for a, b in itertools.combinations_with_replacement(cons, 2))}
+    pairs = {sp.expand(a * b) for a, b in itertools.combinations_with_replacement(cons, 2)}
+    pos_vars = [h for h in stricts if h.is_Symbol]
+    allowed_mult = {sp.Integer(1), *cons, *pairs, *(sp.expand(x * g) for x in pos_vars for g in pairs)}
     allowed_pos = {sp.Integer(1), *stricts, *(sp.expand(a * b) for a, b in itertools.combinations(stricts, 2))}
     zeros = {sp.expand(e) for e in cert.region_zero}
     total: PolyDict = {}
@@ -312,9 +317,17 @@ def find_certificate(
     mults: list[tuple[sp.Expr, PolyDict]] = [(sp.Integer(1), {tuple([0] * n): Fraction(1)})]
     mults += [(g, gd) for g, gd, _ in cons]
     if products:
+        pairs = []
         for (g1, d1, _), (g2, d2, _) in itertools.combinations(cons, 2):
             if _degree(d1) + _degree(d2) <= D:
-                mults.append((sp.expand(g1 * g2), _mul(d1, d2)))
+                pairs.append((sp.expand(g1 * g2), _mul(d1, d2)))
+        mults += pairs
+        # a positive variable times a pair (x > 0 among the strict constraints), while few
+        pos_vars = [(h, hd) for h, hd, st in cons if st and h.is_Symbol]
+        triples = [(sp.expand(x * g), _mul(xd, gd)) for x, xd in pos_vars for g, gd in pairs
+                   if _degree(xd) + _degree(gd) <= D and not sp.expand(g).has(x)]
+        if len(mults) + len(triples) <= _MAX_MULTIPLIERS:
+            mults += triples
     # strictly positive candidates w for a strict claim: 1, strict constraints, their products
     pos_cands: list[tuple[sp.Expr, PolyDict]] = []
     if strict:
@@ -353,6 +366,24 @@ def find_certificate(
     if not bases or mults[0][0] != 1:
         return SOSResult(False, reason="no SOS term fits the degree bound", notes=notes,
                          seconds=time.perf_counter() - t0)
+    # first the linear-programming special case (every multiplier a constant >= 0: Handelman /
+    # Krivine form), whose solutions round well; then the full SDP
+    if len(mults) > 1:
+        zero_mono = tuple([0] * n)
+        lp_bases = [[zero_mono] if _degree(md) <= D else [] for _, md in mults]
+        keep_lp = [k for k in range(len(mults)) if lp_bases[k]]
+        lp = _solve_and_round(target, gens, p, [mults[k] for k in keep_lp], [lp_bases[k] for k in keep_lp],
+                              pos_cands, free_cands, n, strict, region, time_limit, t0, dict(notes))
+        if lp.proved:
+            lp.notes["form"] = "linear combination of constraint products (LP)"
+            return lp
+    return _solve_and_round(target, gens, p, mults, bases, pos_cands, free_cands, n, strict, region,
+                            time_limit, t0, notes)
+
+
+def _solve_and_round(target, gens, p, mults, bases, pos_cands, free_cands, n, strict, region,
+                     time_limit, t0, notes) -> SOSResult:
+    """Solve numerically, round and verify; on failure shrink to the solver's face and retry."""
     tries: list[str] = []
     for rnd in range(3):  # solve; if no rounding verifies, shrink to the face the solver found
         numeric = _solve_sdp(p, mults, bases, pos_cands, free_cands, n, time_limit)
@@ -388,6 +419,7 @@ def find_certificate(
                      seconds=time.perf_counter() - t0, notes=notes)
 
 
+_MAX_MULTIPLIERS = 150  # products of three constraints only while the SDP stays this small
 _DENOMINATORS = (1, 2, 12, 840, 2**20, 10**8, 2**40)  # nice small ones first, then fine ones
 _JOINT_PROJECTION_MAX = 2500  # unknowns of the exact joint projection (rational linear algebra)
 
