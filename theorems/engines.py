@@ -588,6 +588,32 @@ def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: 
     return sp.expand(sign * core), dropped
 
 
+def _squared_form(p: sp.Expr, nonneg: Sequence[sp.Expr], positive: Sequence[sp.Expr]) -> list[sp.Expr]:
+    """[A^2 - B^2] when p = A - B with A (positive terms) and B (negated negative terms) both
+    >= 0 on the region and A + B > 0 there (then sign(p) = sign(A^2 - B^2)); else []."""
+    pos_syms = {h for h in positive if h.is_Symbol}
+    nonneg_syms = pos_syms | {g for g in nonneg if g.is_Symbol}
+    poly = sp.Poly(p, *sorted(p.free_symbols, key=str)) if p.free_symbols else None
+    if poly is None or len(poly.terms()) < 2:
+        return []
+    gens = poly.gens
+    A = B = sp.Integer(0)
+    some_positive = False
+    for monom, coeff in poly.terms():
+        syms = [g for g, k in zip(gens, monom, strict=True) if k]
+        if any(g not in nonneg_syms for g in syms):
+            return []
+        term = coeff * sp.Mul(*[g**k for g, k in zip(gens, monom, strict=True)])
+        some_positive = some_positive or all(g in pos_syms for g in syms)
+        if coeff > 0:
+            A += term
+        else:
+            B -= term
+    if A == 0 or B == 0 or not some_positive:
+        return []
+    return [sp.expand(A**2 - B**2)]
+
+
 _SOS_CACHE: dict[tuple, Any] = {}  # the same inequality recurs across claims and variants
 
 
@@ -631,17 +657,23 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
                                             "reason": "not polynomial after the case split"}
         core, factors_dropped = stripped
         res = None
-        deg = sp.Poly(core, *sorted(gens, key=str)).total_degree() if gens else 0
-        # cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
-        plans = [(0, False)] if (nonneg or positive or zero) and not strict else []
-        plans += [(extra, True) for extra in (0, 2, 4)[: 1 + extra_degrees]]
-        for extra, use_constraints in plans:
-            res = find_certificate(core, sorted(gens, key=str), nonneg if use_constraints else [],
-                                   positive if use_constraints else [], zero if use_constraints else [],
-                                   strict=strict,
-                                   degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
-                                   products=len(nonneg) + len(positive) <= 8)
-            if res.proved or (use_constraints and "too large" in res.reason):
+        squared = None
+        for target_poly in (core, *_squared_form(core, nonneg, positive)):
+            if target_poly is not core:
+                squared = target_poly
+            deg = sp.Poly(target_poly, *sorted(gens, key=str)).total_degree() if gens else 0
+            # cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
+            plans = [(0, False)] if (nonneg or positive or zero) and not strict else []
+            plans += [(extra, True) for extra in (0, 2, 4)[: 1 + extra_degrees]]
+            for extra, use_constraints in plans:
+                res = find_certificate(target_poly, sorted(gens, key=str), nonneg if use_constraints else [],
+                                       positive if use_constraints else [], zero if use_constraints else [],
+                                       strict=strict,
+                                       degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
+                                       products=len(nonneg) + len(positive) <= 8)
+                if res.proved or (use_constraints and "too large" in res.reason):
+                    break
+            if res is not None and res.proved:
                 break
         if res is None:
             return {"reason": "no SOS plan fits", "cases_proved": len(proofs), "cases": len(cases)}
@@ -651,6 +683,9 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
                     **{k: v for k, v in res.notes.items() if k in ("degree", "gram_sizes", "sdp_status")}}
         entry = {"case": case.description or "whole region", "certificate": res.certificate.to_json(),
                  "seconds": round(res.seconds, 3)}
+        if squared is not None:
+            entry["squared_form"] = (f"{sp.sstr(core)} = A - B with A, B >= 0 and A + B > 0 on the region, "
+                                     f"so it has the sign of A^2 - B^2 = {sp.sstr(squared)} (certified)")
         if factors_dropped:
             entry["positive_factors_divided_out"] = factors_dropped
             entry["certified_polynomial"] = sp.sstr(core)

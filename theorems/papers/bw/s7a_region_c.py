@@ -488,6 +488,20 @@ def _eq44_implication(ctx: Context) -> Outcome:
                          label="Q > 2 sqrt3 |a.b| => lam > 4|a.b| (d=1,2,3, Q=sum|Q_i|)")
 
 
+def _eq44_implication_proved(ctx: Context) -> Outcome:
+    """Q > 2 sqrt3 |a.b| => lam > 4|a.b|: Lemma 10 on components (lam^2 >= Q^2 + 4(a.b)^2,
+    d = 1, 2, 3, sign cases of the Q_i) and, in scalars s = |a.b| > 0, Q = sum|Q_i| > 0,
+    lam > 0: lam - 4s > 0 on {lam^2 - Q^2 - 4s^2 >= 0, Q^2 - 12 s^2 > 0} (Q > 2 sqrt3 s iff
+    Q^2 > 12 s^2 for Q, s >= 0).  The exact component points are the cross-check."""
+    s_, Q_ = sp.symbols("s Q", positive=True)
+    proof = [_lemma10_ineq_abs(d, ctx) for d in (1, 2, 3)]
+    proof.append(engines.inequality(lam - 4 * s_, ctx, strict=True,
+                                    constraints=[lam**2 - Q_**2 - 4 * s_**2 >= 0, Q_**2 - 12 * s_**2 > 0],
+                                    label="scalars: lam > 4s from lam^2 >= Q^2 + 4s^2 and Q^2 > 12 s^2"))
+    return proof_with_cross_checks(proof, [_eq44_implication(ctx)]).named(
+        "Q > 2 sqrt3 |a.b| => lam > 4|a.b| (d=1,2,3, Q=sum|Q_i|)")
+
+
 def _check_eq44(reading: bool):
     def check(ctx: Context) -> Outcome:
         _, _, pn = reduced_next()
@@ -507,7 +521,7 @@ def _check_eq44(reading: bool):
 
         big = [alpha - sp.Rational(1, 2) >= 0, alpha < 1]
         parts = [
-            _eq44_implication(ctx),
+            _eq44_implication_proved(ctx),
             engines.inequality(cleared(pn - mid), ctx, strict=False, constraints=cons, sample=sampler,
                                label=f"(44) first >=, {tag}"),
             engines.inequality(sp.expand(mid - last), ctx, strict=False, constraints=cons, sample=sampler,
