@@ -175,3 +175,25 @@ def test_true_polynomial_conjecture_is_proved_through_the_conjecture_checker():
     # the same with a wrong constant is refuted
     out = check_conjecture(prepare("shallow_linear", "lam**2 >= 5*ab**2 + Qsigned**2", ["d == 3"], None, None), CTX)
     assert out.verdict is Verdict.REFUTED
+
+
+def test_squared_form_proves_lam_gt_4s_and_refutes_a_weaker_premise():
+    lam, s, Q = sp.symbols("lam s Q", positive=True)
+    cons = [lam**2 - Q**2 - 4 * s**2 >= 0, Q**2 - 12 * s**2 > 0]
+    out = engines.inequality(lam - 4 * s, STD, strict=True, constraints=cons)
+    assert out.verdict is Verdict.PROVED and "squared_form" in out.details["sos"][0]
+    weaker = [lam**2 - Q**2 - 4 * s**2 >= 0, Q**2 - 11 * s**2 > 0]  # then lam = 4s is possible
+    out = engines.inequality(lam - 4 * s, CTX, strict=True, constraints=weaker,
+                             sample=lambda rng, i: {lam: Fraction(rng.randint(1, 60), 7), s: Fraction(rng.randint(1, 9), 7),
+                                                    Q: Fraction(rng.randint(1, 60), 7)})
+    assert out.verdict is Verdict.REFUTED
+
+
+def test_lp_form_certificate_for_a_product_of_constraints():
+    al, lam, q = sp.symbols("alpha lam q", positive=True)
+    res = sos.find_certificate(al * lam - q - al**2 * q, [al, lam, q], [al - sp.Rational(1, 2)],
+                               [1 - al, lam - 4 * q, al, lam, q], strict=True)
+    assert res.proved and sos.verify(res.certificate)[0]
+    # the same with alpha allowed down to 0 is false (alpha -> 0: -q < 0): no certificate
+    assert not sos.find_certificate(al * lam - q - al**2 * q, [al, lam, q], [],
+                                    [1 - al, lam - 4 * q, al, lam, q], strict=True).proved
