@@ -596,6 +596,8 @@ def _round_and_project(target, gens, p, mults, bases, pos_cands, free_cands, num
             vanishing.append((fk, e, m))
             _add_into(residual, fd, -fk)
     G0 = numeric["grams"][0]
+    if not G0.size:
+        return None
     tol = 1e-7 * max(1.0, float(np.max(np.abs(np.diag(G0)))))
     basis = [m for i, m in enumerate(bases[0]) if G0[i, i] > tol]
     for trial_basis in (basis, bases[0]):

@@ -623,7 +623,11 @@ def _sos_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], c
     (semi-)algebraic inequality, nothing tried).  Results are memoised per process."""
     key = (sp.srepr(expr), strict, tuple(sp.srepr(c) for c in constraints), ctx.budget.name)
     if key not in _SOS_CACHE:
-        _SOS_CACHE[key] = _sos_search(expr, strict, constraints, ctx)
+        try:
+            _SOS_CACHE[key] = _sos_search(expr, strict, constraints, ctx)
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError, sp.PolynomialError) as exc:
+            # a failed proof attempt is recorded, never a verdict: the sampling below still runs
+            _SOS_CACHE[key] = {"error": f"{type(exc).__name__}: {exc}"}
     found = _SOS_CACHE[key]
     if isinstance(found, Outcome):
         return Outcome(found.verdict, found.method, summary=found.summary, details=dict(found.details),
