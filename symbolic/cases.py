@@ -89,5 +89,5 @@ def lift_sqrt(expr: sp.Expr, constraints: list[sp.Basic]
         lifted[t] = r
         expr = expr.xreplace({r: t})
         cons = [c.xreplace({r: t}) for c in cons]
-        extra += [sp.Eq(t**2, r.base), r.base >= 0]
+        extra += [c for c in (sp.Eq(t**2, r.base), r.base >= 0) if c is not sp.true]
     return expr, cons + extra, lifted
