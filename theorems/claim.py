@@ -181,6 +181,21 @@ def implication(hyps: Sequence[Outcome], conclusion: Callable[[], Outcome], what
     return all_of([*hyps, conclusion()])
 
 
+def proof_with_cross_checks(proof: Sequence[Outcome], checks: Sequence[Outcome]) -> Outcome:
+    """Conjunction of the ``proof`` parts and the exact-point ``checks``.
+
+    When every proof part is PROVED, the checks are cross-checks: a passing one is reported in
+    the details (it cannot add to a proof), a failing one still enters the verdict (so it can
+    refute, or expose a contradiction).  Otherwise the checks are part of the conjunction."""
+    proved = all(p.verdict is Verdict.PROVED for p in proof)
+    parts = list(proof) + [c for c in checks if not (proved and c.verdict.passes)]
+    out = all_of(parts)
+    if proved:
+        out.details["cross_checks (exact points; a proof covers them)"] = [
+            {"label": c.label, "verdict": c.verdict.value, "summary": c.summary} for c in checks if c.verdict.passes]
+    return out
+
+
 def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
     """Conjunction: REFUTED if any part is; else ERROR if any part crashed; else INCONCLUSIVE
     if any part is; else the weakest.  Every part is kept in ``parts`` (the evidence)."""

@@ -19,7 +19,7 @@ from numeric.shallow import Run, gd_run, theorem_cap
 from symbolic.models import Model, ReducedShallowLinear, shallow_linear
 
 from ... import engines
-from ...claim import Context, Outcome, Verdict, all_of
+from ...claim import Context, Outcome, all_of, proof_with_cross_checks  # noqa: F401 (re-export)
 
 DIMS = (1, 2, 3)
 R = ReducedShallowLinear()
@@ -99,18 +99,3 @@ def run_of(inst: Mapping, ctx_steps: int, keep_vectors: bool = False) -> Run:
 
 def mpf(x: Fraction) -> mp.mpf:
     return mpf_of(x)
-
-
-def proof_with_cross_checks(proof: Sequence[Outcome], checks: Sequence[Outcome]) -> Outcome:
-    """Conjunction of the ``proof`` parts and the exact-point ``checks``.
-
-    When every proof part is PROVED, the checks are cross-checks: a passing one is reported in
-    the details (it cannot add to a proof), a failing one still enters the verdict (so it can
-    refute, or expose a contradiction).  Otherwise the checks are part of the conjunction."""
-    proved = all(p.verdict is Verdict.PROVED for p in proof)
-    parts = list(proof) + [c for c in checks if not (proved and c.verdict.passes)]
-    out = all_of(parts)
-    if proved:
-        out.details["cross_checks (exact points; a proof covers them)"] = [
-            {"label": c.label, "verdict": c.verdict.value, "summary": c.summary} for c in checks if c.verdict.passes]
-    return out
