@@ -20,6 +20,8 @@ class Verdict(enum.StrEnum):
     SUPPORTED = "SUPPORTED"
     REFUTED = "REFUTED"
     INCONCLUSIVE = "INCONCLUSIVE"
+    #: Not a verdict: the status of a check that crashed (a bug to fix, never evidence).
+    ERROR = "ERROR"
 
     @property
     def passes(self) -> bool:
@@ -152,15 +154,35 @@ def inconclusive(reason: str, method: str = "none", **details: Any) -> Outcome:
     return Outcome(Verdict.INCONCLUSIVE, method, summary=reason, reason=reason, details=details)
 
 
+def error_outcome(message: str, label: str = "", trace: str | None = None) -> Outcome:
+    """A check that crashed: status ERROR (not a verdict), with the exception text."""
+    details: dict[str, Any] = {"traceback": _relative_paths(trace)} if trace else {}
+    return Outcome(Verdict.ERROR, "error", summary=message, reason=message, details=details,
+                   label=label)
+
+
+def _relative_paths(text: str) -> str:
+    """Tracebacks without absolute local paths (reports are shared)."""
+    import re
+
+    return re.sub(r'File "(?:[^"]*/)?((?:theorems|symbolic|numeric|tests)/[^"]*|[^"/]+)"',
+                  r'File "\1"', text)
+
+
 def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
-    """Conjunction: REFUTED if any part is; else INCONCLUSIVE if any part is; else the weakest."""
+    """Conjunction: REFUTED if any part is; else ERROR if a part crashed; else INCONCLUSIVE if
+    any part is; else the weakest positive verdict."""
     if not parts:
         raise ClaimError("all_of() needs at least one outcome")
     refuted = [p for p in parts if p.verdict is Verdict.REFUTED]
+    errors = [p for p in parts if p.verdict is Verdict.ERROR]
     undecided = [p for p in parts if p.verdict is Verdict.INCONCLUSIVE]
     if refuted:
         head = refuted[0]
         verdict = Verdict.REFUTED
+    elif errors:
+        head = errors[0]
+        verdict = Verdict.ERROR
     elif undecided:
         head = undecided[0]
         verdict = Verdict.INCONCLUSIVE
@@ -170,7 +192,7 @@ def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
     margins = [p.margin for p in parts if p.margin is not None]
     derived = next((p.derived for p in parts if p.derived), None)
     if method is None:
-        deciding = [head] if verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE) else parts
+        deciding = [head] if verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE, Verdict.ERROR) else parts
         method = " + ".join(dict.fromkeys(p.method for p in deciding))
     return Outcome(
         verdict,
@@ -193,6 +215,7 @@ class Variant:
     name: str  # "printed" | "reading" | "reading2" ...
     statement: str
     check: CheckFn
+    hypotheses: Callable[[], str] | None = None  # derived from the statement's domain
 
 
 @dataclass(frozen=True)
@@ -214,6 +237,7 @@ class Claim:
     reading_check: CheckFn | None = None
     depends_on: tuple[str, ...] = ()
     notes: str = ""
+    extra_variants: tuple[Variant, ...] = ()  # further interpretations ("reading2", ...)
 
     def __post_init__(self) -> None:
         if "." not in self.id:
@@ -226,9 +250,20 @@ class Claim:
         return self.id.split(".", 1)[0]
 
     def variants(self) -> Iterable[Variant]:
-        yield Variant("printed", self.statement, self.check)
+        yield Variant("printed", self.statement, self.check, _hyp(self.check))
         if self.reading is not None and self.reading_check is not None:
-            yield Variant("reading", self.reading, self.reading_check)
+            yield Variant("reading", self.reading, self.reading_check, _hyp(self.reading_check))
+        yield from self.extra_variants
+
+    def hypotheses_of(self, variant: Variant) -> str:
+        """The hypotheses text of a variant: derived from its statement where there is one."""
+        derived = variant.hypotheses() if variant.hypotheses else ""
+        return "; ".join(t for t in (derived, self.hypotheses) if t)
+
+
+def _hyp(check: Any) -> Callable[[], str] | None:
+    fn = getattr(check, "hypotheses", None)
+    return fn if callable(fn) else None
 
 
 def _jsonable(value: Any) -> Any:

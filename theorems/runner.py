@@ -104,7 +104,7 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
             signal.signal(signal.SIGALRM, old)
     seconds = time.perf_counter() - t0
     return ClaimResult(claim.id, variant.name, claim.title, claim.source, claim.kind.value,
-                       variant.statement, claim.hypotheses, outcome, seconds,
+                       variant.statement, claim.hypotheses_of(variant), outcome, seconds,
                        reproduce_command(claim.id, variant.name, ctx), claim.depends_on)
 
 
