@@ -257,3 +257,29 @@ def mpf_exact(v: Any) -> mp.mpf:
     """An mpf of an exact SymPy rational / Fraction at the current precision."""
     v = sp.Rational(v)
     return mp.mpf(int(v.p)) / int(v.q)
+
+
+def cayley(k: int, name: str) -> sp.Matrix:
+    """A k x k orthogonal matrix with symbolic entries: the Cayley transform (I - S)(I + S)^{-1}
+    of a skew-symmetric S with free real parameters name1, name2, ... (it is orthogonal
+    identically; such matrices are dense among orthogonal matrices without eigenvalue -1)."""
+    S = sp.zeros(k, k)
+    c = 0
+    for i in range(k):
+        for j in range(i + 1, k):
+            c += 1
+            s = sp.Symbol(f"{name}{c}", real=True)
+            S[i, j], S[j, i] = s, -s
+    Q = (sp.eye(k) - S) * (sp.eye(k) + S).inv()
+    return Q.applyfunc(sp.cancel)
+
+
+def svd_symbolic(n: int, d: int) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix, list[sp.Symbol]]:
+    """(U, D, V, sigmas): X = U D V^T with U, V symbolic orthogonal (Cayley), D n x d diagonal
+    with positive symbols sigma1..sigma_min(n,d)."""
+    U, V = cayley(n, "a"), cayley(d, "b")
+    sig = [sp.Symbol(f"sigma{j + 1}", positive=True) for j in range(min(n, d))]
+    D = sp.zeros(n, d)
+    for j, s in enumerate(sig):
+        D[j, j] = s
+    return U, D, V, sig
