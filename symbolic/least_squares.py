@@ -100,6 +100,10 @@ def pinv(X: sp.Matrix) -> sp.Matrix:
 
     For a full-row-rank X this equals X^T (X X^T)^{-1}; for full column rank (X^T X)^{-1} X^T.
     """
+    if _is_rational(X):
+        fast = _pinv_flint(X)
+        if fast is not None:
+            return fast
     r = X.rank()
     if r == 0:
         return sp.zeros(X.cols, X.rows)
@@ -112,6 +116,32 @@ def pinv(X: sp.Matrix) -> sp.Matrix:
     C = X[:, list(pivots)]
     F = (C.T * C).inv() * C.T * X
     return F.T * (F * F.T).inv() * (C.T * C).inv() * C.T
+
+
+def _is_rational(M: sp.Matrix) -> bool:
+    return all(isinstance(x, sp.Rational) for x in M)
+
+
+def _to_flint(M: sp.Matrix):
+    from flint import fmpq, fmpq_mat
+
+    return fmpq_mat(M.rows, M.cols, [fmpq(int(x.p), int(x.q)) for x in M])
+
+
+def _from_flint(A) -> sp.Matrix:
+    return sp.Matrix(A.nrows(), A.ncols(), lambda i, j: sp.Rational(int(A[i, j].p), int(A[i, j].q)))
+
+
+def _pinv_flint(X: sp.Matrix) -> sp.Matrix | None:
+    """Exact pseudo-inverse of a rational matrix of full row or column rank with python-flint
+    (fast exact linear algebra); None for rank-deficient X (handled by SymPy)."""
+    A = _to_flint(X)
+    r = A.rank()
+    if r == X.rows:
+        return _from_flint(A.transpose() * (A * A.transpose()).inv())
+    if r == X.cols:
+        return _from_flint((A.transpose() * A).inv() * A.transpose())
+    return None
 
 
 def row_projector(X: sp.Matrix) -> sp.Matrix:
