@@ -234,8 +234,8 @@ def witness_sampler(*exprs: Any, guard: Callable[[dict], bool] | None = None):
 
 def sqrt_factored(e: sp.Expr) -> sp.Expr:
     """Rewrite every sqrt(a) as sqrt(factor(a)) so perfect squares come out (|.| of them)."""
-    return e.replace(lambda x: isinstance(x, sp.Pow) and x.exp == sp.Rational(1, 2),
-                     lambda x: sp.sqrt(sp.factor(x.base)))
+    return e.replace(lambda x: isinstance(x, sp.Pow) and x.exp.is_Rational and x.exp.q == 2,
+                     lambda x: sp.Pow(sp.factor(x.base), x.exp))
 
 
 def on_designs(slack: Callable[[Mapping[str, Any], int], Any], domain: Domain, label: str, *,
