@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..claim import Claim, ClaimError, Context, Kind, Outcome, Variant
+from ..claim import Claim, ClaimError, Context, Kind, Outcome, Variant, error_outcome
 from .statements import Statement, guarded
 
 
@@ -38,7 +38,14 @@ class _Build:
         return st
 
     def __call__(self, ctx: Context) -> Outcome:
-        return guarded(self.statement(), ctx)
+        try:
+            st = self.statement()
+        except Exception as exc:  # noqa: BLE001 - a claim that cannot be built is an error
+            import traceback
+
+            return error_outcome(f"building the statement failed: {type(exc).__name__}: {exc}",
+                                 trace=traceback.format_exc(limit=6))
+        return guarded(st, ctx)
 
     def hypotheses(self) -> str:
         try:

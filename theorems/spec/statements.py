@@ -16,7 +16,6 @@ the papers:
 from __future__ import annotations
 
 import dataclasses
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,6 +26,7 @@ import sympy as sp
 
 from .. import engines
 from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
+from ..claim import guarded as claim_guarded
 from .domain import Domain, symbols_point
 
 
@@ -48,20 +48,7 @@ class Statement:
 
 def guarded(part: Statement, ctx: Context) -> Outcome:
     """Run one part; a crash becomes an ERROR outcome (never a verdict) with the exception."""
-    from ..claim import error_outcome
-
-    try:
-        out = part.check(ctx)
-    except ClaimError as exc:
-        return error_outcome(f"invalid statement or input: {exc}", label=part.label)
-    except Exception as exc:  # noqa: BLE001 - a crash in one part must not erase the others
-        return error_outcome(traceback.format_exception_only(type(exc), exc)[-1].strip(),
-                             label=part.label, trace=traceback.format_exc(limit=6))
-    if not isinstance(out, Outcome):
-        return error_outcome(f"part returned {type(out).__name__}, not an Outcome", label=part.label)
-    if part.label and not out.label:
-        out.label = part.label
-    return out
+    return claim_guarded(part.check, ctx, part.label)
 
 
 # ---------------------------------------------------------------------- identity
@@ -197,28 +184,45 @@ class Holds(Statement):
     float64: bool = False
     samples: int | None = None
     search: bool = True
+    exact: Callable[[Mapping[str, Any]], Fraction | None] | None = None
 
     def check(self, ctx: Context) -> Outcome:
         dom, f = self.domain, self.slack
+        certify = self.certify
+        if certify is None and self.exact is not None:
+            certify = _exact_certifier(self.exact, dom)
 
         def slack(inst, dps):
             return f(inst, dps) if dom.contains(inst) else None
 
         out = engines.sampled(slack, dom.sample, ctx, label=self.label, strict=self.strict,
                               samples=self.samples, search=self._search() if self.search else None,
-                              certify=self.certify, describe=self.describe, method=self.method,
+                              certify=certify, describe=self.describe, method=self.method,
                               figure=self.figure, float64=self.float64)
         cex = out.counterexample
         if cex is not None:  # the engine only evaluates inside the domain; say so, exactly
             cex.values.setdefault("inside the hypotheses", "yes, checked exactly: " + dom.text())
         return out
 
-    def _search(self) -> engines.Search | None:
+    def _search(self) -> engines.Search | None:  # noqa: D401
         dom = self.domain
         n = dom.search_dimension()
         if n == 0 or n > 12:
             return None
         return engines.Search([(0.0, 1.0)] * n, lambda x: dom.from_unit(list(x)))
+
+
+def _exact_certifier(exact: Callable[[Mapping[str, Any]], Fraction | None], dom: Domain):
+    """The slack computed in exact rational arithmetic, as a ball of radius 0."""
+    from flint import arb, fmpq
+
+    def certify(inst):
+        if not dom.contains(inst):
+            return None
+        v = exact(inst)
+        return None if v is None else arb(fmpq(v.numerator, v.denominator))
+
+    return certify
 
 
 # ---------------------------------------------------------------------- trajectories
