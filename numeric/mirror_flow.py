@@ -136,32 +136,66 @@ def bregman_projection(psi: SeparablePotential, X: mp.matrix, y: mp.matrix, thet
         return mp.fsum((g0[j] + z[j]) * th[j] - psi.p(th[j], j) for j in range(d)) - mp.fsum(
             m[i] * y[i] for i in range(n))
 
-    tol = mp.mpf(10) ** (-mp.mp.dps + 5)
+    tol = mp.mpf(10) ** (-(mp.mp.dps * 17) // 20)
+    scale = 1 + max(abs(y[i]) for i in range(n))
     it = 0
+    prev = None
     while it < max_iter:
         it += 1
         th = theta_of(mu)
         r = X * mp.matrix(th) - y
-        if max(abs(r[i]) for i in range(n)) < tol * (1 + max(abs(y[i]) for i in range(n))):
-            break
+        res = max(abs(r[i]) for i in range(n))
+        if res < tol * scale or (prev is not None and res >= prev and res < mp.mpf(10) ** (-mp.mp.dps // 2) * scale):
+            break  # converged, or stalled at the precision floor
+        prev = res
         w = [1 / psi.d2p(th[j], j) for j in range(d)]
         H = mp.zeros(n, n)
         for a in range(n):
             for b in range(a, n):
                 H[a, b] = H[b, a] = mp.fsum(X[a, j] * w[j] * X[b, j] for j in range(d))
-        step = mp.lu_solve(H, -r)
-        f0 = dual_obj(mu)
-        slope = mp.fsum(r[i] * step[i] for i in range(n))
+        hs = max(abs(H[i, j]) for i in range(n) for j in range(n))
+        Hn = H / hs
+        damp = mp.mpf(0)
+        while True:  # Levenberg damping only when the dual Hessian is numerically singular
+            try:
+                step = mp.lu_solve(Hn + damp * mp.eye(n), -r / hs)
+                break
+            except ZeroDivisionError:
+                damp = mp.mpf(10) ** (-mp.mp.dps // 2) if damp == 0 else damp * 100
         s = mp.mpf(1)
-        while s > mp.mpf(10) ** (-30):
-            cand = mu + s * step
-            if dual_obj(cand) <= f0 + s * slope / 4:
+        while s > mp.mpf(10) ** (-12):  # backtracking on the residual (robust at the precision floor)
+            rc = X * mp.matrix(theta_of(mu + s * step)) - y
+            if max(abs(rc[i]) for i in range(n)) <= (1 - s / 4) * res:
                 break
             s /= 2
+        else:
+            break  # no decrease along the Newton direction: stop (the caller sees the residual)
         mu = mu + s * step
     th = theta_of(mu)
     r = X * mp.matrix(th) - y
     return Projection(th, [mu[i] for i in range(n)], mp.sqrt(mp.fsum(r[i] ** 2 for i in range(n))), it)
+
+
+def hyperbolic_path(X: mp.matrix, y: mp.matrix, alphas: Sequence, theta0: Sequence | None = None) -> dict:
+    """Bregman projections for phi_{alpha^2 1} at every alpha (any order), computed along a
+    path alpha = 1 -> each target in steps of a factor <= 10 with warm starts (Newton from
+    mu = 0 fails for tiny alpha).  Returns {alpha: Projection}."""
+    d = X.cols
+    th0 = [mp.mpf(0)] * d if theta0 is None else list(theta0)
+    out = {}
+    for direction in (-1, 1):
+        targets = sorted((mp.mpf(a) for a in alphas if (mp.mpf(a) < 1 if direction < 0 else mp.mpf(a) >= 1)),
+                         reverse=direction < 0)
+        a, mu = mp.mpf(1), None
+        for tgt in targets:
+            while True:
+                nxt = max(tgt, a / 10) if direction < 0 else min(tgt, a * 10)
+                pr = bregman_projection(hyperbolic_entropy([nxt**2] * d), X, y, th0, mu0=mu)
+                mu, a = pr.mu, nxt
+                if nxt == tgt:
+                    out[tgt] = pr
+                    break
+    return out
 
 
 @dataclass
