@@ -56,6 +56,7 @@ def trajectory_figure(ts: Sequence[float], thetas: np.ndarray, limit: Sequence[f
         ax.plot(ts, thetas[:, j], color=c, lw=1)
         ax.axhline(limit[j], color=c, ls="--", lw=0.8)
     ax.set_xscale("symlog", linthresh=1.0)
+    ax.set_xlim(left=0)
     ax.set_xlabel("t")
     ax.set_ylabel(rf"$\theta_j(t)$ (first {k})")
     ax.set_title(title, fontsize=9)
