@@ -1,6 +1,6 @@
 """Loureiro, Section 4 ('To go further'): cited results.  Checked where the notes state something
 checkable (the least-squares restatement in 4.1; Soudry et al.'s directional convergence in the
-reading of 4.2); otherwise INCONCLUSIVE as citations."""
+reading of 4.2); otherwise reported as citations with the reason."""
 
 from __future__ import annotations
 
