@@ -191,12 +191,17 @@ def eq3_5():
                  Identity(gu.col_join(gv), J.T * gR, label="(3.6) grad L = J^T grad R"))
 
 
-def _rank_domain(d: int) -> Domain:
+def _pairs_nonzero(s) -> bool:
+    return all(a * m != 0 or b * k != 0 for a, m, b, k in zip(s["u"], s["mu"], s["v"], s["mv"], strict=True))
+
+
+def _rank_domain(d: int, every_pair_nonzero: bool) -> Domain:
     masks = tuple(tuple(F(b) for b in bits) for bits in itertools.product((0, 1), repeat=d))
+    where = [("(u_j mu_j, v_j mv_j) != (0, 0) for every j", _pairs_nonzero)] if every_pair_nonzero else \
+        [("(u*mu, v*mv) not all zero", lambda s: any(a * m for a, m in zip(s["u"], s["mu"], strict=True))
+          or any(a * m for a, m in zip(s["v"], s["mv"], strict=True)))]
     return Domain(Vec("u", -2, 2, dims=(d,)), Vec("v", -2, 2), Choice("mu", options=masks), Choice("mv", options=masks),
-                  where=[("(u*mu, v*mv) not all zero", lambda s: any(a * m for a, m in zip(s["u"], s["mu"], strict=True))
-                          or any(a * m for a, m in zip(s["v"], s["mv"], strict=True)))],
-                  note="u, v are masked entrywise by the 0/1 patterns mu, mv (zero patterns)")
+                  where=where, note="u, v are masked entrywise by the 0/1 patterns mu, mv (zero patterns)")
 
 
 def _masked(inst):
@@ -242,11 +247,13 @@ def _noncritical_of_R_has_zero_pair(inst):
        statement=r"$\mathrm{rank}(J_\theta(u,v))=d$ whenever the coordinates of $u$ and $v$ are not simultaneously zero; "
        r"critical points of $L$ which are not critical points of $\hat R_n$ have $(u_j,v_j)=(0,0)$ for some $j$")
 def claim_jacobian_rank():
-    """After (3.7), read as printed: rank J = d whenever (u, v) != 0 (exact ranks over zero patterns), and the
-    consequence for critical points (exact, constructed critical points)."""
+    """After (3.7), as printed ('the coordinates of u and v are not simultaneously zero' read as: no pair
+    (u_j, v_j) is (0, 0)): rank J = d (exact ranks over zero patterns), and the consequence for critical
+    points (exact, constructed critical points)."""
     return AllOf(
-        ForEach((2, 3), lambda d: lib.on_designs(lambda inst, dps: mp.mpf(_rank_full(inst)), _rank_domain(d),
-                                                 "rank J = d when (u, v) != 0", exact=_rank_full).replace(describe=None),
+        ForEach((2, 3), lambda d: lib.on_designs(lambda inst, dps: mp.mpf(_rank_full(inst)), _rank_domain(d, True),
+                                                 "rank J = d when every (u_j, v_j) != (0, 0)",
+                                                 exact=_rank_full).replace(describe=None),
                 label="d={}"),
         lib.on_designs(lambda inst, dps: mp.mpf(_noncritical_of_R_has_zero_pair(inst)), CRIT_DOM,
                        "critical for L but not for R => some (u_j, v_j) = (0, 0)",
@@ -258,7 +265,7 @@ def claim_jacobian_rank():
                              r"$\nabla\hat R_n(\theta)\in\ker J^\top$")
 def _(printed):
     return AllOf(
-        ForEach((2, 3), lambda d: lib.on_designs(lambda inst, dps: mp.mpf(_rank_count(inst)), _rank_domain(d),
+        ForEach((2, 3), lambda d: lib.on_designs(lambda inst, dps: mp.mpf(_rank_count(inst)), _rank_domain(d, False),
                                                  "rank J = #{j : (u_j, v_j) != 0}", exact=_rank_count).replace(describe=None),
                 label="d={}"),
         lib.on_designs(lambda inst, dps: mp.mpf(_noncritical_of_R_has_zero_pair(inst)), CRIT_DOM,
