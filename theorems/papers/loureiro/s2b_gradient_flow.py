@@ -250,9 +250,9 @@ def _rate_limit(inst, dps):
 def _(printed):
     return AllOf(
         lib.on_designs(_rate_bound, RATE_DOM_BOTH, "||theta(t) - theta_inf|| <= e^{-lambda t} ||theta0 - theta_inf||",
-                       figure=gf_decay_figure),
+                       figure=gf_decay_figure, samples=20),
         lib.on_designs(_rate_limit, lib.design_domain((*lib.OVER, *lib.UNDER_SMALL)),
-                       "fitted rate = lambda_min^+ (|ratio - 1| <= 1e-6)", samples=8),
+                       "fitted rate = lambda_min^+ (|ratio - 1| <= 1e-6)", samples=6),
     )
 
 
