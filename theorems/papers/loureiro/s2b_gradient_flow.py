@@ -86,8 +86,10 @@ def _decoupled(n: int, d: int) -> Identity:
     U, Dm, V, sig = lib.svd_symbolic(n, d)
     yt = ls.symbolic_vector(n, "yt")  # y tilde = U^T y
     beta = ls.symbolic_vector(d, "beta")
-    X, y, th = U * Dm * V.T, U * yt, V * beta
-    derived = (V.T * (X.T * (y - X * th)) / n).applyfunc(sp.cancel)
+    # V^T X^T (y - X theta) with X = U D V^T, y = U yt, theta = V beta, regrouped by associativity as
+    # (V^T V) D^T (U^T U) (yt - D (V^T V) beta); the Gram factors are simplified exactly (Cayley U, V)
+    VtV, UtU = (V.T * V).applyfunc(sp.cancel), (U.T * U).applyfunc(sp.cancel)
+    derived = (VtV * Dm.T * UtU * (yt - Dm * VtV * beta) / n).applyfunc(sp.cancel)
     printed = sp.Matrix([(sig[j] / n) * (yt[j] - sig[j] * beta[j]) if j < min(n, d) else 0 for j in range(d)])
     return Identity(derived, printed, label="d beta_j/dt = sigma_j/n (yt_j - sigma_j beta_j), sigma_j = 0 for j > min(n,d)")
 
@@ -228,7 +230,8 @@ def _fitted_rate(inst, dps):
 def gf_rate():
     """After (2.12): exponential convergence, measured as the fitted rate constant of ||theta(t) - theta_ols||
     (normalised by lambda_min(Sigma)); must be > 0."""
-    return lib.on_designs(_fitted_rate, RATE_DOM, "fitted rate / lambda_min > 0", figure=gf_decay_figure).replace(strict=True)
+    return lib.on_designs(_fitted_rate, RATE_DOM, "fitted rate / lambda_min > 0", figure=gf_decay_figure,
+                          samples=20).replace(strict=True)
 
 
 def _rate_bound(inst, dps):
