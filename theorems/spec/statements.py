@@ -120,6 +120,10 @@ class Inequality(Statement):
         expr = sp.sympify(self.expr)
         dom = self.domain
         constraints = dom.constraints() if dom is not None else []
+        if constraints:  # one symbol per name: the expression's (whatever its assumptions)
+            by_name = {str(v): v for v in expr.free_symbols}
+            constraints = [c.xreplace({v: by_name[str(v)] for v in c.free_symbols if str(v) in by_name})
+                           for c in constraints]
         syms = sorted(expr.free_symbols, key=str)
         sample = None
         box = None
