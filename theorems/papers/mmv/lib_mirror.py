@@ -22,6 +22,7 @@ import numpy as np
 import sympy as sp
 
 from numeric.diagonal_network import gf_until_interpolating
+from numeric.dynamics import SimulationDiverged
 from numeric.mirror_flow import (
     SeparablePotential,
     bregman_projection,
@@ -142,7 +143,18 @@ def bregman_argmin(potential: str, A: np.ndarray, y: np.ndarray, a: np.ndarray, 
                                if potential == "survey" else squared_norm())
     Am = mp.matrix([[mp.mpf(float(x)) for x in row] for row in A])
     ym = mp.matrix([mp.mpf(float(x)) for x in y])
-    return bregman_projection(psi, Am, ym, [mp.mpf(0)] * A.shape[1]).theta
+    zero = [mp.mpf(0)] * A.shape[1]
+    with mp.workdps(15):  # a cheap low-precision solve warm-starts the working-precision Newton
+        mu0 = bregman_projection(psi, Am, ym, zero).mu
+    return _checked(bregman_projection(psi, Am, ym, zero, mu0=mu0))
+
+
+def _checked(p) -> list:
+    """The projection's point, after checking its constraint residual at the working precision
+    (a solver failure must never look like a mathematical finding)."""
+    if not mp.isfinite(p.constraint_residual) or p.constraint_residual > mp.mpf(10) ** (-mp.mp.dps // 2):
+        raise SimulationDiverged(f"Bregman projection did not converge (|A w - y| = {mp.nstr(p.constraint_residual, 3)})")
+    return p.theta
 
 
 def thm1_gap(potential: str):
@@ -168,7 +180,8 @@ SHAPE_DISC = (4, 1)
 def disc_argmin(eps: mp.mpf) -> list:
     """Bregman argmin for A = [1, 2], y = 2, a = (4, 1) at scale eps (mpmath)."""
     psi = hyperbolic_entropy([2 * eps**2 * a**2 for a in SHAPE_DISC])
-    return bregman_projection(psi, mp.matrix([[1, 2]]), mp.matrix([2]), [mp.mpf(0), mp.mpf(0)]).theta
+    A, y, zero = mp.matrix([[1, 2]]), mp.matrix([2]), [mp.mpf(0), mp.mpf(0)]
+    return _checked(bregman_projection(psi, A, y, zero))
 
 
 def weighted_l2_solution() -> tuple[Fraction, Fraction]:
@@ -181,3 +194,30 @@ def weighted_l2_solution() -> tuple[Fraction, Fraction]:
 def dist(w: Sequence, target: Sequence) -> mp.mpf:
     return mp.sqrt(mp.fsum((mp.mpf(x) - mp.mpf(t.numerator) / t.denominator if isinstance(t, Fraction) else
                             mp.mpf(x) - mp.mpf(t)) ** 2 for x, t in zip(w, target, strict=True)))
+
+
+def figure_gf_vs_bregman(inst, path: str) -> None:
+    """The GF trajectory w(t) (coordinates, log time) against the Bregman projection of Theorem 1
+    (dashed) and the min-l2 interpolator (dotted) at one instance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    A, y, a, eps = instance_arrays(inst)
+    tr = gf_until_interpolating(A, y, 2 * float(eps) * a, np.zeros_like(a), tol=1e-11)
+    wb = [float(x) for x in bregman_argmin("survey", A, y, a, mp.mpf(eps.numerator) / eps.denominator)]
+    wl2 = np.linalg.pinv(A) @ y
+    fig, ax = plt.subplots(figsize=(7, 4))
+    th = tr.theta
+    for j in range(th.shape[1]):
+        line, = ax.plot(np.maximum(tr.t, 1e-3), th[:, j], lw=1)
+        ax.axhline(wb[j], color=line.get_color(), ls="--", lw=0.8)
+        ax.axhline(wl2[j], color=line.get_color(), ls=":", lw=0.6)
+    ax.set_xscale("log")
+    ax.set_xlabel("t")
+    ax.set_ylabel("w_j(t)")
+    ax.set_title(f"GF (solid) vs Bregman projection (dashed), min-l2 (dotted); eps = {eps}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

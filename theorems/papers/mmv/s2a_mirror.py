@@ -28,6 +28,7 @@ from theorems.spec import (
 from .lib_mirror import (
     disc_argmin,
     dist,
+    figure_gf_vs_bregman,
     gf_velocity,
     mirror_residual,
     ntk_f,
@@ -73,7 +74,7 @@ def thm1():
     return AllOf(
         Identity(mirror_residual(survey_potential), sp.zeros(2, 1),
                  label="Hess psi(w) dw/dt = A^T r along the GF (psi from (25))"),
-        Holds(thm1_gap("survey"), THM1, samples=3, search=False, float64=True,
+        Holds(thm1_gap("survey"), THM1, samples=3, search=False, float64=True, figure=figure_gf_vs_bregman,
               label="|w_GF(inf) - argmin D_psi(., 0)| <= 1e-6"),
     )
 
