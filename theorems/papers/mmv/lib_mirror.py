@@ -145,8 +145,14 @@ def bregman_argmin(potential: str, A: np.ndarray, y: np.ndarray, a: np.ndarray, 
     ym = mp.matrix([mp.mpf(float(x)) for x in y])
     zero = [mp.mpf(0)] * A.shape[1]
     with mp.workdps(15):  # a cheap low-precision solve warm-starts the working-precision Newton
-        mu0 = bregman_projection(psi, Am, ym, zero).mu
-    return _checked(bregman_projection(psi, Am, ym, zero, mu0=mu0))
+        mu0 = bregman_projection(psi, Am, ym, zero, max_iter=MAX_NEWTON).mu
+    return _checked(bregman_projection(psi, Am, ym, zero, mu0=mu0, max_iter=MAX_NEWTON))
+
+
+# The shared solver's Armijo test cannot certify a decrease once the residual is below the
+# square root of the working precision, and then backtracks at every remaining iteration; a
+# capped iteration count plus the residual check below keeps it fast and honest.
+MAX_NEWTON = 60
 
 
 def _checked(p) -> list:
@@ -181,7 +187,7 @@ def disc_argmin(eps: mp.mpf) -> list:
     """Bregman argmin for A = [1, 2], y = 2, a = (4, 1) at scale eps (mpmath)."""
     psi = hyperbolic_entropy([2 * eps**2 * a**2 for a in SHAPE_DISC])
     A, y, zero = mp.matrix([[1, 2]]), mp.matrix([2]), [mp.mpf(0), mp.mpf(0)]
-    return _checked(bregman_projection(psi, A, y, zero))
+    return _checked(bregman_projection(psi, A, y, zero, max_iter=MAX_NEWTON))
 
 
 def weighted_l2_solution() -> tuple[Fraction, Fraction]:

@@ -56,7 +56,7 @@ def eq16():
 
 
 THM1 = Domain(Vec("A", -2, 2, dims=(21,)), Vec("ws", -2, 2, nonzero=True), Vec("a", Fraction(1, 2), 2),
-              Choice("eps", (Fraction(1), Fraction(3, 10), Fraction(1, 10))),
+              Choice("eps", (Fraction(3, 10), Fraction(1))),
               note="A: 3 x 7 (first 21 entries, rank 3), y = A w* with w* supported on coordinates 1 and 4 "
               "(values ws_1, ws_2), shape a (first 7 entries), u(0) = v(0) = eps a")
 
@@ -70,11 +70,11 @@ def thm1():
     survey's potential (25) along the GF (zero iff the GF is the mirror flow); numerically, the GF
     limit (float64 Radau until |A w - y| <= 1e-11, shared simulator) against argmin D_psi(w, 0)
     s.t. A w = y from the independent high-precision dual Newton solver, n = 3, d = 7, 2-sparse
-    w*, eps in {1, 0.3, 0.1}; agreement to 1e-6."""
+    w*, eps in {0.3, 1}; agreement to 1e-6."""
     return AllOf(
         Identity(mirror_residual(survey_potential), sp.zeros(2, 1),
                  label="Hess psi(w) dw/dt = A^T r along the GF (psi from (25))"),
-        Holds(thm1_gap("survey"), THM1, samples=3, search=False, float64=True, figure=figure_gf_vs_bregman,
+        Holds(thm1_gap("survey"), THM1, samples=2, search=False, float64=True, figure=figure_gf_vs_bregman,
               label="|w_GF(inf) - argmin D_psi(., 0)| <= 1e-6"),
     )
 
@@ -153,12 +153,12 @@ def example2_asym():
     (8/5, 1/5) times the scale."""
     w, k = sp.symbols("w k", positive=True)
     D = k / 4 * (1 + w / k * sp.asinh(w / k) - sp.sqrt(1 + (w / k) ** 2))
-    small = [Fraction(1, 10**j) for j in (2, 3, 4, 6, 8, 12)]
+    small = [Fraction(1, 10**j) for j in (2, 3, 4, 6, 8)]
     large = [Fraction(j) for j in (3, 10, 30, 100, 300)]
     return AllOf(
         Identity(sp.limit(D / (w**2 / (8 * k)), k, sp.oo), 1, label="D ~ w^2/(8k) as k -> infinity"),
         Identity(sp.limit(D / (w * sp.log(1 / k) / 4), k, 0, "+"), 1, label="D ~ |w| log(1/k)/4 as k -> 0"),
-        Order(_to_l1, small, family="eps = 10^-2 .. 10^-12, A = [1, 2], y = 2, a = (4, 1)",
+        Order(_to_l1, small, family="eps = 10^-2 .. 10^-8, A = [1, 2], y = 2, a = (4, 1)",
               label="|argmin - l1 solution| = O(eps) (tends to the min-l1 interpolator)"),
         Order(_to_wl2, large, family="eps = 3 .. 300", label="|argmin - weighted-l2 solution| = O(1/eps)"),
     )
