@@ -111,6 +111,13 @@ def test_inequality_wrong_and_true():
     assert bad.verdict is Verdict.REFUTED
 
 
+def test_inequality_matches_domain_symbols_by_name_whatever_their_assumptions():
+    eta_pos = sp.Symbol("eta", positive=True)
+    dom = Domain(Real("eta", 0, 2, lo_open=True))
+    assert Inequality(2 - eta_pos, dom).check(CTX).verdict.passes
+    assert Inequality(1 - eta_pos, dom).check(CTX).verdict is Verdict.REFUTED
+
+
 def test_holds_refutes_strictly_inside_and_certifies_a_true_claim():
     def slack(inst, dps):
         return 1 - _q(inst["eta"]) * _q(inst["h"]) / 2  # eta h < 2: true on STEP

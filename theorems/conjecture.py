@@ -1082,13 +1082,13 @@ def _main(args: argparse.Namespace) -> int:
 
     by_id = {c.id: c for c in claims}
     records = run_many(claims, ctx, jobs=1, time_limit=_time_limit(args), loader=by_id.__getitem__)
-    status = 0
     for rec in records:
         ev = rec["evidence"]
         rec["reproduce"] = ev.get("details", {}).get("reproduce") or repro.get(rec["id"], rec["reproduce"])
         _print_record(rec)
-        if rec["verdict"] == "REFUTED":
-            status = 1
+    from .cli import exit_status
+
+    status = exit_status(r["verdict"] for r in records)
     if not args.no_report:
         from . import report
 

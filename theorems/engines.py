@@ -256,22 +256,13 @@ def sampled(
 
 
 def _draw(figure, inst: Instance, ctx: Context, label: str, details: dict) -> list[str]:
-    """Save the claim's figure for ``inst``; a plotting failure never changes a verdict."""
-    if figure is None or not ctx.figures_dir:
+    """Save the claim's figure for ``inst`` (:func:`theorems.figures.save`: named
+    ``<claim>-<variant>-<label>``; a plotting failure never changes a verdict)."""
+    if figure is None:
         return []
-    import re
-    from pathlib import Path
+    from . import figures
 
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{ctx.figure_prefix}-{label}").strip("_")[:120] + ".png"
-    path = Path(ctx.figures_dir) / name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with mp.workdps(ctx.dps):
-            figure(inst, str(path))
-    except Exception as exc:  # noqa: BLE001 - see docstring
-        details["figure_error"] = f"{type(exc).__name__}: {exc}"
-        return []
-    return [f"figures/{name}"]
+    return figures.save(ctx, label, lambda path: figure(inst, path), details)
 
 
 def _tiny(dps: int):
@@ -403,10 +394,17 @@ def inequality(
 ) -> Outcome:
     """expr > 0 (strict) or >= 0 on the region {constraints}.
 
-    Polynomial case: an exact SymPy certificate gives PROVED (z3 nlsat runs as the second
-    method; a z3 model of the negation is checked exactly and gives REFUTED).  Otherwise the
-    expression is evaluated in ball arithmetic at sampled exact points (CERTIFIED when every
-    comparison is certain), with a scipy search for violations.
+    Tried in order of cost, the method that decides is named in the outcome:
+
+    1. polynomial case: an exact SymPy certificate (factorisation, Sturm) gives PROVED (z3
+       nlsat runs as the second method; a z3 model of the negation is checked exactly and gives
+       REFUTED);
+    2. an exact sum-of-squares (Putinar/Schmuedgen) certificate, after splitting abs/min/max
+       into sign cases and lifting sqrt(B) to t >= 0, t^2 = B (:mod:`symbolic.sos`);
+    3. branch and bound in arb ball arithmetic when the constraints bound every variable
+       (:mod:`numeric.branch_bound`); its smallest open piece seeds the sampling;
+    4. evaluation in ball arithmetic at sampled exact points (CERTIFIED when every comparison
+       is certain), with a scipy search for violations.
     """
     expr = sp.sympify(expr)
     constraints = _normalise_constraints(constraints)
@@ -428,6 +426,25 @@ def inequality(
                                      f"{'> 0' if strict else '>= 0'}", rigorous=True)
                 return Outcome(Verdict.REFUTED, "z3 model, checked exactly in SymPy",
                                counterexample=cex, details=notes, label=label)
+    seeds: list[Mapping[sp.Symbol, Fraction]] = []
+    if prove:
+        sos_out = _sos_attempt(expr, strict, constraints, ctx, label)
+        if isinstance(sos_out, Outcome):
+            notes["notes"] = [n for n in notes.get("notes", []) if "no exact certificate" not in n]
+            sos_out.details = {**notes, **sos_out.details}
+            return sos_out
+        if sos_out:
+            notes["sos"] = sos_out
+        bb_out = _branch_bound_attempt(expr, strict, constraints, ctx, label)
+        if isinstance(bb_out, Outcome):
+            bb_out.details = {**notes, **bb_out.details}
+            return bb_out
+        if bb_out:
+            seeds = bb_out.pop("_seeds", [])
+            notes["branch_and_bound"] = bb_out
+    seed_only = sample is None and bool(seeds) and "violation_at" in notes.get("branch_and_bound", {})
+    if seed_only:  # no sampler, but the box search saw a certain violation: confirm it as a sample
+        sample = lambda rng, i: seeds[0]  # noqa: E731
     if sample is None:
         return Outcome(Verdict.INCONCLUSIVE, "inequality", details=notes, label=label,
                        reason="no certificate and no sampler for a numeric check")
@@ -449,7 +466,9 @@ def inequality(
         return ball.evaluate(expr, point) if admissible(point) else None
 
     def sampler(rng, i):
-        return {str(k): Fraction(v) for k, v in sample(rng, i).items()}
+        if i < len(seeds):  # the branch-and-bound's open piece first (extra draws, same rng)
+            return {str(k): Fraction(v) for k, v in seeds[i].items()}
+        return {str(k): Fraction(v) for k, v in sample(rng, i - len(seeds)).items()}
 
     search = None
     if search_box:
@@ -460,8 +479,9 @@ def inequality(
             return inst if all(str(s) in inst for s in symbols) else None
 
         search = Search([search_box[k] for k in keys], to_instance)
+    n_samples = len(seeds) if seed_only else ctx.budget.samples + len(seeds)
     out = sampled(slack, sampler, ctx, label=label, strict=strict, certify=certify, search=search,
-                  method="ball arithmetic at sampled exact points")
+                  method="ball arithmetic at sampled exact points", samples=n_samples)
     out.details.update(notes)
     return out
 
@@ -492,6 +512,267 @@ def _normalise_constraints(constraints: Sequence[Any]) -> list[sp.Basic]:
 
 def _rel_polynomial(c: sp.Basic) -> bool:
     return isinstance(c, sp.Rel) and is_polynomial(c.lhs - c.rhs)
+
+
+# SOS caps per inequality (one claim part): (safety seconds per SDP, Gram entries, degree raises
+# by 2).  The caps that shape the result are deterministic (sizes, iterations); seconds only
+# guard against a pathological solve.
+_SOS_LIMITS = {"quick": (10.0, 1_500, 0), "standard": (20.0, 3_000, 1), "deep": (60.0, 20_000, 2)}
+# branch-and-bound caps: (safety seconds, pieces)
+_BB_LIMITS = {"quick": (20.0, 1_000), "standard": (30.0, 4_000), "deep": (120.0, 40_000)}
+SOS_METHOD = "exact SOS certificate (Clarabel SDP, rounded to rationals, verified exactly)"
+BB_METHOD = "branch and bound in arb ball arithmetic"
+
+
+def _sos_constraint_polys(constraints: Sequence[sp.Basic], gens: set[sp.Symbol]):
+    """(g >= 0 list, h > 0 list, e = 0 list, dropped) from relations; dropping a constraint only
+    enlarges the region, so it is sound (the proof then covers more)."""
+    nonneg, positive, zero, dropped = [], [], [], []
+    for c in constraints:
+        if isinstance(c, sp.Eq):
+            g = sp.expand(c.lhs - c.rhs)
+            if is_polynomial(g):
+                zero.append(g)
+                continue
+        elif isinstance(c, sp.Rel) and not isinstance(c, sp.Ne):
+            g = c.lhs - c.rhs if isinstance(c, sp.StrictGreaterThan | sp.GreaterThan) else c.rhs - c.lhs
+            g = sp.expand(g)
+            if is_polynomial(g):
+                (positive if isinstance(c, sp.StrictGreaterThan | sp.StrictLessThan) else nonneg).append(g)
+                continue
+        dropped.append(str(c))
+    for s in sorted(gens, key=str):  # the symbols' assumptions are part of the region
+        if s.is_positive:
+            positive.append(s)
+        elif s.is_nonnegative:
+            nonneg.append(s)
+        elif s.is_negative:
+            positive.append(-s)
+    return nonneg, positive, zero, dropped
+
+
+def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: bool):
+    """(core, dropped): a polynomial ``core`` with sign(core) = sign(expr) on the region, where
+    expr = core * (positive factors) / (positive factors).  A factor counts as positive when it
+    is a positive constant, a positive symbol, or one of the strict constraints h > 0; an even
+    power in the denominator is positive wherever expr is defined; an even power in the
+    numerator may be dropped for a non-strict claim (it is >= 0); any other denominator factor
+    moves to the numerator (sign(n/d) = sign(n d) where d != 0)."""
+    num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    known = {sp.expand(h) for h in positive}
+    dropped: list[str] = []
+
+    def sign_known(f: sp.Expr) -> int:
+        f = sp.expand(f)
+        if f in known or (f.is_Symbol and f.is_positive):
+            return 1
+        if -f in known or (f.is_Symbol and f.is_negative):
+            return -1
+        return 0
+
+    core, sign = sp.Integer(1), 1
+    for part, is_num in ((num, True), (den, False)):
+        const, factors = sp.factor_list(sp.expand(part))
+        if const < 0:
+            sign = -sign
+        for f, k in factors:
+            sg = sign_known(f)
+            if sg:
+                sign *= sg**k
+                dropped.append(f"({f})^{k}")
+            elif k % 2 == 0 and (not is_num or not strict):
+                dropped.append(f"({f})^{k}")
+            else:  # sign(n / d) = sign(n * d) wherever expr is defined (d != 0)
+                core *= f**k
+    return sp.expand(sign * core), dropped
+
+
+def _squared_form(p: sp.Expr, nonneg: Sequence[sp.Expr], positive: Sequence[sp.Expr]) -> list[sp.Expr]:
+    """[A^2 - B^2] when p = A - B with A (positive terms) and B (negated negative terms) both
+    >= 0 on the region and A + B > 0 there (then sign(p) = sign(A^2 - B^2)); else []."""
+    pos_syms = {h for h in positive if h.is_Symbol}
+    nonneg_syms = pos_syms | {g for g in nonneg if g.is_Symbol}
+    poly = sp.Poly(p, *sorted(p.free_symbols, key=str)) if p.free_symbols else None
+    if poly is None or len(poly.terms()) < 2:
+        return []
+    gens = poly.gens
+    A = B = sp.Integer(0)
+    some_positive = False
+    for monom, coeff in poly.terms():
+        syms = [g for g, k in zip(gens, monom, strict=True) if k]
+        if any(g not in nonneg_syms for g in syms):
+            return []
+        term = coeff * sp.Mul(*[g**k for g, k in zip(gens, monom, strict=True)])
+        some_positive = some_positive or all(g in pos_syms for g in syms)
+        if coeff > 0:
+            A += term
+        else:
+            B -= term
+    if A == 0 or B == 0 or not some_positive:
+        return []
+    return [sp.expand(A**2 - B**2)]
+
+
+_SOS_CACHE: dict[tuple, Any] = {}  # the same inequality recurs across claims and variants
+
+
+def _sos_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context,
+                 label: str) -> Outcome | dict[str, Any] | None:
+    """PROVED by exact SOS certificates (one per sign case), else a note why not (None: not a
+    (semi-)algebraic inequality, nothing tried).  Results are memoised per process."""
+    key = (sp.srepr(expr), strict, tuple(sp.srepr(c) for c in constraints), ctx.budget.name)
+    if key not in _SOS_CACHE:
+        try:
+            _SOS_CACHE[key] = _sos_search(expr, strict, constraints, ctx)
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError, sp.PolynomialError) as exc:
+            # a failed proof attempt is recorded, never a verdict: the sampling below still runs
+            _SOS_CACHE[key] = {"error": f"{type(exc).__name__}: {exc}"}
+    found = _SOS_CACHE[key]
+    if isinstance(found, Outcome):
+        return Outcome(found.verdict, found.method, summary=found.summary, details=dict(found.details),
+                       label=label)
+    return dict(found) if found is not None else None
+
+
+def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context
+                ) -> Outcome | dict[str, Any] | None:
+    from symbolic.cases import Case, lift_sqrt, sign_cases
+    from symbolic.sos import find_certificate
+
+    has_pieces = expr.has(sp.Abs, sp.Max, sp.Min)
+    cases = sign_cases(expr, list(constraints)) if has_pieces else [Case(expr, list(constraints), "")]
+    if cases is None:
+        return {"skipped": "more than 16 sign cases"}
+    seconds, size, extra_degrees = _SOS_LIMITS.get(ctx.budget.name, _SOS_LIMITS["standard"])
+    t0 = time.perf_counter()
+    proofs = []
+    for case in cases:
+        target, cons, lifted = lift_sqrt(case.expr, case.constraints)
+        gens = target.free_symbols.union(*(c.free_symbols for c in cons))
+        nonneg, positive, zero, dropped = _sos_constraint_polys(cons, gens)
+        num, den = sp.fraction(sp.together(target))
+        if not (is_polynomial(num) and is_polynomial(den)):
+            return None if not proofs else {"failed_case": case.description,
+                                            "reason": "not polynomial after the case split"}
+        stripped = _strip_positive_factors(target, positive, strict)
+        if stripped is None or not is_polynomial(stripped[0]) or stripped[0].has(sp.Float):
+            return None if not proofs else {"failed_case": case.description,
+                                            "reason": "not polynomial after the case split"}
+        core, factors_dropped = stripped
+        res = None
+        squared = None
+        for target_poly in (core, *_squared_form(core, nonneg, positive)):
+            if target_poly is not core:
+                squared = target_poly
+            deg = sp.Poly(target_poly, *sorted(gens, key=str)).total_degree() if gens else 0
+            # cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
+            plans = [(0, False)] if (nonneg or positive or zero) and not strict else []
+            plans += [(extra, True) for extra in (0, 2, 4)[: 1 + extra_degrees]]
+            for extra, use_constraints in plans:
+                res = find_certificate(target_poly, sorted(gens, key=str), nonneg if use_constraints else [],
+                                       positive if use_constraints else [], zero if use_constraints else [],
+                                       strict=strict,
+                                       degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
+                                       products=len(nonneg) + len(positive) <= 8)
+                if res.proved or (use_constraints and "too large" in res.reason):
+                    break
+            if res is not None and res.proved:
+                break
+        if res is None:
+            return {"reason": "no SOS plan fits", "cases_proved": len(proofs), "cases": len(cases)}
+        if not res.proved:
+            return {"reason": res.reason, "failed_case": case.description or "(no split)",
+                    "cases_proved": len(proofs), "cases": len(cases), "seconds": round(time.perf_counter() - t0, 3),
+                    **{k: v for k, v in res.notes.items() if k in ("degree", "gram_sizes", "sdp_status")}}
+        entry = {"case": case.description or "whole region", "certificate": res.certificate.to_json(),
+                 "seconds": round(res.seconds, 3)}
+        if squared is not None:
+            entry["squared_form"] = (f"{sp.sstr(core)} = A - B with A, B >= 0 and A + B > 0 on the region, "
+                                     f"so it has the sign of A^2 - B^2 = {sp.sstr(squared)} (certified)")
+        if factors_dropped:
+            entry["positive_factors_divided_out"] = factors_dropped
+            entry["certified_polynomial"] = sp.sstr(core)
+        if lifted:
+            entry["lifted"] = {str(t): str(r) for t, r in lifted.items()}
+        if dropped:
+            entry["constraints_not_used"] = dropped
+        proofs.append(entry)
+    details = {"sos": proofs, "seconds": round(time.perf_counter() - t0, 3),
+               "verification": "each identity expanded exactly over Q; each Gram matrix PSD by exact "
+               "LDL^T (symbolic.sos.verify)"}
+    split = f" in {len(cases)} sign cases" if len(cases) > 1 else ""
+    return Outcome(Verdict.PROVED, SOS_METHOD + (" + sign case split" if has_pieces else ""),
+                   summary=f"{'expr > 0' if strict else 'expr >= 0'}{split}: polynomial identity "
+                   "expr = sum of (SOS x constraint products) checked exactly", details=details)
+
+
+def _box_from_constraints(expr: sp.Expr, constraints: Sequence[sp.Basic]):
+    """Rational bounds lo <= x <= hi for every free symbol, read from constraints of the form
+    a*x + b (>=, >, <=, <) 0 and the symbols' sign assumptions; None if some symbol is unbounded."""
+    syms = expr.free_symbols.union(*(c.free_symbols for c in constraints))
+    lo: dict[sp.Symbol, Fraction] = {}
+    hi: dict[sp.Symbol, Fraction] = {}
+    for s in syms:
+        if s.is_nonnegative:
+            lo[s] = Fraction(0)
+        if s.is_nonpositive:
+            hi[s] = Fraction(0)
+    for c in constraints:
+        if not isinstance(c, sp.Rel) or isinstance(c, sp.Ne | sp.Eq):
+            continue
+        g = c.lhs - c.rhs if isinstance(c, sp.StrictGreaterThan | sp.GreaterThan) else c.rhs - c.lhs
+        g = sp.expand(g)
+        if len(g.free_symbols) != 1:
+            continue
+        (x,) = g.free_symbols
+        if not g.is_polynomial(x) or sp.degree(g, x) != 1:
+            continue
+        a, b = g.coeff(x, 1), g.coeff(x, 0)
+        if not (a.is_Rational and b.is_Rational):
+            continue
+        bound = Fraction(int((-b / a).p), int((-b / a).q))
+        if a > 0:
+            lo[x] = max(lo.get(x, bound), bound)
+        else:
+            hi[x] = min(hi.get(x, bound), bound)
+    if any(s not in lo or s not in hi for s in syms):
+        return None
+    return {s: (lo[s], hi[s]) for s in sorted(syms, key=str)}
+
+
+def _branch_bound_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context,
+                          label: str) -> Outcome | dict[str, Any] | None:
+    """PROVED on the bounded box given by the constraints, or a note with the smallest open
+    piece (its centre becomes the first sample of the counterexample search)."""
+    from numeric.branch_bound import describe_box, prove_on_box
+
+    box = _box_from_constraints(expr, constraints)
+    if box is None:
+        return None
+    if any(lo > hi for lo, hi in box.values()):
+        raise ClaimError("empty hypothesis region: the constraints' bounds are inconsistent")
+    seconds, pieces = _BB_LIMITS.get(ctx.budget.name, _BB_LIMITS["standard"])
+    try:
+        res = prove_on_box(expr, box, strict=strict, constraints=constraints, max_pieces=pieces,
+                           time_limit=seconds)
+    except NotImplementedError as exc:
+        return {"skipped": f"no ball evaluation: {exc}"}
+    if res.proved:
+        return Outcome(Verdict.PROVED, BB_METHOD,
+                       summary=f"{'expr > 0' if strict else 'expr >= 0'} on the whole box "
+                       f"{describe_box(box)} (the region's own bounds): {res.reason}",
+                       details={"box": describe_box(box), "pieces": res.pieces,
+                                "seconds": round(res.seconds, 3), **res.notes}, label=label)
+    note: dict[str, Any] = {"box": describe_box(box), "pieces": res.pieces, "reason": res.reason,
+                            "seconds": round(res.seconds, 3)}
+    seeds = []
+    if res.open_piece is not None:
+        note["smallest_open_piece"] = describe_box(res.open_piece)
+        seeds.append(res.violation_at or {s: (a + b) / 2 for s, (a, b) in res.open_piece.items()})
+    if res.violation_at is not None:
+        note["violation_at"] = {str(k): str(v) for k, v in res.violation_at.items()}
+    note["_seeds"] = seeds
+    return note
 
 
 # ------------------------------------------------------------------ growth / O() claims

@@ -26,7 +26,7 @@ from symbolic.losses import (
 )
 
 from ... import engines
-from ...claim import Claim, Context, Kind, all_of
+from ...claim import Claim, Context, Kind, all_of, implication
 from ...spec import AllOf, Along, Domain, Identity, Real, claim
 from .assumptions import (
     check_A1,
@@ -41,7 +41,6 @@ from .assumptions import (
 from .sn_common import (
     F,
     class_losses,
-    implication,
     loss_member,
     plot_run,
     sweep_growth,
@@ -303,7 +302,8 @@ def _eq4(reading: bool):
         figs = []
         for x0, y0 in ((3, 4), (3, 6)):
             run = gd_run(ell_sqr(), mp.mpf(x0), mp.mpf(y0), F(1, 4), ctx.budget.max_steps)
-            figs += plot_run(ctx, run, f"ahn_eq4_sqr_{x0}_{y0}", f"ell_sqr, eta = 1/4, (x0, y0) = ({x0}, {y0})")
+            figs += plot_run(ctx, run, f"eq4_sqr_{x0}_{y0}", f"ell_sqr, eta = 1/4, (x0, y0) = ({x0}, {y0})",
+                             out=parts[0])
             parts[0].details[f"fig9 ({x0},{y0}): y_inf^2"] = mp.nstr(run.ys[-1] ** 2, 10)
             parts[0].details[f"fig9 ({x0},{y0}): min(D0, 2/eta)"] = str(min(y0 * y0 - x0 * x0, 8))
         out = all_of(parts)

@@ -18,21 +18,21 @@ from numeric import samplers
 from numeric.fit import power_fit
 from numeric.precision import mpf_of
 from numeric.single_neuron import gd_run, unit_hyperbola_point
-from symbolic.losses import FAMILIES, build, ell_beta, ell_rsym, ell_sqr, flat, huber
+from symbolic.losses import FAMILIES, build, ell_beta, ell_rsym, ell_sqr, huber
 
 from ... import engines
-from ...claim import Claim, Context, Kind, all_of
+from ...claim import Claim, Context, Kind, all_of, implication
 from .assumptions import check_A1, check_A2, check_A2plus, check_dl_lipschitz
 from .sn_common import (
-    ETA_TOP,
     SWEEP_NOTE,
     F,
     add_loss_to_cex,
+    adversarial,
     class_losses,
     decade_etas,
     example_losses,
+    flat_etas,
     gap_exponent,
-    implication,
     lipschitz_only,
     mpow,
     plot_run,
@@ -44,21 +44,9 @@ from .sn_common import (
 GAMMA = F(3)  # 2 + delta with delta = 1
 
 
-def adversarial():
-    """Catalogue (ahn.theorem2, ahn.A2plus): ell' = s - s^3 on [0, 3/10], linear to the diagonal at 2/5,
-    ell'(s) = s on [2/5, 4/5], 4/5 beyond (odd extension)."""
-    return flat(F(1), F(3, 10), F(2, 5), F(4, 5))
-
-
 def eos_pool(ctx: Context, finite_beta: bool = False):
     ex = example_losses(betas=(F(3, 2), F(2), F(3), F(10)), huber_too=not finite_beta)
     return ex + class_losses(ctx, "eos", finite_beta=finite_beta) + [adversarial()]
-
-
-def flat_etas(ctx: Context) -> list[Fraction]:
-    """Extended sweep for the flat family (its runs are short): halvings from 9/10, two more
-    points than sweep_points (9/10 .. 9/2560 at the standard budget, 3.45 decades)."""
-    return [ETA_TOP / 2**k for k in range(ctx.budget.sweep_points + 2)]
 
 
 def _gap(run):
@@ -101,9 +89,11 @@ def _theorem2(lip: bool):
                     parts[-1].details["smallest limiting gap over the sweep (stays above a constant)"] = min(
                         b for _, b in pts)
         run = run_of(ell_sqr(), F(1, 20), GAMMA, ctx)
-        figs = plot_run(ctx, run, "ahn_theorem2_sqr", "Theorem 2 (EoS): ell_sqr, delta = 1, eta = 1/20")
+        figs = plot_run(ctx, run, "theorem2_sqr", "Theorem 2 (EoS): ell_sqr, delta = 1, eta = 1/20",
+                        out=parts[0] if parts else None)
         run = run_of(ell_beta(F(3, 2)), F(1, 10), GAMMA, ctx)
-        figs += plot_run(ctx, run, "ahn_theorem2_beta32", "Theorem 2 (EoS): ell_beta, beta = 3/2, delta = 1, eta = 1/10")
+        figs += plot_run(ctx, run, "theorem2_beta32", "Theorem 2 (EoS): ell_beta, beta = 3/2, delta = 1, eta = 1/10",
+                         out=parts[0] if parts else None)
         parts.append(_lemma7_check(ctx, label="upper bound: lim y_t^2 <= 2/eta (Lemma 7 runs)", pool=pool))
         out = with_hypotheses(checks, parts, dropped) if lip else all_of(parts)
         out.figures += figs

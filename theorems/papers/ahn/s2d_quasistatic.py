@@ -19,7 +19,9 @@ from ...claim import Claim, Context, Kind, all_of
 from .sn_common import (
     SWEEP_NOTE,
     F,
+    adversarial,
     class_losses,
+    flat_etas,
     lipschitz_only,
     mpow,
     sweep_growth,
@@ -30,7 +32,6 @@ GAMMA = F(3)
 
 
 def _qs_pool(ctx: Context, a3: bool = True):
-    from .s2c_eos import adversarial
 
     return [ell_rsym(), ell_sqr(), ell_beta(F(3, 2)), ell_beta(F(2)), ell_beta(F(3))] + class_losses(
         ctx, "quasistatic", a3=a3, n=max(1, ctx.budget.samples // 20)) + [adversarial()]
@@ -157,7 +158,6 @@ PROP3 = Claim(
 
 def _proof_thm2(power: bool, lip: bool):
     def check(ctx: Context):
-        from .s2c_eos import flat_etas
 
         parts = []
         pool, checks, dropped = _pool_for(ctx, lip, a3=False)

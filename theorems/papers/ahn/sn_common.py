@@ -12,10 +12,10 @@ import mpmath as mp
 import sympy as sp
 
 from numeric.single_neuron import Run, cached_run
-from symbolic.losses import OO, Loss, admissible_loss, ell_beta, ell_rsym, ell_sqr, huber
+from symbolic.losses import OO, Loss, admissible_loss, ell_beta, ell_rsym, ell_sqr, flat, huber
 
-from ... import engines
-from ...claim import Context, Outcome, Verdict, all_of, inconclusive
+from ... import engines, figures
+from ...claim import Context, Outcome, all_of
 
 XT, YT = Fraction(3, 4), Fraction(5, 4)  # the catalogue's (x~, y~): y~^2 - x~^2 = 1
 F = Fraction
@@ -193,21 +193,13 @@ def with_hypotheses(checks: Sequence[Outcome], parts: Sequence[Outcome], dropped
     return out
 
 
-def implication(hyps: Sequence[Outcome], conclusion: Callable[[], Outcome], what: str) -> Outcome:
-    """Check a conclusion only where the hypotheses were established (else INCONCLUSIVE)."""
-    if not all(h.verdict.passes for h in hyps):
-        bad = [h.label for h in hyps if not h.verdict.passes]
-        return inconclusive(f"{what}: hypotheses not established ({', '.join(bad)})", "hypotheses")
-    return all_of([*hyps, conclusion()])
-
-
 def add_loss_to_cex(out: Outcome, loss_of: Callable[[dict], Loss | None]) -> Outcome:
     """Put the loss formula into a counterexample's inputs (instances carry loss parameters)."""
     stack = [out]
     while stack:
         o = stack.pop()
         stack.extend(o.parts)
-        if o.verdict is Verdict.REFUTED and o.counterexample is not None and "loss" not in o.counterexample.inputs:
+        if o.counterexample is not None and "loss" not in o.counterexample.inputs:
             try:
                 inst = {k: Fraction(v) for k, v in o.counterexample.inputs.items() if "[" not in v}
                 loss = loss_of(inst)
@@ -238,22 +230,22 @@ def mpow(eta: Fraction, e: sp.Expr):
 # ---------------------------------------------------------------- plots
 
 
-def plot_run(ctx: Context, run: Run, name: str, title: str, d0=None) -> list[str]:
-    """Trajectory (x_t, y_t) with the invariant hyperbola y^2 - x^2 = D0, and y_t^2 vs 2/eta."""
-    if not ctx.figures_dir:
-        return []
-    import os
+def plot_run(ctx: Context, run: Run, name: str, title: str, d0=None,
+             out: Outcome | None = None) -> list[str]:
+    """Trajectory (x_t, y_t) with the invariant hyperbola y^2 - x^2 = D0, and y_t^2 vs 2/eta,
+    saved as figures/<claim>-<variant>-<name>.png (:func:`theorems.figures.save_plot`; a plotting
+    failure is recorded in ``out.details`` and never changes a verdict)."""
 
-    import matplotlib
+    def draw(fig, ax) -> None:
+        xs = [float(x) for x in run.xs]
+        ys = [float(y) for y in run.ys]
+        d = float(d0 if d0 is not None else run.ys[0] ** 2 - run.xs[0] ** 2)
+        _draw_run(fig, ax, run, xs, ys, d, title)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    return figures.save_plot(ctx, name, draw, out, figsize=(10, 4), ncols=2)
 
-    os.makedirs(ctx.figures_dir, exist_ok=True)
-    xs = [float(x) for x in run.xs]
-    ys = [float(y) for y in run.ys]
-    d0 = float(d0 if d0 is not None else run.ys[0] ** 2 - run.xs[0] ** 2)
-    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+
+def _draw_run(fig, ax, run: Run, xs: list[float], ys: list[float], d0: float, title: str) -> None:
     ax[0].plot(xs, ys, ".-", ms=2, lw=0.4, label="GD iterates")
     import numpy as np
 
@@ -270,11 +262,6 @@ def plot_run(ctx: Context, run: Run, name: str, title: str, d0=None) -> list[str
     ax[1].set_xlabel("t")
     ax[1].legend(fontsize=7)
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    path = os.path.join(ctx.figures_dir, f"{name}.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [f"figures/{name}.png"]
 
 
 # ---------------------------------------------------------------- domains (statement layer)
@@ -294,3 +281,17 @@ def loss_member(name: str = "loss", betas: Sequence[Fraction] = (F(3, 2), F(3)),
 
     return Member(name, generate, description="ell satisfying (A1)-(A2): Example 1 and the class generator "
                   f"(families {', '.join(families)})")
+
+
+def adversarial():
+    """Catalogue (ahn.theorem2, ahn.A2plus): ell' = s - s^3 on [0, 3/10], linear to the diagonal at 2/5,
+    ell'(s) = s on [2/5, 4/5], 4/5 beyond (odd extension)."""
+    return flat(F(1), F(3, 10), F(2, 5), F(4, 5))
+
+
+
+
+def flat_etas(ctx: Context) -> list[Fraction]:
+    """Extended sweep for the flat family (its runs are short): halvings from 9/10, two more
+    points than sweep_points (9/10 .. 9/2560 at the standard budget, 3.45 decades)."""
+    return [ETA_TOP / 2**k for k in range(ctx.budget.sweep_points + 2)]
