@@ -297,6 +297,10 @@ def _(printed):
 
 # ------------------------------------------------------------------ (8), rate, (9)
 
+PEPIT_NTK_NOTE = ("no PEPit worst case: the bound is over L_Y composed with a network whose NTK has prescribed "
+                  "extreme eigenvalues lambda_min/lambda_max, a class PEPit's function classes do not express "
+                  "(its worst cases are over smooth (PL/convex) functions of the iterate itself)")
+
 LINEAR = Domain(smooth_member("LY"), Vec("J", -2, 2, dims=(9,)), Vec("Z", -3, 3),
                 Real("eta", 0, 2, lo_open=True),
                 note="linear model Z = J theta (J: n x 3 from the first 3n entries, n = dim of L_Y; "
@@ -323,7 +327,8 @@ def _eq8_slack(inst, dps):
 def eq8():
     """Eq. (8) with H = J J^T on the linear model f_X(theta) = J theta, where (7) holds with no
     O(eta^2) remainder, for L-smooth L_Y drawn from the class (any eta > 0)."""
-    return Holds(_eq8_slack, LINEAR, label="(8) on the linear model, L-smooth L_Y")
+    return WithEvidence(Holds(_eq8_slack, LINEAR, label="(8) on the linear model, L-smooth L_Y"),
+                        lambda: {"pepit": PEPIT_NTK_NOTE})
 
 
 RATE = Domain(Vec("J", -2, 2, dims=(6,)), Vec("r", -3, 3, nonzero=True),
@@ -355,7 +360,8 @@ def _rate_slack(inst, dps):
        r"\mathcal L_Y(Z_t)$.")
 def ntk_linear_rate():
     """Display after (8): the per-step contraction on the linear model with the squared loss."""
-    return Holds(_rate_slack, RATE, label="L_{t+1} <= (1 - alpha mu eta/2) L_t")
+    return WithEvidence(Holds(_rate_slack, RATE, label="L_{t+1} <= (1 - alpha mu eta/2) L_t"),
+                        lambda: {"pepit": PEPIT_NTK_NOTE})
 
 
 GF = Domain(Vec("J", -2, 2, dims=(6,)), Vec("r", -3, 3, nonzero=True), Real("t", 0, 4, lo_open=True),
