@@ -27,7 +27,7 @@ from .lib_class import (
     smooth_member,
 )
 from .lib_common import WithEvidence, q
-from .lib_linear import col, eig_range, norm2, ntk_of
+from .lib_linear import col, eig_range, norm2, ntk_of, tanh_net_run
 
 # ------------------------------------------------------------------ domains
 
@@ -383,6 +383,20 @@ def _gf_slack(inst, dps, factor=1):
     return (mp.exp(-factor * alpha * t) * L0 - Lt) / L0
 
 
+TANH = Domain(Vec("theta0", -1, 1, dims=(4,)),
+              note="g(x) = a1 tanh(w1 x) + a2 tanh(w2 x), theta = (a1, a2, w1, w2) = theta0, inputs (1, -1/2), "
+              "targets (1/2, -1/3), L = 1/2 |g(X) - Y|^2 (mu = 1)")
+
+
+def _tanh_slack(inst, dps):
+    run = tanh_net_run(inst["theta0"])
+    alpha = min(lm for _, _, lm in run)
+    L0 = run[0][1]
+    if alpha <= 0 or L0 == 0:
+        return None
+    return min((mp.exp(-alpha * t) * L0 - L) / L0 for t, L, _ in run)
+
+
 @claim("mmv.eq9", title="GF exponential convergence", source="Sec. I, eq. (9)", kind=Kind.RATE,
        depends_on=("mmv.eq5_chainrule",),
        statement=r"$\dot{\mathcal L}=-\langle\nabla_Z\mathcal L_Y,H\nabla_Z\mathcal L_Y\rangle\le-\lambda_{\min}(H)"
@@ -390,11 +404,15 @@ def _gf_slack(inst, dps, factor=1):
        r"\mathcal L(0)$.")
 def eq9():
     """Eq. (9): |J^T g|^2 = <g, J J^T g> exactly, and the GF bound on the linear model (closed form
-    exp(-J J^T t)); the sharper exp(-2 alpha mu t) that PL actually gives is recorded beside it."""
+    exp(-J J^T t)); the sharper exp(-2 alpha mu t) that PL actually gives is recorded beside it; and a
+    nonlinear two-layer tanh network (width 2, two data points, GF by RK4 with step 1/100 up to
+    t = 2) with alpha = the smallest lambda_min(H) seen along the run (mu = 1)."""
     J = sp.Matrix(2, 3, sp.symbols("j1:7", real=True))
     g = sp.Matrix(sp.symbols("g1 g2", real=True))
     return AllOf(
         Identity(((J.T * g).T * (J.T * g))[0], (g.T * J * J.T * g)[0], label="|J^T g|^2 = <g, J J^T g>"),
+        Holds(_tanh_slack, TANH, samples=4, search=False,
+              label="tanh network: L(t) <= exp(-alpha t) L(0), alpha = min_t lambda_min(H)"),
         WithEvidence(Holds(_gf_slack, GF, label="L(t) <= exp(-alpha mu t) L(0)"),
                      lambda: {"sharper_exp(-2 alpha mu t)_min_slack_on_edges": min(
                          float(_gf_slack(GF.sample(__import__("random").Random(5), i), 30, factor=2))
