@@ -283,7 +283,9 @@ def eq7():
         Identity(coeff, -J * J.T * g, label="eta^1 coefficient of Z_{t+1} - Z_t is -J J^T g"),
         remainder,
         Identity(eta * J * J.T, J * J.T, domain=Domain(Real("eta", 0, 10, lo_open=True), Real("theta1", -2, 2),
-                                                       Real("theta2", -2, 2), Real("theta3", -2, 2)),
+                                                       Real("theta2", -2, 2), Real("theta3", -2, 2),
+                                                       edges=[{"eta": Fraction(2), "theta1": Fraction(1),
+                                                               "theta2": Fraction(0), "theta3": Fraction(0)}]),
                  label="H := eta J J^T equals the NTK J J^T of eq. (11)"),
     )
 
