@@ -198,16 +198,11 @@ def quadratic_div():
 
 # ------------------------------------------------------------------ Theorem 6
 
-PROJ = Domain(Real("eta", 20, 20), Real("par", 1, 1), Real("perp", Fraction(1, 10), Fraction(1, 10)),
-              note="logistic example (36), omega = 60 deg, eta = 20, theta = (1, 1/10)")
-
-
 def _projected_consistency(inst, dps):
     """One GD step on exp(-theta_1) theta_2^2 minus the projected step (45), from the exact
     reduced recursion and from the gradient (must be 0)."""
     lam0, t2, eta = q(inst["lam0"]), q(inst["theta2"]), q(inst["eta"])
-    t1 = mp.log(2 / lam0) * -1 * -1  # theta_1 with 2 exp(-theta_1) = lam0
-    t1 = -mp.log(lam0 / 2)
+    t1 = -mp.log(lam0 / 2)  # theta_1 with 2 exp(-theta_1) = lam0
     g = [-mp.exp(-t1) * t2**2, 2 * mp.exp(-t1) * t2]
     gd1 = [t1 - eta * g[0], t2 - eta * g[1]]
     lam_next, t2_next = exp_valley_gd(lam0, t2, eta, 1)[1]
