@@ -214,6 +214,9 @@ def _specs() -> dict[str, ModelSpec]:
 
     specs += mms_specs()
     specs += loureiro_specs()
+    from .vocabulary_mmv import mmv_specs  # the mmv survey's models
+
+    specs += mmv_specs()
     return {s.name: s for s in specs}
 
 
