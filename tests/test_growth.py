@@ -1,0 +1,92 @@
+"""The growth engine's saturation test: rising-but-bounded vs slowly growing ratios.
+
+Families are swept toward p -> 0 over three decades (three points per decade, the density of
+the suite's eta sweeps).  A ratio approaching its limit like a power of p saturates
+(SUPPORTED, with the extrapolated limit); log p, sqrt(log p) and log log p grow without bound
+and must never be SUPPORTED; c - 1/log p is bounded, but over three decades it cannot be
+told from sqrt(log p), so the honest answer is INCONCLUSIVE.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath as mp
+import pytest
+
+from theorems import BUDGETS, Context, Verdict, engines
+
+CTX = Context(budget=BUDGETS["quick"])
+SWEEP = [Fraction(0.1 * 10 ** (-i / 3)).limit_denominator(10**12) for i in range(10)]  # 1e-1 .. 1e-4
+
+
+def _L(p: Fraction):
+    return mp.log(mp.mpf(p.denominator) / p.numerator)
+
+
+FAMILIES = {
+    "5 - p": lambda p: 5 - mp.mpf(p.numerator) / p.denominator,
+    "5 - sqrt(p)": lambda p: 5 - mp.sqrt(mp.mpf(p.numerator) / p.denominator),
+    "5 - 1/log(1/p)": lambda p: 5 - 1 / _L(p),
+    "log(1/p)": _L,
+    "sqrt(log(1/p))": lambda p: mp.sqrt(_L(p)),
+    "log(log(1/p))": lambda p: mp.log(_L(p)),
+}
+
+
+def _run(name, params=SWEEP, **kw):
+    f = FAMILIES[name]
+    return engines.growth(params, lambda p, dps: f(p), CTX, family=name, **kw)
+
+
+@pytest.mark.parametrize("name", ["5 - p", "5 - sqrt(p)"])
+def test_power_tail_saturates_with_its_limit(name):
+    out = _run(name)
+    assert out.verdict is Verdict.SUPPORTED, out.reason
+    sat = out.details["saturation"]
+    assert abs(sat["extrapolated_limit"] - 5) < 1e-6
+    assert "saturates" in out.summary
+
+
+def test_bound_below_the_extrapolated_limit_is_not_supported():
+    assert _run("5 - p", bounded_by=4.9999).verdict is Verdict.INCONCLUSIVE
+    out = _run("5 - p", bounded_by=6)
+    assert out.verdict is Verdict.SUPPORTED and out.margin is not None and 0.9 < out.margin < 1.0 + 1e-9
+
+
+@pytest.mark.parametrize("name", ["log(1/p)", "sqrt(log(1/p))", "log(log(1/p))"])
+def test_slow_growth_is_never_supported(name):
+    out = _run(name)
+    assert out.verdict is Verdict.INCONCLUSIVE, out.summary
+    assert "saturation not established" in out.reason
+
+
+def test_slow_saturation_cannot_be_told_from_slow_growth():
+    """c - 1/log p is bounded, but three decades cannot tell it from sqrt(log p)."""
+    out = _run("5 - 1/log(1/p)")
+    assert out.verdict is Verdict.INCONCLUSIVE
+    assert "saturation not established" in out.reason
+
+
+def test_saturation_needs_enough_decades_and_points():
+    short = SWEEP[:4]  # one decade, four points
+    out = _run("5 - p", params=short)
+    assert out.verdict is Verdict.INCONCLUSIVE and "points" in out.reason
+    mid = SWEEP[:6]  # 1.67 decades
+    out = _run("5 - p", params=mid)
+    assert out.verdict is Verdict.INCONCLUSIVE and "decades" in out.reason
+
+
+def test_fast_growth_is_still_refuted():
+    out = _run("log(1/p)", params=[Fraction(1, 10**k) for k in range(1, 8)])
+    assert out.verdict is Verdict.INCONCLUSIVE  # log grows 7x, not the 100x of the REFUTED rule
+    out = engines.growth(SWEEP, lambda p, dps: mp.mpf(p.denominator) / p.numerator, CTX, family="1/p")
+    assert out.verdict is Verdict.REFUTED
+
+
+def test_noisy_plateau_is_not_supported_by_the_tail_fit():
+    """A rise to the end that the tail model does not fit (a jittery sequence) stays undecided."""
+    vals = [1, 2, 2.5, 2.6, 2.62, 2.9, 2.91, 2.95, 3.4, 3.41]
+    out = engines.growth(SWEEP, lambda p, dps, v=dict(zip(SWEEP, vals, strict=True)): mp.mpf(v[p]), CTX,
+                         family="jitter")
+    assert out.verdict is Verdict.INCONCLUSIVE
