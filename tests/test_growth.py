@@ -61,19 +61,27 @@ def test_slow_growth_is_never_supported(name):
     assert "saturation not established" in out.reason
 
 
-def test_slow_saturation_cannot_be_told_from_slow_growth():
-    """c - 1/log p is bounded, but three decades cannot tell it from sqrt(log p)."""
-    out = _run("5 - 1/log(1/p)")
+@pytest.mark.parametrize("n", [6, 8, 10])
+def test_slow_saturation_cannot_be_told_from_slow_growth(n):
+    """c - 1/log p is bounded, but 1.7-3 decades cannot tell it from sqrt(log p)."""
+    out = _run("5 - 1/log(1/p)", params=SWEEP[:n])
     assert out.verdict is Verdict.INCONCLUSIVE
     assert "saturation not established" in out.reason
+
+
+@pytest.mark.parametrize("name", ["log(1/p)", "sqrt(log(1/p))", "log(log(1/p))"])
+@pytest.mark.parametrize("n", [6, 8])
+def test_slow_growth_on_shorter_sweeps_is_not_supported(name, n):
+    assert _run(name, params=SWEEP[:n]).verdict is Verdict.INCONCLUSIVE
 
 
 def test_saturation_needs_enough_decades_and_points():
     short = SWEEP[:4]  # one decade, four points
     out = _run("5 - p", params=short)
     assert out.verdict is Verdict.INCONCLUSIVE and "points" in out.reason
-    mid = SWEEP[:6]  # 1.67 decades
-    out = _run("5 - p", params=mid)
+    mid = SWEEP[:6]  # 1.67 decades: enough for the tail fit, not for the caller's 2-decade rule
+    assert _run("5 - p", params=mid).verdict is Verdict.SUPPORTED
+    out = _run("5 - p", params=mid, min_decades=2)
     assert out.verdict is Verdict.INCONCLUSIVE and "decades" in out.reason
 
 

@@ -578,7 +578,7 @@ def growth(
                        reason=f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, "
                        f"but does not grow {blowup_factor:g}x monotonically along {family}")
     # Still rising at the end of the sweep: bounded only if the rise visibly saturates.
-    sat = saturation(pts, max(2.0, min_decades or 0.0))
+    sat = saturation(pts)
     details["saturation"] = sat.details
     if sat.saturates and (bounded_by is None or sat.bound <= bounded_by):
         return Outcome(Verdict.SUPPORTED, "parameter sweep + saturation fit",
@@ -595,6 +595,28 @@ def growth(
                f"it unbounded; saturation not established: {sat.summary}")
     return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + saturation fit", details=details, label=label,
                    reason=why)
+
+
+def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str] | None:
+    """Second stated tail model: the ratio of successive increments never increases (within
+    2%) and the last one is at most 1/2 per decade, so the remaining rise is at most
+    d_last * r/(1 - r) with r the last per-step ratio, assuming the ratios keep not
+    increasing beyond the sweep.  Slow growth and slow saturation (log p, sqrt(log p),
+    log log p, c - 1/log p) have increment ratios that rise toward 1 and fail this."""
+    d = [b - a for a, b in zip(ys, ys[1:], strict=False)]
+    if len(d) < 4 or any(x <= 0 for x in d):
+        return None
+    r = [b / a for a, b in zip(d, d[1:], strict=False)]
+    if any(b > a * 1.02 for a, b in zip(r, r[1:], strict=False)) or r[-1] >= 1:
+        return None
+    step_decades = math.log10(max(ps[-2], ps[-1]) / min(ps[-2], ps[-1]))
+    q_decade = r[-1] ** (1 / step_decades)
+    if q_decade > _SAT_Q_MAX:
+        return None
+    bound = ys[-1] + d[-1] * r[-1] / (1 - r[-1])
+    return bound, (f"increments {', '.join(f'{x:.3g}' for x in d)} shrink with non-increasing ratios "
+                   f"({', '.join(f'{x:.3g}' for x in r)}; last {q_decade:.3g} per decade): if the ratios keep "
+                   f"not increasing, the limit is at most {bound:.6g}")
 
 
 # Relative rise below which a "rising" sweep is taken as flat (roundoff of the measurement).
@@ -614,12 +636,13 @@ class Saturation:
     details: dict[str, Any]
 
 
-def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 2.0) -> Saturation:
+def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0) -> Saturation:
     """Saturation test for a sequence that rises to its end.
 
     Stated tail model: r(p) = c - b p^k (p -> 0) or c - b p^-k (p -> infinity), i.e. the
     increments shrink geometrically per decade (factor q = 10^-k).  It saturates when (a) at
-    least 5 points over ``min_decades`` decades are available, (b) this model fits with rms
+    least 5 points spanning ``min_decades`` decades at the end of the sweep are available (the
+    caller's decade rule applies to the whole sweep), (b) this model fits with rms
     residual <= 0.2% of the observed rise, (c) q's 2-sigma upper end is <= 1/2, (d) the
     extrapolated limit c has a finite standard error no larger than the observed rise, and
     (e) every slowly growing alternative (a + b log log p, a + b (log p)^s with 0 < s <= 1)
@@ -627,8 +650,6 @@ def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 2.0) ->
     saturating sequence (c - 1/log p) fails (b) or (e): over a few decades it cannot be told
     from slow growth, and the answer is "not established".
     """
-    from numeric.saturation import analyse_tail
-
     ps = [float(p) for p, _ in pts]
     ys = [float(mp.mpf(r)) for _, r in pts]
     details: dict[str, Any] = {"model": "r = c - b p^(+-k): increments shrink by q = 10^-k per decade"}
@@ -639,15 +660,49 @@ def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 2.0) ->
 
     if len(pts) < 5:
         return no(f"only {len(pts)} usable points (the tail fit needs >= 5)")
+    # The model is a tail model: fit the longest final stretch on which the ratio rises, then
+    # shorter final stretches (dropping a pre-asymptotic start), as long as >= 5 points span
+    # >= min_decades decades; the first stretch that passes decides.
+    start = len(ys) - 1
+    while start > 0 and ys[start - 1] <= ys[start]:
+        start -= 1
+    tried: list[str] = []
+    result = None
+    for i in range(start, len(ys) - 4):
+        if math.log10(max(ps[i], ps[-1]) / min(ps[i], ps[-1])) < min_decades - 1e-9:
+            break
+        result = _saturation_on(ps[i:], ys[i:], dict(details))
+        geo = None if result.saturates else _shrinking_increments(ps[i:], ys[i:])
+        if geo is not None:
+            bound, summary = geo
+            result = Saturation(True, bound, f"{summary} (the power-tail fit: {result.summary})",
+                                {**result.details, "bound": bound, "model": "increments shrink at least "
+                                 "geometrically, with non-increasing ratios"})
+        tried.append(f"from {pts[i][0]}: {result.summary}")
+        if result.saturates:
+            break
+    if result is None:
+        return no(f"the final rising stretch ({len(ys) - start} points from {pts[start][0]}) has fewer than 5 points "
+                  f"spanning >= {min_decades:g} decades; telling saturation from slow growth needs both")
+    if len(tried) > 1:
+        result.details["stretches_tried"] = tried
+    return result
+
+
+def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any]) -> Saturation:
+    from numeric.saturation import analyse_tail
+
+    def no(why: str) -> Saturation:
+        details["why_not"] = why
+        return Saturation(False, math.inf, why, details)
+
     try:
         tail = analyse_tail(ps, ys)
     except ValueError as exc:
         return no(str(exc))
+    details["fitted_stretch"] = f"{len(ps)} points, parameter {ps[0]:.4g} .. {ps[-1]:.4g}"
     details["fits"] = tail.to_json()
     pt, grow = tail.power_tail, tail.best_growth
-    if tail.decades < min_decades - 1e-9:
-        return no(f"the sweep spans {tail.decades:.2f} decades; telling saturation from slow growth needs "
-                  f">= {min_decades:g}")
     if pt is None or pt.limit is None or pt.q_hi is None or pt.limit_se is None:
         return no("the power-tail model could not be fitted")
     if pt.rms > _SAT_FIT_TOL:

@@ -23,6 +23,7 @@ from .sn_common import (
     lipschitz_only,
     mpow,
     sweep_growth,
+    tail_etas,
     with_hypotheses,
 )
 
@@ -173,9 +174,13 @@ def _proof_thm2(power: bool, lip: bool):
                 return (_pw(st, b) if power else st) / mpow(p, e)
 
             is_flat = loss.family == "flat"
-            parts.append(sweep_growth(ctx, loss, GAMMA, m, ("|s_t|^beta" if power else "|s_t|") + " / eta^(1/(beta-1)) "
-                                      "at the crossing" + (" (flat family: extended sweep)" if is_flat else ""),
-                                      "eta -> 0", need_converged=False, params=flat_etas(ctx) if is_flat else None))
+            what = ("|s_t|^beta" if power else "|s_t|") + " / eta^(1/(beta-1)) at the crossing"
+            if is_flat:
+                parts.append(sweep_growth(ctx, loss, GAMMA, m, what + " (flat family: extended sweep)", "eta -> 0",
+                                          need_converged=False, params=flat_etas(ctx)))
+            else:  # 4 points per decade: the saturation test fits the last decade alone
+                parts.append(sweep_growth(ctx, loss, GAMMA, m, what, "eta -> 0", need_converged=False,
+                                          params=tail_etas(ctx)))
         return _finish(parts, checks, dropped, lip)
 
     return check
