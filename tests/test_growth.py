@@ -98,3 +98,18 @@ def test_noisy_plateau_is_not_supported_by_the_tail_fit():
     out = engines.growth(SWEEP, lambda p, dps, v=dict(zip(SWEEP, vals, strict=True)): mp.mpf(v[p]), CTX,
                          family="jitter")
     assert out.verdict is Verdict.INCONCLUSIVE
+
+
+def test_a_family_that_cannot_fail_is_uninformative_and_does_not_count():
+    from theorems import all_of
+
+    tiny = engines.growth(SWEEP, lambda p, dps: mp.mpf(10) ** (-200 * (1 + SWEEP.index(p))), CTX, family="tiny")
+    assert tiny.verdict is Verdict.INCONCLUSIVE and tiny.reason.startswith("uninformative")
+    good = _run("5 - p")
+    bad = engines.growth(SWEEP, lambda p, dps: mp.mpf(p.denominator) / p.numerator, CTX, family="1/p")
+    assert all_of([good, tiny]).verdict is Verdict.SUPPORTED  # support comes from `good` alone
+    assert "(uninformative)" in all_of([good, tiny]).summary
+    assert all_of([bad, tiny]).verdict is Verdict.REFUTED
+    assert all_of([tiny, tiny]).verdict is Verdict.INCONCLUSIVE
+    undecided = _run("log(1/p)")
+    assert all_of([good, tiny, undecided]).verdict is Verdict.INCONCLUSIVE

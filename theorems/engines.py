@@ -542,6 +542,12 @@ def growth(
         fit = None
     lo, hi, first, end = min(ys), max(ys), ys[0], ys[-1]
     tail = ys[len(ys) // 2:]
+    if max(tail) <= UNINFORMATIVE_RATIO:
+        return uninformative(
+            f"the family cannot fail: measured/claimed ratio <= {fmt_num(max(tail), 3)} (<= "
+            f"{fmt_num(UNINFORMATIVE_RATIO, 1)}) over the second half of the sweep along {family}; the claimed order "
+            "exceeds the measured quantity by more than 100 orders of magnitude there", "parameter sweep + fit",
+            label=label, **details)
     monotone_up = all(b >= a for a, b in zip(tail, tail[1:], strict=False))
     show = lambda v: fmt_num(v, 4)  # noqa: E731
     if end > blowup_factor * first and monotone_up and end == hi:
@@ -617,6 +623,18 @@ def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str]
     return bound, (f"increments {', '.join(f'{x:.3g}' for x in d)} shrink with non-increasing ratios "
                    f"({', '.join(f'{x:.3g}' for x in r)}; last {q_decade:.3g} per decade): if the ratios keep "
                    f"not increasing, the limit is at most {bound:.6g}")
+
+
+# A ratio measured/claimed this small says nothing about the claim (see :func:`uninformative`).
+UNINFORMATIVE_RATIO = mp.mpf("1e-100")
+
+
+def uninformative(reason: str, method: str, *, label: str = "", **details: Any) -> Outcome:
+    """An instance family that cannot fail: INCONCLUSIVE, marked so that :func:`all_of`
+    neither counts it as support nor lets it block the other parts."""
+    details["uninformative"] = True
+    return Outcome(Verdict.INCONCLUSIVE, method, summary=f"uninformative: {reason}",
+                   reason=f"uninformative: {reason}", details=details, label=label)
 
 
 # Relative rise below which a "rising" sweep is taken as flat (roundoff of the measurement).
