@@ -548,14 +548,17 @@ def _lemma14_check(reading: bool):
             return _min((abs(tr.eps[k]) - abs(tr.eps[k + 1])) / abs(tr.eps[0]) for k in range(tr.tau1))
 
         def alpha_bracket(tr: Traj, inst):
-            if tr.tau is None or tr.tau1 < 1:
+            # tau is tau_1: the paper fixes this notation itself (App. F.5, after eq. (79): "where tau is
+            # the tau_1 defined in Definition 2"), so the bracket is alpha(tau1 - 1) >= eta Phi >= alpha(tau1)
+            if tr.tau1 < 1:
                 return None
             h, P = tr.eta, tr.Phi
-            return min(h * abs(tr.eps[tr.tau1 - 1]) - h * P, h * P - h * abs(tr.eps[tr.tau])) / (h * P)
+            return min(h * abs(tr.eps[tr.tau1 - 1]) - h * P, h * P - h * abs(tr.eps[tr.tau1])) / (h * P)
 
         parts += run_parts(ctx, samp, [
             ("alpha(k) = eta|eps(k)| strictly decreasing for k < tau1", alpha_decreasing, True),
-            ("alpha(tau1 - 1) >= eta Phi >= alpha(tau)", alpha_bracket, False),
+            ("alpha(tau1 - 1) >= eta Phi >= alpha(tau), tau = tau1 (the paper's notation, App. F.5 after (79))",
+             alpha_bracket, False),
         ])
         hh, PP = sp.symbols("eta Phi", positive=True)
         parts.append(engines.inequality(
@@ -592,7 +595,9 @@ LEMMA14 = Claim(
     r"$\eta(\Phi+c)^2\le\Phi$",
     kind=Kind.ASYMPTOTIC,
     hypotheses="Region C, -2 a(0).b(0) >= Q(0) > 0, Definition 2's eta = u min{1/(2|eps0|), 2/lam0}; d = 1, 2, 3; "
-    "alpha(k) read as eta|eps(k)| (same monotonicity as n|eps(k)|); s1 rounded up to an index; C = 1 in the "
+    "alpha(k) read as eta|eps(k)| (same monotonicity as n|eps(k)|); tau in alpha(tau) is tau_1, as the paper "
+    "states in App. F.5 after eq. (79) ('where tau is the tau_1 defined in Definition 2'); s1 rounded up to an "
+    "index; C = 1 in the "
     "growth test (the ratio must stay bounded for some absolute C)",
     check=_lemma14_check(False),
     reading=r"(49) as the inequality $|a(k)^\top b(k)|\le(1-\eta\Phi)^k|a(0)^\top b(0)|$ while in Region C",
