@@ -222,17 +222,32 @@ WLOG = Claim(
 # ---------------------------------------------------------------- Lemma 1, GF limit
 
 
-def _lemma1(ctx: Context):
-    L = _dl(x * y)
-    xdot, ydot = -L * y, -L * x
-    return engines.identity(2 * y * ydot - 2 * x * xdot, 0, ctx, label="d/dt (y^2 - x^2) along GF")
+def _lemma1(proof_factor):
+    """The lemma (d/dt (y^2 - x^2) = 0 along x' = -ell'(xy) y, y' = -ell'(xy) x) and the proof's
+    display 2y(-g x) - 2x(-g y) = 0 with g = ``proof_factor(xy)`` (ell as printed, ell' as read)."""
+    def check(ctx: Context):
+        L = _dl(x * y)
+        xdot, ydot = -L * y, -L * x
+        lemma = engines.identity(2 * y * ydot - 2 * x * xdot, 0, ctx, label="d/dt (y^2 - x^2) along GF")
+        g = proof_factor(x * y)
+        proof = engines.identity(2 * y * (-g * x) - 2 * x * (-g * y), 0, ctx,
+                                 label=f"proof display with {'ell' if proof_factor is ell else 'ell prime'}(x_t y_t): "
+                                 "2y_t(-g x_t) - 2x_t(-g y_t) = 0")
+        return all_of([lemma, proof])
+
+    return check
 
 
 LEMMA1 = Claim(
-    id="ahn.lemma1", title="GF conserves y^2 - x^2", source="Lemma 1 (§2.2)",
-    statement=r"Along the gradient flow for $f$, the quantity $y^2-x^2$ is conserved.",
-    kind=Kind.IDENTITY, hypotheses="ell differentiable", check=_lemma1,
-    notes="The proof text writes ell(x_t y_t) where ell'(x_t y_t) is meant; the check uses ell'.")
+    id="ahn.lemma1", title="GF conserves y^2 - x^2", source="Lemma 1 (§2.2) and its proof",
+    statement=r"Along the gradient flow for $f$, the quantity $y^2-x^2$ is conserved; proof as printed: "
+    r"$rac{d}{dt}(y_t^2-x_t^2)=2y_t(-\ell(x_ty_t)x_t)-2x_t(-\ell(x_ty_t)y_t)=0$.",
+    kind=Kind.IDENTITY, hypotheses="ell differentiable", check=_lemma1(ell),
+    reading=r"The proof's display with $\ell'$ in place of $\ell$ (the catalogue's reading): "
+    r"$2y_t(-\ell'(x_ty_t)x_t)-2x_t(-\ell'(x_ty_t)y_t)=0$, and the lemma itself.",
+    reading_check=_lemma1(_dl),
+    notes="The proof text writes ell(x_t y_t) where ell'(x_t y_t) is meant (catalogue reading); the display "
+    "vanishes with either factor, so the typo does not affect the argument.")
 
 
 def _gf_limit(ctx: Context):
