@@ -23,8 +23,10 @@ def mpf_of(x: Fraction | int) -> mp.mpf:
 
 
 def fmt_exact(v: Exact) -> str:
+    """Exact text of an input: rationals, vectors/matrices as nested brackets, and class
+    members (e.g. a loss) by their ``str()``, which states them exactly."""
     if isinstance(v, tuple):
-        return "[" + ", ".join(str(x) for x in v) + "]"
+        return "[" + ", ".join(fmt_exact(x) for x in v) + "]"
     return str(v)
 
 

@@ -98,6 +98,9 @@ class Loss:
             text += f"  (ell(s) = {sp.sstr(self.ell_expr)})"
         return text
 
+    def __str__(self) -> str:
+        return self.formula()
+
     def describe(self) -> dict[str, str]:
         out = {"loss": self.formula(), "beta": str(self.beta)}
         if self.c_a2 is not None:

@@ -206,7 +206,7 @@ def test_all_of_is_only_as_strong_as_its_weakest_part():
     assert all_of([proved, proved]).verdict is Verdict.PROVED
 
 
-def test_runner_turns_errors_and_timeouts_into_inconclusive():
+def test_runner_turns_errors_into_error_and_timeouts_into_inconclusive():
     def boom(ctx):
         raise RuntimeError("kaboom")
 
@@ -217,7 +217,7 @@ def test_runner_turns_errors_and_timeouts_into_inconclusive():
 
     c = Claim(id="t.boom", title="", source="", statement="", kind=Kind.IDENTITY, hypotheses="", check=boom)
     r = run_variant(c, "printed", CTX)
-    assert r.verdict is Verdict.INCONCLUSIVE and "kaboom" in r.outcome.reason
+    assert r.verdict is Verdict.ERROR and "kaboom" in r.outcome.reason  # a crash is not a verdict
     c2 = Claim(id="t.slow", title="", source="", statement="", kind=Kind.IDENTITY, hypotheses="", check=slow)
     r2 = run_variant(c2, "printed", CTX, time_limit=0.5)
     assert r2.verdict is Verdict.INCONCLUSIVE and "time limit" in r2.outcome.reason

@@ -1,9 +1,12 @@
-"""The committed reports/report.json is reproduced by the engines.
+"""The committed golden records (``reports/records/<id>__<variant>.json``) are reproduced by the
+engines.
 
-Each record is re-run at the budget, digits and seed recorded in the report's meta and
-must get the same verdict.  REFUTED records are always re-run; the rest are re-run
-cheapest-first up to a time budget (``REGRESSION_SECONDS``, default 300 s of recorded run
-time); ``--run-deep`` re-runs every record.
+Each record is re-run at the budget, digits and seed it records and must give the same key
+evidence (:func:`theorems.records.differences`: verdict, method, part labels and verdicts, the
+margin to 1e-3, counterexample input names, figure names).  A committed ERROR (a crashed check)
+fails.  REFUTED records are always re-run; the rest are re-run cheapest-first up to a time budget
+(``REGRESSION_SECONDS``, default 300 s of recorded cost); ``--run-deep`` re-runs every record.
+Until the records are committed, they are derived from ``reports/report.json``.
 """
 
 from __future__ import annotations
@@ -15,38 +18,50 @@ from pathlib import Path
 import pytest
 
 from theorems import Budget, Context, registry
+from theorems.records import differences, golden, key_of, load_records
 from theorems.runner import run_variant
 
-REPORT = Path(__file__).resolve().parent.parent / "reports" / "report.json"
+REPORTS = Path(__file__).resolve().parent.parent / "reports"
+RECORDS = REPORTS / "records"
+REPORT = REPORTS / "report.json"
 
 
-def _records():
-    if not REPORT.exists():
-        return []
-    data = json.loads(REPORT.read_text())
-    recs = data["claims"]
+def _committed() -> list[dict]:
+    if RECORDS.is_dir() and any(RECORDS.glob("*__*.json")):
+        return load_records(RECORDS, [c.id for c in registry.all_claims()])
+    if REPORT.exists():  # before the records were bootstrapped
+        data = json.loads(REPORT.read_text())
+        m = data["meta"]
+        return [golden(r, m) for r in data["claims"]]
+    return []
+
+
+def _params():
+    recs = _committed()
     budget = float(os.environ.get("REGRESSION_SECONDS", "300"))
     refuted = [r for r in recs if r["verdict"] == "REFUTED"]
-    others = sorted((r for r in recs if r["verdict"] != "REFUTED"), key=lambda r: r["seconds"])
-    chosen, spent = [], sum(r["seconds"] for r in refuted)
+    others = sorted((r for r in recs if r["verdict"] != "REFUTED"), key=lambda r: r.get("cost_s", 0))
+    chosen, spent = [], sum(r.get("cost_s", 0) for r in refuted)
     for r in others:
-        if spent + r["seconds"] <= budget:
+        if spent + r.get("cost_s", 0) <= budget:
             chosen.append(r)
-            spent += r["seconds"]
+            spent += r.get("cost_s", 0)
     keep = {(r["id"], r["variant"]) for r in refuted + chosen}
-    return [pytest.param(data["meta"], r, id=f"{r['id']}[{r['variant']}]",
+    return [pytest.param(r, id=f"{r['id']}[{r['variant']}]",
                          marks=() if (r["id"], r["variant"]) in keep else pytest.mark.deep)
             for r in recs]
 
 
-def test_report_exists_and_covers_registry():
-    assert REPORT.exists(), "run: python -m theorems report --budget standard"
-    data = json.loads(REPORT.read_text())
-    ids = {r["id"] for r in data["claims"]}
+def test_records_exist_and_cover_registry():
+    recs = _committed()
+    assert recs, "run: python -m theorems report --budget standard"
+    ids = {r["id"] for r in recs}
     missing = [c.id for c in registry.all_claims() if c.id not in ids]
-    assert not missing, f"claims not in the committed report (regenerate it): {missing}"
-    for r in data["claims"]:
-        assert {"id", "variant", "verdict", "method", "evidence", "seconds"} <= set(r)
+    assert not missing, f"claims without a committed record (run report --paper/--ids): {missing}"
+    errors = [f"{r['id']}[{r['variant']}]: {r['evidence'].get('reason')}" for r in recs if r["verdict"] == "ERROR"]
+    assert not errors, "committed checks that crashed (ERROR is not a verdict):\n" + "\n".join(errors)
+    for r in recs:
+        assert {"id", "variant", "verdict", "method", "key", "evidence", "settings"} <= set(r)
         if r["verdict"] == "REFUTED":
             cex = _find_cex(r["evidence"])
             # exact inputs, or none at all for a constant statement refuted exactly
@@ -65,11 +80,19 @@ def _find_cex(ev):
     return None
 
 
-@pytest.mark.parametrize("meta,record", _records())
-def test_verdict_reproduced(meta, record):
-    ctx = Context(budget=Budget.named(meta["budget"]), dps=meta["dps"], seed=meta["seed"])
+@pytest.mark.parametrize("record", _params())
+def test_record_reproduced(record, tmp_path):
+    s = record["settings"]
+    # figures are drawn only when the record names some: their names are part of the key
+    ctx = Context(budget=Budget.named(s["budget"]), dps=s["dps"], seed=s["seed"],
+                  figures_dir=str(tmp_path / "figures") if _has_figures(record) else None)
     claim = registry.get(record["id"])
     result = run_variant(claim, record["variant"], ctx, time_limit=600)
-    assert result.verdict.value == record["verdict"], (
-        f"{record['id']}[{record['variant']}]: committed {record['verdict']}, now "
-        f"{result.verdict.value}: {result.outcome.reason or result.outcome.summary}")
+    now = key_of(result.outcome.to_json())
+    diff = differences(record["key"], now)
+    assert not diff, (f"{record['id']}[{record['variant']}] no longer reproduces its record:\n  "
+                      + "\n  ".join(diff[:12]))
+
+
+def _has_figures(record) -> bool:
+    return "figures/" in json.dumps(record["key"])

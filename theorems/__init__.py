@@ -17,8 +17,9 @@ from .claim import (
     Outcome,
     Verdict,
     all_of,
+    guarded,
     inconclusive,
 )
 
 __all__ = ["BUDGETS", "Budget", "Claim", "ClaimError", "Context", "Counterexample", "Kind",
-           "Outcome", "Verdict", "all_of", "engines", "inconclusive"]
+           "Outcome", "Verdict", "all_of", "engines", "guarded", "inconclusive"]

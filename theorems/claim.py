@@ -15,15 +15,35 @@ from typing import Any
 
 
 class Verdict(enum.StrEnum):
+    """The status of a claim variant: one of five verdicts, or ERROR.
+
+    ``ERROR`` is **not a verdict**: it says the check crashed (a bug in a claim module, an
+    engine or a library), so nothing was decided.  It lives in the same field as the verdicts
+    so that every record, cache file and report keeps one status per claim variant, and every
+    consumer that switches on the status sees it (a separate field could be silently ignored).
+    It never passes (``passes`` is False), fails ``pytest --claims`` and the regression test, is
+    counted apart from the verdicts in the report (``errors``), and makes
+    ``python -m theorems check`` exit with status 3.  See :data:`VERDICTS` for the verdicts proper.
+    """
+
     PROVED = "PROVED"
     CERTIFIED = "CERTIFIED"
     SUPPORTED = "SUPPORTED"
     REFUTED = "REFUTED"
     INCONCLUSIVE = "INCONCLUSIVE"
+    ERROR = "ERROR"  # not a verdict: the check crashed
 
     @property
     def passes(self) -> bool:
         return self in (Verdict.PROVED, Verdict.CERTIFIED, Verdict.SUPPORTED)
+
+    @property
+    def is_error(self) -> bool:
+        return self is Verdict.ERROR
+
+
+# The verdicts proper (ERROR excluded), in report order.
+VERDICTS: tuple[Verdict, ...] = tuple(v for v in Verdict if v is not Verdict.ERROR)
 
 
 # Strength order of the positive verdicts: a conjunction is only as strong as its weakest part.
@@ -159,18 +179,23 @@ def is_uninformative(outcome: Outcome) -> bool:
 
 
 def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
-    """Conjunction: REFUTED if any part is; else INCONCLUSIVE if any part is; else the weakest.
+    """Conjunction: REFUTED if any part is; else ERROR if any part crashed; else INCONCLUSIVE
+    if any part is; else the weakest.  Every part is kept in ``parts`` (the evidence).
     Uninformative parts (:func:`is_uninformative`) are neither support nor doubt: they are listed
     but do not decide, unless every part is uninformative (then INCONCLUSIVE)."""
     if not parts:
         raise ClaimError("all_of() needs at least one outcome")
     refuted = [p for p in parts if p.verdict is Verdict.REFUTED]
+    crashed = [p for p in parts if p.verdict is Verdict.ERROR]
     informative = [p for p in parts if not is_uninformative(p)]
     undecided = [p for p in informative if p.verdict is Verdict.INCONCLUSIVE] or (
         [] if informative else list(parts))
     if refuted:
         head = refuted[0]
         verdict = Verdict.REFUTED
+    elif crashed:
+        head = crashed[0]
+        verdict = Verdict.ERROR
     elif undecided:
         head = undecided[0]
         verdict = Verdict.INCONCLUSIVE
@@ -180,7 +205,7 @@ def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
     margins = [p.margin for p in parts if p.margin is not None]
     derived = next((p.derived for p in parts if p.derived), None)
     if method is None:
-        deciding = [head] if verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE) else informative
+        deciding = [head] if verdict in (Verdict.REFUTED, Verdict.ERROR, Verdict.INCONCLUSIVE) else informative
         method = " + ".join(dict.fromkeys(p.method for p in deciding))
     return Outcome(
         verdict,
@@ -199,11 +224,80 @@ def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
 CheckFn = Callable[[Context], Outcome]
 
 
+class TimeLimitReached(BaseException):  # noqa: N818 - a signal, not an error
+    """Raised (by the runner's alarm) when a claim variant runs out of time.
+
+    A ``BaseException`` so that neither :func:`guarded` nor a stray ``except Exception`` in a
+    claim or engine can swallow it: the time limit ends in INCONCLUSIVE with its reason.
+    """
+
+
+def error_outcome(message: str, label: str = "", trace: str | None = None) -> Outcome:
+    """A check that crashed: status ERROR (not a verdict) with the exception text ``message`` and
+    an optional traceback, both with local paths made relative (:func:`scrub_paths`)."""
+    message = scrub_paths(message)
+    details: dict[str, Any] = {"traceback": scrub_paths(trace)} if trace else {}
+    return Outcome(Verdict.ERROR, "error", summary=message, reason=message, details=details, label=label)
+
+
+def exception_outcome(exc: BaseException, label: str = "", where: str = "check") -> Outcome:
+    """:func:`error_outcome` for an exception caught in ``where``: its last line and a short
+    traceback."""
+    import traceback
+
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    kind = "invalid claim or input" if isinstance(exc, ClaimError) else "crash"
+    text = f"{kind} in {where}{f' {label!r}' if label else ''}: {last}"
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-8))
+    return error_outcome(text, label, trace)
+
+
+def guarded(fn: CheckFn, ctx: Context, label: str = "") -> Outcome:
+    """Run one part of a claim, ``fn(ctx)``, so that a crash becomes an ERROR outcome.
+
+    Any exception (a :class:`ClaimError` inside a paper check is a bug too) gives
+    ``Outcome(Verdict.ERROR, "error", reason=<exception text>)`` labelled ``label``; a
+    result that is not an :class:`Outcome` is an error as well.  The time limit
+    (:class:`TimeLimitReached`) and ``KeyboardInterrupt`` pass through.  Combine the guarded
+    parts with :func:`all_of` so one crash does not erase the other parts' evidence.
+    """
+    try:
+        out = fn(ctx)
+        if not isinstance(out, Outcome):
+            raise ClaimError(f"returned {type(out).__name__}, not Outcome")
+    except Exception as exc:  # noqa: BLE001 - a crash is reported as ERROR, never lost
+        return exception_outcome(exc, label)
+    if label and not out.label:
+        out.label = label
+    return out
+
+
+def scrub_paths(text: str) -> str:
+    """Make file paths in ``text`` relative: the project root and site-packages prefixes go."""
+    import re
+    import site
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    prefixes = [root]
+    try:
+        prefixes += [p.rstrip("/") + "/" for p in site.getsitepackages() + [site.getusersitepackages()]]
+    except AttributeError:  # pragma: no cover - virtualenvs without site helpers
+        pass
+    prefixes += [p.rstrip("/") + "/" for p in sys.path if p.startswith("/") and len(p) > 1]
+    for pre in sorted(set(prefixes), key=len, reverse=True):
+        text = text.replace(pre, "")
+    # whatever absolute path is left (another checkout, /tmp, ...): keep its last two parts
+    return re.sub(r"(?<![\w.])/(?:[^/\s\"':]+/)+([^/\s\"':]+/[^/\s\"':]+)", r"\1", text)
+
+
 @dataclass(frozen=True)
 class Variant:
     name: str  # "printed" | "reading" | "reading2" ...
     statement: str
     check: CheckFn
+    hypotheses: Callable[[], str] | None = None  # derived from the statement's domain
 
 
 @dataclass(frozen=True)
@@ -225,6 +319,7 @@ class Claim:
     reading_check: CheckFn | None = None
     depends_on: tuple[str, ...] = ()
     notes: str = ""
+    extra_variants: tuple[Variant, ...] = ()  # further interpretations ("reading2", ...)
 
     def __post_init__(self) -> None:
         if "." not in self.id:
@@ -237,9 +332,20 @@ class Claim:
         return self.id.split(".", 1)[0]
 
     def variants(self) -> Iterable[Variant]:
-        yield Variant("printed", self.statement, self.check)
+        yield Variant("printed", self.statement, self.check, _hyp(self.check))
         if self.reading is not None and self.reading_check is not None:
-            yield Variant("reading", self.reading, self.reading_check)
+            yield Variant("reading", self.reading, self.reading_check, _hyp(self.reading_check))
+        yield from self.extra_variants
+
+    def hypotheses_of(self, variant: Variant) -> str:
+        """The hypotheses text of a variant: derived from its statement where there is one."""
+        derived = variant.hypotheses() if variant.hypotheses else ""
+        return "; ".join(t for t in (derived, self.hypotheses) if t)
+
+
+def _hyp(check: Any) -> Callable[[], str] | None:
+    fn = getattr(check, "hypotheses", None)
+    return fn if callable(fn) else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,4 +1,10 @@
-"""Command line: ``python -m theorems list | check | report | models | conjecture``."""
+"""Command line: ``python -m theorems list | check | report | models | conjecture``.
+
+Exit status of ``check`` (and ``conjecture``): 0 when every variant got a verdict other than
+REFUTED, 1 when one was REFUTED, 2 on bad input (unknown id, bad option), 3 when a check
+crashed (ERROR: not a verdict; the crash outranks a refutation because it hides what the
+variant would have said).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,18 @@ from pathlib import Path
 from .claim import BUDGETS, Budget, ClaimError, Context
 
 REPORTS = Path("reports")
+
+EXIT_REFUTED = 1
+EXIT_BAD_INPUT = 2
+EXIT_ERROR = 3
+
+
+def exit_status(verdicts) -> int:
+    """The documented exit status for a run's statuses (see the module docstring)."""
+    values = {str(v) for v in verdicts}
+    if "ERROR" in values:
+        return EXIT_ERROR
+    return EXIT_REFUTED if "REFUTED" in values else 0
 
 
 def _context(args) -> Context:
@@ -55,16 +73,15 @@ def cmd_check(args) -> int:
     from .runner import run_claim, run_variant
 
     ctx = _context(args)
-    status = 0
-    for cid in args.ids:
-        claim = registry.get(cid)
+    claims = [registry.get(cid) for cid in args.ids]  # unknown ids fail (status 2) before any run
+    statuses = []
+    for claim in claims:
         results = ([run_variant(claim, args.variant, ctx, _time_limit(args))] if args.variant
                    else run_claim(claim, ctx, _time_limit(args)))
         for r in results:
             _print_result(r.to_json())
-            if r.verdict.value == "REFUTED":
-                status = 1
-    return status
+            statuses.append(r.verdict.value)
+    return exit_status(statuses)
 
 
 def _print_result(rec) -> None:
@@ -88,43 +105,62 @@ def _print_result(rec) -> None:
 
 
 def cmd_report(args) -> int:
+    """Run claims, write their golden records (``<out>/records/<id>__<variant>.json``), then
+    assemble report.json, REPORT.md and report.html from every record.
+
+    ``--paper P`` / ``--ids ...`` replace only those records; ``--assemble`` runs nothing;
+    ``--records-from REPORT_JSON`` creates the records from an existing report (bootstrap).
+    A partial run into a directory that has a report.json but no records yet bootstraps the
+    records from it first, so the other papers are kept."""
+    from . import records as golden
     from . import registry, report
     from .runner import run_many
 
     ctx = _context(args)
-    claims = registry.select(paper=args.paper)
     out = Path(args.out)
-    records = run_many(claims, ctx, jobs=args.jobs, cache_dir=out / ".cache" / ctx.budget.name,
+    rdir = out / golden.RECORDS
+    settings = {"budget": ctx.budget.name, "dps": ctx.dps, "seed": ctx.seed}
+    meta = report.meta(ctx.budget.name, ctx.dps, ctx.seed, [])  # git state before records change
+    seconds = _previous_seconds(out / "report.json")
+    partial = bool(args.paper or args.ids)
+    has_records = rdir.is_dir() and any(rdir.glob("*__*.json"))
+    if args.records_from or (partial and not has_records and (out / "report.json").exists()):
+        source = Path(args.records_from or out / "report.json")
+        paths = golden.from_report_json(source, rdir)
+        seconds.update(_previous_seconds(source))
+        print(f"created {len(paths)} records in {rdir} from {source}")
+    ran = []
+    if not (args.assemble or args.records_from):
+        claims = registry.select(paper=args.paper, ids=args.ids)
+        ran = run_many(claims, ctx, jobs=args.jobs, cache_dir=out / ".cache" / ctx.budget.name,
                        resume=args.resume, time_limit=_time_limit(args), progress=_progress)
-    papers = list(dict.fromkeys(c.paper for c in claims))
-    data = report.build(records, report.meta(ctx.budget.name, ctx.dps, ctx.seed, papers))
-    if args.paper and (out / "report.json").exists():
-        data = _merge(out / "report.json", data, args.paper)
+        golden.write_records(ran, rdir, settings, replace_papers=[args.paper] if args.paper else None,
+                             replace_all=not partial)
+        seconds.update({(r["id"], r["variant"]): r["seconds"] for r in ran})
+    data = golden.assemble(rdir, meta, [c.id for c in registry.all_claims()], seconds)
     paths = report.write(data, out)
-    counts = {}
-    for r in records:
+    counts: dict[str, int] = {}
+    for r in ran:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
-    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    print("wrote " + ", ".join(str(p) for p in paths))
+    if ran:
+        print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if data["errors"]:
+        print(f"{len(data['errors'])} claim variant(s) crashed (ERROR): "
+              + ", ".join(f"{e['id']}[{e['variant']}]" for e in data["errors"]), file=sys.stderr)
+    print("wrote " + ", ".join(str(p) for p in paths) + f" from {len(data['claims'])} records in {rdir}")
     return 0
 
 
-def _merge(existing: Path, new: dict, paper: str) -> dict:
-    """A --paper run replaces that paper's records in an existing report, keeping the rest."""
+def _previous_seconds(report_json: Path) -> dict[tuple[str, str], float]:
+    """Measured run times of an earlier report.json (records store no timings)."""
     import json
 
-    from . import report
-
     try:
-        old = json.loads(existing.read_text())
-    except (OSError, ValueError):
-        return new
-    keep = [r for r in old.get("claims", []) if r.get("paper") != paper]
-    if old.get("meta", {}).get("budget") != new["meta"]["budget"]:
-        return new
-    records = keep + new["claims"]
-    papers = list(dict.fromkeys(r["paper"] for r in records))
-    return report.build(records, {**new["meta"], "papers": papers})
+        data = json.loads(report_json.read_text())
+        return {(r["id"], r["variant"]): float(r["seconds"]) for r in data.get("claims", [])
+                if "seconds" in r and not r.get("seconds_is_cost_class")}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def cmd_models(args) -> int:
@@ -162,7 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
     pc.set_defaults(func=cmd_check)
 
     pr = sub.add_parser("report", help="run claims and write reports/")
-    pr.add_argument("--paper")
+    pr.add_argument("--paper", help="run only this paper's claims (replaces only its records)")
+    pr.add_argument("--ids", nargs="+", metavar="ID", help="run only these claims (replaces only their records)")
+    pr.add_argument("--assemble", action="store_true",
+                    help="run nothing: rebuild the report files from the records")
+    pr.add_argument("--records-from", metavar="REPORT_JSON",
+                    help="run nothing: create the records from an existing report.json, then assemble")
     pr.add_argument("--jobs", type=int, default=1, help="worker processes")
     pr.add_argument("--out", default=str(REPORTS))
     pr.add_argument("--resume", action="store_true",
@@ -192,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ClaimError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into head & co.: stop quietly
         import os
 

@@ -85,7 +85,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def load_claims_file(path: str | Path) -> list[Claim]:
-    """Import a user's claims file and return its ``CLAIMS`` (a list of :class:`Claim`).
+    """Import a user's claims file and return its claims: ``CLAIMS`` (a list of :class:`Claim`)
+    or, without it, every claim the module defines (e.g. with ``theorems.spec.claim``).
 
     Raises :class:`ClaimError` (one line) for a missing file, a syntax error, an exception
     while importing, a missing or malformed ``CLAIMS``, or duplicate ids.
@@ -124,7 +125,11 @@ def load_claims_file(path: str | Path) -> list[Claim]:
         raise ClaimError(f"{where}: error while loading: {type(exc).__name__}: {text}") from None
     claims = getattr(module, "CLAIMS", None)
     if claims is None:
-        raise ClaimError(f"{p} defines no CLAIMS (a list of theorems.Claim)")
+        from .registry import claims_of_module
+
+        claims = claims_of_module(module) or None
+    if claims is None:
+        raise ClaimError(f"{p} defines no claims (@claim statements, or CLAIMS: a list of theorems.Claim)")
     if not isinstance(claims, list | tuple) or not all(isinstance(c, Claim) for c in claims):
         raise ClaimError(f"{p}: CLAIMS must be a list of theorems.Claim objects")
     if not claims:
@@ -1077,13 +1082,13 @@ def _main(args: argparse.Namespace) -> int:
 
     by_id = {c.id: c for c in claims}
     records = run_many(claims, ctx, jobs=1, time_limit=_time_limit(args), loader=by_id.__getitem__)
-    status = 0
     for rec in records:
         ev = rec["evidence"]
         rec["reproduce"] = ev.get("details", {}).get("reproduce") or repro.get(rec["id"], rec["reproduce"])
         _print_record(rec)
-        if rec["verdict"] == "REFUTED":
-            status = 1
+    from .cli import exit_status
+
+    status = exit_status(r["verdict"] for r in records)
     if not args.no_report:
         from . import report
 

@@ -256,22 +256,13 @@ def sampled(
 
 
 def _draw(figure, inst: Instance, ctx: Context, label: str, details: dict) -> list[str]:
-    """Save the claim's figure for ``inst``; a plotting failure never changes a verdict."""
-    if figure is None or not ctx.figures_dir:
+    """Save the claim's figure for ``inst`` (:func:`theorems.figures.save`: named
+    ``<claim>-<variant>-<label>``; a plotting failure never changes a verdict)."""
+    if figure is None:
         return []
-    import re
-    from pathlib import Path
+    from . import figures
 
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{ctx.figure_prefix}-{label}").strip("_")[:120] + ".png"
-    path = Path(ctx.figures_dir) / name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with mp.workdps(ctx.dps):
-            figure(inst, str(path))
-    except Exception as exc:  # noqa: BLE001 - see docstring
-        details["figure_error"] = f"{type(exc).__name__}: {exc}"
-        return []
-    return [f"figures/{name}"]
+    return figures.save(ctx, label, lambda path: figure(inst, path), details)
 
 
 def _tiny(dps: int):
@@ -346,6 +337,8 @@ def _shrink(slack: Slack, inst: Instance, dps: int, strict: bool, budget: int = 
     tries = 0
     for key in list(current):
         value = current[key]
+        if not _shrinkable(value):
+            continue  # class members, matrices, labels: kept as drawn
         if isinstance(value, tuple):
             for j in range(len(value)):
                 for cand in simplest_nearby(value[j], Fraction(1, 10)):
@@ -368,6 +361,12 @@ def _shrink(slack: Slack, inst: Instance, dps: int, strict: bool, budget: int = 
                     current = trial
                     break
     return current
+
+
+def _shrinkable(value: Any) -> bool:
+    if isinstance(value, Fraction):
+        return True
+    return isinstance(value, tuple) and all(isinstance(x, Fraction) for x in value)
 
 
 def _still_violates(slack: Slack, inst: Instance, dps: int, strict: bool) -> bool:

@@ -5,6 +5,7 @@
     pytest --claims my_claims.py    # a user's conjecture file
 
 PROVED / CERTIFIED / SUPPORTED pass, REFUTED fails with the counterexample in the message,
+ERROR (a crash inside the check; not a verdict) fails with the exception text,
 INCONCLUSIVE skips with its reason.  The session writes a report (``--claims-report DIR``,
 default ``reports/pytest``).
 """
@@ -75,11 +76,13 @@ class ClaimItem(pytest.Item):
         verdict = rec["verdict"]
         if verdict == "REFUTED":
             raise ClaimRefuted(rec)
+        if verdict == "ERROR":
+            raise ClaimCrashed(rec)
         if verdict == "INCONCLUSIVE":
             pytest.skip(f"INCONCLUSIVE: {rec['evidence'].get('reason') or rec['evidence'].get('summary')}")
 
     def repr_failure(self, excinfo, style=None):  # type: ignore[override]
-        if isinstance(excinfo.value, ClaimRefuted):
+        if isinstance(excinfo.value, ClaimRefuted | ClaimCrashed):
             return excinfo.value.describe()
         return super().repr_failure(excinfo)
 
@@ -108,6 +111,31 @@ class ClaimRefuted(AssertionError):
             lines += [f"{k}: {v}" for k, v in derived.items()]
         lines.append(f"reproduce: {rec['reproduce']}")
         return "\n".join(lines)
+
+
+class ClaimCrashed(AssertionError):
+    """The check crashed: ERROR is not a verdict, and it fails the test."""
+
+    def __init__(self, rec: dict[str, Any]) -> None:
+        super().__init__(rec["id"])
+        self.rec = rec
+
+    def describe(self) -> str:
+        rec = self.rec
+        ev = rec["evidence"]
+        lines = [f"{rec['id']} ({rec['variant']}) ERROR (the check crashed; no verdict)",
+                 f"statement: {rec['statement']}"]
+        lines += _error_texts(ev)
+        lines.append(f"reproduce: {rec['reproduce']}")
+        return "\n".join(lines)
+
+
+def _error_texts(ev: dict[str, Any]) -> list[str]:
+    """The reason of every crashed part of an evidence tree (the part that crashed first)."""
+    out = [f"{ev.get('label') or 'check'}: {ev.get('reason')}"] if ev.get("method") == "error" else []
+    for p in ev.get("parts", []):
+        out += _error_texts(p)
+    return out or [str(ev.get("reason"))]
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -25,12 +25,23 @@ def _paper_packages() -> list[str]:
 
 
 def claims_of_module(module: ModuleType) -> list[Claim]:
+    """``CLAIMS`` if the module defines it, else every module-level claim in definition order
+    (statement modules declare claims with ``@claim`` and need no list)."""
     claims = getattr(module, "CLAIMS", None)
     if claims is None:
-        return []
+        seen: dict[int, Claim] = {}
+        for value in vars(module).values():
+            if isinstance(value, Claim) and _defined_in(value, module) and id(value) not in seen:
+                seen[id(value)] = value
+        return list(seen.values())
     if not all(isinstance(c, Claim) for c in claims):
         raise ClaimError(f"{module.__name__}.CLAIMS must be a list of Claim objects")
     return list(claims)
+
+
+def _defined_in(c: Claim, module: ModuleType) -> bool:
+    fn = getattr(c.check, "make", c.check)
+    return getattr(fn, "__module__", None) == module.__name__
 
 
 LOAD_ERRORS: dict[str, str] = {}

@@ -10,18 +10,32 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from .claim import VERDICTS as _VERDICTS
 from .claim import Verdict
 from .io import atomic_write_text
 
-VERDICTS = [v.value for v in Verdict]
+# The verdict columns of the summary.  ERROR is not a verdict: it is counted as "errors".
+VERDICTS = [v.value for v in _VERDICTS]
 
 
 def build(records: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
-    summary: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VERDICTS, 0))
+    """The report dict: meta, a per-paper summary (a count per verdict plus ``errors``, the
+    claim variants whose check crashed), the claim records, and the list of ``errors``."""
+    summary: dict[str, dict[str, int]] = defaultdict(lambda: {**dict.fromkeys(VERDICTS, 0), "errors": 0})
     for r in records:
-        summary[r["paper"]][r["verdict"]] += 1
+        if r["verdict"] == Verdict.ERROR.value:
+            summary[r["paper"]]["errors"] += 1
+        else:
+            summary[r["paper"]][r["verdict"]] += 1
     clean = [{k: v for k, v in r.items() if k != "fingerprint"} for r in records]
-    return {"meta": meta, "summary": dict(summary), "claims": clean}
+    return {"meta": meta, "summary": dict(summary), "claims": clean, "errors": errors_of(clean)}
+
+
+def errors_of(records: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """One line per claim variant whose check crashed: id, variant, paper, the exception text."""
+    return [{"id": r["id"], "variant": r["variant"], "paper": r["paper"],
+             "error": r["evidence"].get("reason") or r["evidence"].get("summary") or ""}
+            for r in records if r["verdict"] == Verdict.ERROR.value]
 
 
 def write(report: dict[str, Any], out_dir: Path | str) -> list[Path]:
@@ -35,8 +49,12 @@ def write(report: dict[str, Any], out_dir: Path | str) -> list[Path]:
 
 
 def meta(budget: str, dps: int, seed: int, papers: list[str]) -> dict[str, Any]:
+    """Run settings, library versions and the git state (``{"commit", "dirty"}``; dirty means
+    uncommitted changes outside reports/) of the code that produced the report."""
     import mpmath
     import sympy
+
+    from .records import git_state
 
     return {
         "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -45,19 +63,30 @@ def meta(budget: str, dps: int, seed: int, papers: list[str]) -> dict[str, Any]:
         "seed": seed,
         "papers": papers,
         "versions": {"sympy": sympy.__version__, "mpmath": mpmath.__version__},
+        "git": git_state(),
     }
 
 
 def _counter_table(report: dict[str, Any]) -> list[str]:
-    lines = ["| paper | " + " | ".join(VERDICTS) + " | total |", "|---" * (len(VERDICTS) + 2) + "|"]
+    lines = ["| paper | " + " | ".join(VERDICTS) + " | total | errors |", "|---" * (len(VERDICTS) + 3) + "|"]
     totals: Counter[str] = Counter()
     for paper, counts in report["summary"].items():
         totals.update(counts)
-        lines.append(f"| {paper} | " + " | ".join(str(counts[v]) for v in VERDICTS)
-                     + f" | {sum(counts.values())} |")
+        lines.append(f"| {paper} | " + " | ".join(str(counts.get(v, 0)) for v in VERDICTS)
+                     + f" | {sum(counts.get(v, 0) for v in VERDICTS)} | {counts.get('errors', 0)} |")
     lines.append("| **all** | " + " | ".join(str(totals[v]) for v in VERDICTS)
-                 + f" | {sum(totals.values())} |")
+                 + f" | {sum(totals[v] for v in VERDICTS)} | {totals['errors']} |")
     return lines
+
+
+def _error_lines(report: dict[str, Any]) -> list[str]:
+    """Crashed checks, listed apart from the verdicts (ERROR is not a verdict)."""
+    errors = report.get("errors") or []
+    if not errors:
+        return []
+    lines = ["## Errors (checks that crashed; not verdicts)", ""]
+    lines += [f"- [{e['id']}](#{_anchor(e)}) ({e['variant']}): {e['error']}" for e in errors]
+    return lines + [""]
 
 
 def _evidence_lines(ev: dict[str, Any], depth: int = 0) -> list[str]:
@@ -104,6 +133,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         *_counter_table(report),
         "",
+        *_error_lines(report),
         "| claim | variant | verdict | method | seconds |",
         "|---|---|---|---|---|",
     ]
@@ -156,17 +186,27 @@ def _html_summary(report: dict[str, Any]) -> str:
     totals: Counter[str] = Counter()
     for paper, counts in report["summary"].items():
         totals.update(counts)
-        rows.append(f"<tr><td>{html.escape(paper)}</td>" + "".join(f"<td>{counts[v]}</td>" for v in VERDICTS)
-                    + f"<td>{sum(counts.values())}</td></tr>")
+        rows.append(f"<tr><td>{html.escape(paper)}</td>"
+                    + "".join(f"<td>{counts.get(v, 0)}</td>" for v in VERDICTS)
+                    + f"<td>{sum(counts.get(v, 0) for v in VERDICTS)}</td><td>{counts.get('errors', 0)}</td></tr>")
     rows.append("<tr><td><b>all</b></td>" + "".join(f"<td><b>{totals[v]}</b></td>" for v in VERDICTS)
-                + f"<td><b>{sum(totals.values())}</b></td></tr>")
-    return f"<table><tr><th>paper</th>{head}<th>total</th></tr>{''.join(rows)}</table>"
+                + f"<td><b>{sum(totals[v] for v in VERDICTS)}</b></td><td><b>{totals['errors']}</b></td></tr>")
+    return f"<table><tr><th>paper</th>{head}<th>total</th><th>errors</th></tr>{''.join(rows)}</table>"
+
+
+def _html_errors(report: dict[str, Any]) -> str:
+    errors = report.get("errors") or []
+    if not errors:
+        return ""
+    items = "".join(f"<li><a href='#{_anchor(e)}'>{html.escape(e['id'])}</a> ({html.escape(e['variant'])}): "
+                    f"{html.escape(e['error'])}</li>" for e in errors)
+    return f"<h2>Errors (checks that crashed; not verdicts)</h2><ul>{items}</ul>"
 
 
 def to_html(report: dict[str, Any]) -> str:
     m = report["meta"]
     colors = {"PROVED": "#1b7f3b", "CERTIFIED": "#2d8f6f", "SUPPORTED": "#5a7d1a",
-              "REFUTED": "#b3261e", "INCONCLUSIVE": "#8a6d00"}
+              "REFUTED": "#b3261e", "INCONCLUSIVE": "#8a6d00", "ERROR": "#6a1b9a"}
     rows = []
     for r in report["claims"]:
         ev = r["evidence"]
@@ -198,6 +238,7 @@ def to_html(report: dict[str, Any]) -> str:
         f"<p>Generated {html.escape(str(m.get('generated')))}; budget {html.escape(str(m.get('budget')))}, "
         f"{m.get('dps')} digits, seed {m.get('seed')}.</p>"
         + _html_summary(report)
+        + _html_errors(report)
         + "<h2>Claims</h2><table><tr><th>claim</th><th>verdict</th><th>statement / evidence</th>"
         "<th>method</th><th>s</th></tr>"
         + "\n".join(rows) + "</table></body></html>\n"

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import inspect
 import json
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .claim import Claim, ClaimError, Context, Outcome, Verdict, inconclusive
+from .claim import (
+    Claim,
+    ClaimError,
+    Context,
+    Outcome,
+    TimeLimitReached,
+    Verdict,
+    guarded,
+    inconclusive,
+)
 from .io import atomic_write_text
 
 
@@ -62,12 +69,8 @@ class ClaimResult:
         }
 
 
-class _TimeLimit(Exception):
-    pass
-
-
 def _alarm(signum, frame):  # pragma: no cover - exercised only on timeouts
-    raise _TimeLimit()
+    raise TimeLimitReached()
 
 
 def reproduce_command(claim_id: str, variant: str, ctx: Context) -> str:
@@ -86,25 +89,18 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        outcome = variant.check(ctx)
-        if not isinstance(outcome, Outcome):
-            raise ClaimError(f"check of {claim.id} returned {type(outcome).__name__}, not Outcome")
-    except _TimeLimit:
+        # A crash (any exception, ClaimError included) is an ERROR, not a verdict.
+        outcome = guarded(variant.check, ctx)
+    except TimeLimitReached:
         outcome = inconclusive(f"time limit of {time_limit:.0f}s reached (raise --budget or the limit)",
                                "time limit")
-    except ClaimError as exc:
-        outcome = inconclusive(f"invalid claim or input: {exc}", "error")
-    except Exception as exc:  # noqa: BLE001 - an engine failure must not lose the run
-        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        outcome = inconclusive(f"internal error in check: {last}", "error",
-                               traceback=traceback.format_exc(limit=6))
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
     seconds = time.perf_counter() - t0
     return ClaimResult(claim.id, variant.name, claim.title, claim.source, claim.kind.value,
-                       variant.statement, claim.hypotheses, outcome, seconds,
+                       variant.statement, claim.hypotheses_of(variant), outcome, seconds,
                        reproduce_command(claim.id, variant.name, ctx), claim.depends_on)
 
 
@@ -121,13 +117,131 @@ def run_claim(claim: Claim, ctx: Context, time_limit: float | None = None) -> li
 # ---------------------------------------------------------------- cache + parallel runs
 
 
+# Bump when the runner or the record format changes what a cached result means (the sources of
+# the engines and helpers are hashed anyway; this covers changes outside the project's modules).
+ENGINE_VERSION = "2"
+
+# Top-level packages whose modules count as project dependencies of a claim module.
+PROJECT_PACKAGES = ("theorems", "symbolic", "numeric")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
 def fingerprint(claim: Claim, ctx: Context) -> str:
+    """Cache key of a claim's results: the sources of the modules that define its checks and of
+    every project module they import, transitively (see :func:`project_dependencies`), the
+    :data:`ENGINE_VERSION`, and the run settings (budget, digits, seed)."""
+    h = hashlib.sha256(f"{ENGINE_VERSION}|{claim.id}|{ctx.budget}|{ctx.dps}|{ctx.seed}".encode())
+    modules = dict.fromkeys(m for v in claim.variants() for m in _modules_of(v.check))
+    files: dict[str, Path] = {}
+    for name in modules:
+        files.update(project_dependencies(name))
+    if not files:  # a check defined nowhere we can read (e.g. in an interactive session)
+        h.update(repr(sorted(modules)).encode())
+    for name in sorted(files):
+        h.update(f"|{name}|".encode())
+        h.update(_file_digest(files[name]))
+    return h.hexdigest()[:16]
+
+
+def _modules_of(check: Any) -> list[str]:
+    """Modules defining a check: the callable's own, and that of the function it wraps (a spec
+    claim's ``make``, a ``functools.partial``'s ``func``)."""
+    out = []
+    for obj in (check, getattr(check, "make", None), getattr(check, "func", None)):
+        name = getattr(obj, "__module__", None) if obj is not None else None
+        if isinstance(name, str):
+            out.append(name)
+    return out
+
+
+def project_dependencies(module_name: str, root: Path | None = None) -> dict[str, Path]:
+    """The module ``module_name`` (a project module, or any imported module with a source file,
+    e.g. a user's claims file) and every project module it reaches by import statements,
+    transitively, as ``{module name: source file}``.  Imports anywhere in a module count (also
+    those inside functions); relative imports are resolved; the packages' ``__init__`` files
+    (run on import) are included.  Modules outside :data:`PROJECT_PACKAGES` are not followed."""
+    root = root or PROJECT_ROOT
+    start = _module_file(module_name, root)
+    if start is None:
+        mod = sys.modules.get(module_name)
+        file = getattr(mod, "__file__", None)
+        if not file or not Path(file).is_file():
+            return {}
+        start = Path(file)
+    seen: dict[str, Path] = {}
+    stack = [(module_name, start)]
+    while stack:
+        name, file = stack.pop()
+        if name in seen:
+            continue
+        seen[name] = file
+        for dep in _imports_of(name, file, root):
+            if dep not in seen:
+                dep_file = _module_file(dep, root)
+                if dep_file is not None:
+                    stack.append((dep, dep_file))
+    return seen
+
+
+def _module_file(name: str, root: Path) -> Path | None:
+    parts = name.split(".")
+    if parts[0] not in PROJECT_PACKAGES:
+        return None
+    base = root.joinpath(*parts)
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _imports_of(name: str, file: Path, root: Path) -> list[str]:
+    """Project module names imported by ``file`` (module ``name``), plus the parent packages."""
+    key = (str(file), file.stat().st_mtime_ns)
+    cached = _IMPORTS.get(key)
+    if cached is not None:
+        return cached
+    import ast
+
+    is_package = file.name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    out: list[str] = []
+    parts = name.split(".")
+    out += [".".join(parts[:i]) for i in range(1, len(parts))]  # parent packages run on import
     try:
-        src = inspect.getsource(sys.modules[claim.check.__module__])
-    except (OSError, TypeError, KeyError):
-        src = claim.id
-    key = f"{src}|{ctx.budget}|{ctx.dps}|{ctx.seed}"
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        tree = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                pieces = alias.name.split(".")
+                out += [".".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                if node.level > 1:
+                    anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            if not base:
+                continue
+            pieces = base.split(".")
+            out += [".".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
+            out += [f"{base}.{alias.name}" for alias in node.names if alias.name != "*"]  # submodules
+    deps = [d for d in dict.fromkeys(out) if d.split(".")[0] in PROJECT_PACKAGES and d != name]
+    _IMPORTS[key] = deps
+    return deps
+
+
+_IMPORTS: dict[tuple[str, int], list[str]] = {}
+
+
+def _file_digest(file: Path) -> bytes:
+    try:
+        return hashlib.sha256(file.read_bytes()).digest()
+    except OSError:
+        return b"unreadable"
 
 
 def _cache_file(cache_dir: Path, claim_id: str, variant: str) -> Path:

@@ -204,13 +204,13 @@ def _fig1_check(loss: str):
             out.details["sum vs mean"] = ("GD on the sum with step eta equals GD on the mean with step n*eta "
                                           "(n = 300), so under the literal sum the threshold 8 pi/d^2 of the "
                                           "(population/mean) analysis sits at eta = 8 pi/(n d^2)")
-        out.figures.extend(_fig1_plot(ctx, loss))
+        out.figures.extend(_fig1_plot(ctx, loss, out))
         return out
 
     return check
 
 
-def _fig1_plot(ctx: Context, loss: str) -> list[str]:
+def _fig1_plot(ctx: Context, loss: str, out: Outcome | None = None) -> list[str]:
     if not ctx.figures_dir:
         return []
     sw = network_sweep(ctx, 0, loss)
@@ -233,7 +233,7 @@ def _fig1_plot(ctx: Context, loss: str) -> list[str]:
         ax.legend(fontsize=7)
         ax.set_title("ahn Fig. 1: final bias vs step size")
 
-    return save_figure(ctx, f"ahn_fig1_{loss}", draw)
+    return save_figure(ctx, f"fig1_{loss}", draw, out)
 
 
 FIG1 = Claim(
@@ -350,11 +350,11 @@ def _check_fig2(ctx: Context) -> Outcome:
     out.details["note"] = ("the network's bias at the small step sizes is not ~0 as the mean model's "
                            "b_GF = -Theta(1/d^2) would suggest; 'not noticeably' is tested relative to the "
                            "tenfold-larger step size (the figure's comparison); absolute values are listed")
-    out.figures.extend(_fig2_plot(ctx, r))
+    out.figures.extend(_fig2_plot(ctx, r, out))
     return out
 
 
-def _fig2_plot(ctx: Context, r: dict) -> list[str]:
+def _fig2_plot(ctx: Context, r: dict, record: Outcome | None = None) -> list[str]:
     large = r["large"]
 
     def draw(fig, ax):
@@ -367,7 +367,7 @@ def _fig2_plot(ctx: Context, r: dict) -> list[str]:
         ax.set_title("ahn Fig. 2: eta = 2.5e-3, mean logistic loss")
         ax.legend(loc="lower left", fontsize=7)
 
-    out = save_figure(ctx, "ahn_fig2_trajectory", draw)
+    out = save_figure(ctx, "fig2_trajectory", draw, record)
 
     def draw_sharp(fig, ax):
         ts, vs = zip(*large.sharpness, strict=True)
@@ -378,7 +378,7 @@ def _fig2_plot(ctx: Context, r: dict) -> list[str]:
         ax.legend(fontsize=7)
         ax.set_title("ahn Fig. 4: sharpness, eta = 2.5e-3")
 
-    return out + save_figure(ctx, "ahn_fig2_sharpness", draw_sharp)
+    return out + save_figure(ctx, "fig2_sharpness", draw_sharp, record)
 
 
 FIG2 = Claim(
@@ -460,11 +460,11 @@ def _check_mm_result(ctx: Context) -> Outcome:
     loc.details["points"] = [[mp.nstr(r, 6), mp.nstr(v, 6)] for r, v in t.points]
     parts.append(loc)
     out = all_of(parts)
-    out.figures.extend(_mm_plot(ctx, t))
+    out.figures.extend(_mm_plot(ctx, t, out))
     return out
 
 
-def _mm_plot(ctx: Context, t: N.Transition) -> list[str]:
+def _mm_plot(ctx: Context, t: N.Transition, out: Outcome | None = None) -> list[str]:
     if not ctx.figures_dir:
         return []
     with mp.workdps(ctx.dps):
@@ -485,7 +485,7 @@ def _mm_plot(ctx: Context, t: N.Transition) -> list[str]:
         ax.legend(fontsize=7)
         ax.set_title("ahn mean model: phase transition")
 
-    return save_figure(ctx, "ahn_mm_transition", draw)
+    return save_figure(ctx, "mm_transition", draw, out)
 
 
 INTRO_MM_RESULT = Claim(

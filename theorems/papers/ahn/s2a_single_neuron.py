@@ -27,6 +27,7 @@ from symbolic.losses import (
 
 from ... import engines
 from ...claim import Claim, Context, Kind, all_of
+from ...spec import AllOf, Along, Domain, Identity, Real, claim
 from .assumptions import (
     check_A1,
     check_A2,
@@ -37,7 +38,14 @@ from .assumptions import (
     const_check,
     piece_ineq,
 )
-from .sn_common import F, class_losses, example_losses, implication, plot_run, sweep_growth
+from .sn_common import (
+    F,
+    class_losses,
+    implication,
+    loss_member,
+    plot_run,
+    sweep_growth,
+)
 
 x, y = sp.symbols("x y", real=True)
 eta = sp.Symbol("eta", positive=True)
@@ -171,52 +179,43 @@ SHARPNESS_AXIS = Claim(
 # ---------------------------------------------------------------- normalisation (wlog)
 
 
-def _wlog(ctx: Context):
+WLOG_STEPS = 1000  # per run (or until converged); convergence itself is Theorems 1 and 2
+
+
+def _gd_states(inst, dps):
+    run = gd_run(inst["loss"], mpf_of(inst["x0"]), mpf_of(inst["y0"]), inst["eta"], WLOG_STEPS)
+    return list(zip(run.xs, run.ys, strict=True))
+
+
+def _above_diagonal(state, inst):
+    """(y_t - |x_t|) / y_t: > 0 iff y_t > |x_t|."""
+    xx, yy = state
+    return (yy - abs(xx)) / yy
+
+
+@claim("ahn.wlog", title="Normalisation: y_t > |x_t| for all t", source="§2.2, first display",
+       kind=Kind.QUALITATIVE, depends_on=("ahn.lemma4", "ahn.lemma6"),
+       statement=r"GD is symmetric in $x,y$ and $y=\pm x$ are invariant; wlog $y_0>x_0>0$, $y_t>|x_t|$ for all "
+       r"$t\ge1$, and GD converges to $(0,y_\infty)$, $y_\infty>0$.",
+       hypotheses=f"runs of up to {WLOG_STEPS} steps (or until converged); convergence itself is checked by "
+       "Theorems 1 and 2")
+def wlog():
+    """§2.2: D = y^2 - x^2 obeys D_{t+1} = (1 - eta^2 ell'^2) D_t (derived), and y_t > |x_t| along GD
+    for every loss of the class, 0 < x0 < y0 (any scale) and 0 < eta < 1."""
     Lsym = sp.Symbol("L", real=True)
     D = lambda X, Y: Y**2 - X**2  # noqa: E731
-    x1, y1 = x - eta * Lsym * y, y - eta * Lsym * x
-    parts = [engines.identity(D(x1, y1), (1 - eta**2 * Lsym**2) * D(x, y), ctx, label="D_{t+1} = (1 - eta^2 ell'^2) D_t")]
-    pool = example_losses(betas=(F(3, 2), F(3))) + class_losses(ctx, "wlog")
-    steps = min(ctx.budget.max_steps, 1000)
-
-    def slack(inst, dps):
-        loss = pool[int(inst["loss_index"])]
-        run = gd_run(loss, mpf_of(inst["x0"]), mpf_of(inst["y0"]), inst["eta"], steps)
-        return min((yy - abs(xx)) / yy for xx, yy in zip(run.xs, run.ys, strict=True))
-
-    def sample(rng, i):
-        y0 = samplers.log_uniform(rng, 0.1, 20)
-        x0 = y0 * samplers.uniform(rng, 0, 1) if i % 4 else y0 * F(999, 1000)
-        e = samplers.step_fraction(rng, i)  # fractions of the cap eta < 1, incl. 0.999
-        return {"loss_index": F(i % len(pool)), "x0": x0, "y0": y0, "eta": e}
-
-    def to_instance(v):
-        li = int(min(max(v[0], 0), len(pool) - 1e-9))
-        y0 = F(float(v[2])).limit_denominator(10**6)
-        x0 = (y0 * F(float(v[1])).limit_denominator(10**6))
-        e = F(float(v[3])).limit_denominator(10**6)
-        if not (0 < x0 < y0 and 0 < e < 1):
-            return None
-        return {"loss_index": F(li), "x0": x0, "y0": y0, "eta": e}
-
-    out = engines.sampled(slack, sample, ctx, strict=True, samples=max(8, ctx.budget.samples // 2),
-                          label="y_t > |x_t| along GD (y0 > x0 > 0, eta < 1)",
-                          search=engines.Search([(0, len(pool)), (0.01, 0.999), (0.1, 20), (0.01, 0.999)], to_instance),
-                          describe=lambda inst, dps: {"loss": pool[int(inst["loss_index"])].formula()})
-    if out.counterexample is not None:
-        out.counterexample.inputs["loss"] = pool[int(Fraction(out.counterexample.inputs["loss_index"]))].formula()
-    parts.append(out)
-    return all_of(parts)
-
-
-WLOG = Claim(
-    id="ahn.wlog", title="Normalisation: y_t > |x_t| for all t", source="§2.2, first display",
-    statement=r"GD is symmetric in $x,y$ and $y=\pm x$ are invariant; wlog $y_0>x_0>0$, $y_t>|x_t|$ for all "
-    r"$t\ge1$, and GD converges to $(0,y_\infty)$, $y_\infty>0$.",
-    kind=Kind.QUALITATIVE,
-    hypotheses="eta in (0, 1), y0 > x0 > 0 (any scale), ell from Example 1 and the generator; up to "
-    "min(max_steps, 1000) steps (or until converged); convergence itself is checked by Theorems 1 and 2",
-    check=_wlog, depends_on=("ahn.lemma4", "ahn.lemma6"))
+    domain = Domain(
+        loss_member(),
+        Real("y0", F(1, 10), 20),
+        Real("x0", 0, ("y0", lambda s: s["y0"]), lo_open=True, hi_open=True),
+        Real("eta", 0, 1, lo_open=True, hi_open=True),
+    )
+    return AllOf(
+        Identity(D(x - eta * Lsym * y, y - eta * Lsym * x), (1 - eta**2 * Lsym**2) * D(x, y),
+                 label="D_{t+1} = (1 - eta^2 ell'^2) D_t"),
+        Along(_gd_states, _above_diagonal, domain, strict=True, samples=20,
+              label="y_t > |x_t| along GD (y0 > x0 > 0, eta < 1)", method="mpmath GD trajectories"),
+    )
 
 
 # ---------------------------------------------------------------- Lemma 1, GF limit
@@ -319,7 +318,8 @@ def _eq4(reading: bool):
         figs = []
         for x0, y0 in ((3, 4), (3, 6)):
             run = gd_run(ell_sqr(), mp.mpf(x0), mp.mpf(y0), F(1, 4), ctx.budget.max_steps)
-            figs += plot_run(ctx, run, f"ahn_eq4_sqr_{x0}_{y0}", f"ell_sqr, eta = 1/4, (x0, y0) = ({x0}, {y0})")
+            figs += plot_run(ctx, run, f"eq4_sqr_{x0}_{y0}", f"ell_sqr, eta = 1/4, (x0, y0) = ({x0}, {y0})",
+                             out=parts[0])
             parts[0].details[f"fig9 ({x0},{y0}): y_inf^2"] = mp.nstr(run.ys[-1] ** 2, 10)
             parts[0].details[f"fig9 ({x0},{y0}): min(D0, 2/eta)"] = str(min(y0 * y0 - x0 * x0, 8))
         out = all_of(parts)
@@ -529,5 +529,5 @@ RFORM = Claim(
     kind=Kind.IDENTITY, hypotheses="s_t != 0", check=_rform, depends_on=("ahn.gd_update",))
 
 
-CLAIMS = [MINIMIZERS, GD_UPDATE, EQ8, SHARPNESS_AXIS, WLOG, LEMMA1, GF_LIMIT, EQ4, LEMMA4, LEMMA5, EXAMPLE1, RFORM]
+CLAIMS = [MINIMIZERS, GD_UPDATE, EQ8, SHARPNESS_AXIS, wlog, LEMMA1, GF_LIMIT, EQ4, LEMMA4, LEMMA5, EXAMPLE1, RFORM]
 

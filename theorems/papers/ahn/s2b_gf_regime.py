@@ -104,7 +104,8 @@ def _theorem1(ctx: Context):
         parts.append(engines.growth(dl, r, ctx, label=f"lower-bound ratio along {fam} [{loss.name}]", family=fam,
                                     inputs_of=lambda p, loss=loss: {"loss": loss.formula(), "delta": str(p)}))
     run = _gf(loss, F(1), F(1, 10), ctx)
-    figs += plot_run(ctx, run, "ahn_theorem1_sqr", "Theorem 1 (GF regime): ell_sqr, delta = 1, eta = 1/10")
+    figs += plot_run(ctx, run, "theorem1_sqr", "Theorem 1 (GF regime): ell_sqr, delta = 1, eta = 1/10",
+                     out=parts[0])
     out = all_of(parts)
     out.figures += figs
     return out

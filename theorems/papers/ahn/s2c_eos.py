@@ -101,9 +101,11 @@ def _theorem2(lip: bool):
                     parts[-1].details["smallest limiting gap over the sweep (stays above a constant)"] = min(
                         b for _, b in pts)
         run = run_of(ell_sqr(), F(1, 20), GAMMA, ctx)
-        figs = plot_run(ctx, run, "ahn_theorem2_sqr", "Theorem 2 (EoS): ell_sqr, delta = 1, eta = 1/20")
+        figs = plot_run(ctx, run, "theorem2_sqr", "Theorem 2 (EoS): ell_sqr, delta = 1, eta = 1/20",
+                        out=parts[0] if parts else None)
         run = run_of(ell_beta(F(3, 2)), F(1, 10), GAMMA, ctx)
-        figs += plot_run(ctx, run, "ahn_theorem2_beta32", "Theorem 2 (EoS): ell_beta, beta = 3/2, delta = 1, eta = 1/10")
+        figs += plot_run(ctx, run, "theorem2_beta32", "Theorem 2 (EoS): ell_beta, beta = 3/2, delta = 1, eta = 1/10",
+                         out=parts[0] if parts else None)
         parts.append(_lemma7_check(ctx, label="upper bound: lim y_t^2 <= 2/eta (Lemma 7 runs)", pool=pool))
         out = with_hypotheses(checks, parts, dropped) if lip else all_of(parts)
         out.figures += figs

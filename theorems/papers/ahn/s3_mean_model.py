@@ -7,7 +7,6 @@ Symbolic parts use :mod:`symbolic.mean_model`; trajectories use :mod:`numeric.me
 from __future__ import annotations
 
 import math
-import os
 from fractions import Fraction
 from typing import Any
 
@@ -20,7 +19,7 @@ from numeric import mean_model as N
 from numeric.precision import mpf_of
 from symbolic import mean_model as S
 
-from ... import engines
+from ... import engines, figures
 from ...claim import Claim, Context, Kind, Outcome, all_of
 
 A, b, d, eta, s = S.A, S.b, S.d, S.eta, S.s
@@ -38,37 +37,22 @@ def _frac(x: float, den: int = 10**6) -> Fraction:
     return Fraction(x).limit_denominator(den)
 
 
-def save_figure(ctx: Context, name: str, draw) -> list[str]:
-    """Call ``draw(ax)`` on a fresh Agg figure and save it as figures/<name>.png (if enabled)."""
-    if not ctx.figures_dir:
-        return []
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    os.makedirs(ctx.figures_dir, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    try:
-        draw(fig, ax)
-        fig.tight_layout()
-        fig.savefig(os.path.join(ctx.figures_dir, f"{name}.png"), dpi=110)
-    finally:
-        plt.close(fig)
-    return [f"figures/{name}.png"]
+def save_figure(ctx: Context, name: str, draw, out: Outcome | None = None) -> list[str]:
+    """Call ``draw(fig, ax)`` on a fresh Agg figure and save it as
+    figures/<claim>-<variant>-<name>.png (if enabled; :func:`theorems.figures.save_plot`:
+    a plotting failure is recorded in ``out.details`` and never changes a verdict)."""
+    return figures.save_plot(ctx, name, draw, out)
 
 
 def plot_mm_trajectory(ctx: Context, name: str, A0: Any, dd: Any, ratio: Any, steps: int,
-                       hline: float | None = None, title: str = "") -> list[str]:
-    """(t, b_t) and (t, A_t) of a mean-model run, e.g. for a counterexample."""
-    if not ctx.figures_dir:
-        return []
-    with mp.workdps(ctx.dps):
-        run = N.gd_run(A0, dd, N.to_mpf(ratio) * N.eta_c(dd), steps)
-    bs = [float(v) for v in run.b]
-    As = [float(v) for v in run.A]
+                       hline: float | None = None, title: str = "", out: Outcome | None = None) -> list[str]:
+    """(t, b_t) and (t, A_t) of a mean-model run, e.g. for a counterexample (the run happens
+    inside the figure guard: its failure is recorded, never raised)."""
 
     def draw(fig, ax):
+        run = N.gd_run(A0, dd, N.to_mpf(ratio) * N.eta_c(dd), steps)
+        bs = [float(v) for v in run.b]
+        As = [float(v) for v in run.A]
         ax.plot(bs, label="b_t")
         if hline is not None:
             ax.axhline(hline, ls="--", color="k", label="claimed bound")
@@ -80,16 +64,17 @@ def plot_mm_trajectory(ctx: Context, name: str, A0: Any, dd: Any, ratio: Any, st
         ax.set_title(title or name)
         ax.legend(loc="lower left")
 
-    return save_figure(ctx, name, draw)
+    return save_figure(ctx, name, draw, out)
 
 
 def _with_cex_plot(out: Outcome, ctx: Context, name: str, to_args) -> Outcome:
-    if out.counterexample is not None:
+    if out.counterexample is not None and ctx.figures_dir:
         try:
             args = to_args({k: Fraction(v) for k, v in out.counterexample.inputs.items()})
-            out.figures.extend(plot_mm_trajectory(ctx, name, *args))
-        except (ValueError, ArithmeticError):  # a plot must never change a verdict
-            pass
+        except (ValueError, ArithmeticError, KeyError) as exc:  # a plot must never change a verdict
+            out.details["figure_error"] = f"{name}: {type(exc).__name__}: {exc}"
+            return out
+        out.figures.extend(plot_mm_trajectory(ctx, name, *args, out=out))
     return out
 
 
@@ -555,7 +540,7 @@ def _check_regimes(ctx: Context) -> Outcome:
                           samples=max(6, ctx.budget.samples // 2),
                           label=f"(ii) b_inf < g^-1(2/sqrt(eta d^2)) for eta/eta_c in (1.1, 4), horizon {horizon}",
                           describe=_eos_describe(horizon), method="mpmath mean-model GD")
-    parts.append(_with_cex_plot(out, ctx, "ahn_mm_regimes_cex",
+    parts.append(_with_cex_plot(out, ctx, "mm_regimes_cex",
                                 lambda i: (i["A0"], int(i["d"]), i["ratio"], horizon, None, "mm_regimes (ii)")))
     # (iii) the example eta = 10 pi/d^2: g^-1(2/sqrt(10 pi)) < -0.087  <=>  g(-0.087) > 2/sqrt(10 pi)
     parts.append(ball_inequality(S.g_closed(sp.Rational(-87, 1000)) - 2 / sp.sqrt(10 * sp.pi), ctx,
@@ -726,7 +711,7 @@ def _check_theorem3(ctx: Context) -> Outcome:
     for which, lab in labels.items():
         out = engines.sampled(_thm3_slack(which, horizon), _thm3_sampler, ctx, samples=n, label=lab,
                               method="mpmath mean-model GD")
-        parts.append(_with_cex_plot(out, ctx, f"ahn_theorem3_{which}_cex", lambda i, w=which: (
+        parts.append(_with_cex_plot(out, ctx, f"theorem3_{which}_cex", lambda i, w=which: (
             i["A0"], int(i["d"]), (8 - i["delta"]) / 8, horizon, None, f"theorem3 {w}")))
     # proof facts (E.2 (ii)-(iv)) and numeric constants
     lp = S.ell_sym_prime_tanh(s)
@@ -818,7 +803,7 @@ def _check_theorem4(ctx: Context) -> Outcome:
     main = engines.sampled(hyp_slack, _thm4_sampler, ctx, samples=max(12, ctx.budget.samples // 2),
                            describe=_eos_describe(horizon), method="mpmath mean-model GD",
                            label=f"b_inf <= g^-1(2/sqrt((8+delta) pi)), horizon {horizon} steps")
-    main = _with_cex_plot(main, ctx, "ahn_theorem4_cex", lambda i: (
+    main = _with_cex_plot(main, ctx, "theorem4_cex", lambda i: (
         i["A0"], int(i["d"]), i["ratio"], horizon, float(bound_of(i)), "theorem4"))
     # gap (bound - b_inf) d^2 for the record
     with mp.workdps(ctx.dps):

@@ -14,7 +14,7 @@ import sympy as sp
 from numeric.single_neuron import Run, cached_run
 from symbolic.losses import OO, Loss, admissible_loss, ell_beta, ell_rsym, ell_sqr, huber
 
-from ... import engines
+from ... import engines, figures
 from ...claim import Context, Outcome, Verdict, all_of, inconclusive
 
 XT, YT = Fraction(3, 4), Fraction(5, 4)  # the catalogue's (x~, y~): y~^2 - x~^2 = 1
@@ -256,22 +256,22 @@ def mpow(eta: Fraction, e: sp.Expr):
 # ---------------------------------------------------------------- plots
 
 
-def plot_run(ctx: Context, run: Run, name: str, title: str, d0=None) -> list[str]:
-    """Trajectory (x_t, y_t) with the invariant hyperbola y^2 - x^2 = D0, and y_t^2 vs 2/eta."""
-    if not ctx.figures_dir:
-        return []
-    import os
+def plot_run(ctx: Context, run: Run, name: str, title: str, d0=None,
+             out: Outcome | None = None) -> list[str]:
+    """Trajectory (x_t, y_t) with the invariant hyperbola y^2 - x^2 = D0, and y_t^2 vs 2/eta,
+    saved as figures/<claim>-<variant>-<name>.png (:func:`theorems.figures.save_plot`; a plotting
+    failure is recorded in ``out.details`` and never changes a verdict)."""
 
-    import matplotlib
+    def draw(fig, ax) -> None:
+        xs = [float(x) for x in run.xs]
+        ys = [float(y) for y in run.ys]
+        d = float(d0 if d0 is not None else run.ys[0] ** 2 - run.xs[0] ** 2)
+        _draw_run(fig, ax, run, xs, ys, d, title)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    return figures.save_plot(ctx, name, draw, out, figsize=(10, 4), ncols=2)
 
-    os.makedirs(ctx.figures_dir, exist_ok=True)
-    xs = [float(x) for x in run.xs]
-    ys = [float(y) for y in run.ys]
-    d0 = float(d0 if d0 is not None else run.ys[0] ** 2 - run.xs[0] ** 2)
-    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+
+def _draw_run(fig, ax, run: Run, xs: list[float], ys: list[float], d0: float, title: str) -> None:
     ax[0].plot(xs, ys, ".-", ms=2, lw=0.4, label="GD iterates")
     import numpy as np
 
@@ -288,8 +288,22 @@ def plot_run(ctx: Context, run: Run, name: str, title: str, d0=None) -> list[str
     ax[1].set_xlabel("t")
     ax[1].legend(fontsize=7)
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    path = os.path.join(ctx.figures_dir, f"{name}.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [f"figures/{name}.png"]
+
+
+# ---------------------------------------------------------------- domains (statement layer)
+
+
+def loss_member(name: str = "loss", betas: Sequence[Fraction] = (F(3, 2), F(3)),
+                families: Sequence[str] = ("algebraic", "capped", "kinked", "flat", "huberlike")):
+    """A loss of the class (A1)-(A2) as a domain variable: Example 1's losses first (rsym, sqr,
+    Huber, ell_beta for ``betas``), then members drawn by the generator, cycling through its
+    families and their edges (including flat stretches).  A counterexample shows ell' exactly."""
+    from ...spec import Member
+
+    examples = example_losses(betas=betas)
+
+    def generate(rng: random.Random, j: int) -> Loss:
+        return examples[j] if j < len(examples) else admissible_loss(rng, j, families=families)
+
+    return Member(name, generate, description="ell satisfying (A1)-(A2): Example 1 and the class generator "
+                  f"(families {', '.join(families)})")

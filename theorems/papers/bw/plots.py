@@ -14,15 +14,14 @@ matplotlib is imported lazily (Agg backend), so runs without figures do not pay 
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import mpmath as mp
 
+from ... import figures
 from ...claim import Context, Outcome
 
 REGION_COLORS = {"A": "#cfe3ff", "B": "#d7f2d0", "C": "#ffd9d4"}
@@ -204,21 +203,10 @@ def finish(fig, path: str, title: str) -> None:
 
 
 def save(ctx: Context, name: str, draw: Callable[[str], None], out: Outcome | None = None) -> list[str]:
-    """Run ``draw(path)`` for figures/<claim>-<variant>-<name>.png when figures are enabled.
-    A drawing failure is recorded in ``out.details`` (if given) and never raised."""
-    if not ctx.figures_dir:
-        return []
-    fname = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{ctx.figure_prefix}-{name}").strip("_")[:120] + ".png"
-    path = Path(ctx.figures_dir) / fname
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with mp.workdps(ctx.dps):
-            draw(str(path))
-    except Exception as exc:  # noqa: BLE001 - a plot must never change a verdict
-        if out is not None:
-            out.details[f"figure_error ({name})"] = f"{type(exc).__name__}: {exc}"
-        return []
-    return [f"figures/{fname}"]
+    """Run ``draw(path)`` for figures/<claim>-<variant>-<name>.png when figures are enabled
+    (:func:`theorems.figures.save`). A drawing failure is recorded in ``out.details`` (if given)
+    and never raised."""
+    return figures.save(ctx, name, draw, out)
 
 
 def attach(ctx: Context, out: Outcome, name: str, draw: Callable[[str], None]) -> Outcome:

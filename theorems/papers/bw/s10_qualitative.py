@@ -16,7 +16,7 @@ from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
 from . import plots
 from .common import model
-from .s3_location import gd, steps_cap
+from .lib_trajectory import gd, steps_cap
 
 DELTA = mp.mpf(10) ** -20  # T(delta): first t with L = eps^2/2 <= delta
 

@@ -22,19 +22,17 @@ from flint import ctx as flint_ctx
 from numeric import samplers
 from numeric.dynamics import SimulationDiverged
 from numeric.precision import mpf_of
-from numeric.shallow import Run, gd_run, theorem_cap
+from numeric.shallow import Run, theorem_cap
 from symbolic.derive import time_derivative
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
 from . import plots
 from .common import init_instance, model
+from .lib_trajectory import gd, steps_cap
 
 # ------------------------------------------------------------------ shared trajectory helpers
 
-#: "converged" (a stand-in for t = infinity): |eps| < TOL (1 + Phi), independent of the working
-#: precision so that the same step T is reached at 1x, 2x and 3x digits.
-TOL = mp.mpf(10) ** -30
 ARB_BITS = 400
 
 
@@ -58,20 +56,8 @@ def scaled(inst: Mapping[str, Any], s: Fraction) -> dict[str, Any]:
     return out
 
 
-_RUNS: dict[tuple, Run] = {}
 
 
-def gd(inst: Mapping[str, Any], max_steps: int, tol=TOL) -> Run:
-    """GD on explicit components until |eps| < tol (1 + Phi) or max_steps (memoised per
-    instance, step cap and working precision)."""
-    key = (tuple((k, str(v)) for k, v in sorted(inst.items())), max_steps, str(tol), mp.mp.dps)
-    run = _RUNS.get(key)
-    if run is None:
-        if len(_RUNS) > 400:
-            _RUNS.clear()
-        run = gd_run(inst["a"], inst["b"], inst["Phi"], inst["eta"], max_steps, tol=tol)
-        _RUNS[key] = run
-    return run
 
 
 def arb_q(x: Fraction) -> arb:
@@ -124,8 +110,6 @@ def simple_init(d: int = 1) -> dict:
     return {"a": (Fraction(1),) * d, "b": (Fraction(0),) * d, "Phi": Fraction(1), "eta": Fraction(1, 4)}
 
 
-def steps_cap(ctx: Context) -> int:
-    return ctx.budget.max_steps
 
 
 PREFIX = 5000  # Lemmas 18/19 ("for all t"): every t of the first PREFIX steps (or up to convergence)

@@ -20,23 +20,25 @@ from symbolic.derive import time_derivative
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
+from ...spec import AllOf, Along, Custom, Identity, Real, claim
 from . import plots
 from .common import DIMS, Phi, eps, eta, init_instance, lam, model
-from .s5_conserved import (
+from .lib_alpha import (
     ALPHA,
+    GD_INIT,
+    HAND_CASES,
+    REDUCED,
     TRUE_FORMULA,
     alpha_change_reduced,
+    below_lambar,
     derivation_in_components,
     full_formula_checks,
     gd_describe,
+    gd_lam_states,
     gd_norm_figure,
-    gd_norm_sampler,
-    gd_norm_search,
-    gd_norm_slack,
     gf_norm_check,
     hand_case,
     hyp_component_sampler,
-    identity_reduced,
     realizable_reduced_sampler,
 )
 
@@ -589,43 +591,37 @@ EQ12 = Claim(
 
 # ================================================================== Lemma 1
 
-
-def _lemma1(closed_abs: bool):
-    def check(ctx: Context) -> Outcome:
-        if closed_abs:
-            def eta_ok(h: Fraction, e0: Fraction) -> bool:
-                return h > 0 and (e0 == 0 or h * abs(e0) <= 1)
-        else:
-            def eta_ok(h: Fraction, e0: Fraction) -> bool:  # eta <= 1/eps(0) needs eps(0) > 0
-                return h > 0 and e0 > 0 and h * e0 <= 1
-        steps = ctx.budget.max_steps // 10
-        gd = engines.sampled(gd_norm_slack(eta_ok, steps), gd_norm_sampler("closed" if closed_abs else "regionA"),
-                             ctx, search=gd_norm_search(eta_ok), describe=gd_describe(steps),
-                             label="GD: lam(t) <= lambar", method="mpmath GD trajectories",
-                             figure=gd_norm_figure(plots.part_tag(ctx, "bw.lemma1"), "GD: lam(t) <= lambar", steps))
-        ident = identity_reduced(ALPHA, lam**2 - 4 * (eps + Phi) ** 2 + 4 * Phi**2, ctx,
-                                 "alpha = lam^2 - 4(a.b)^2 + 4 Phi^2")
-        return all_of([gd, gf_norm_check(ctx), ident])
-
-    return check
+GD_STEPS = 2_000  # per run; runs that have not converged by then are not applicable
 
 
-LEMMA1 = Claim(
-    id="bw.lemma1",
-    title="Norm stays bounded (GD and GF)",
-    source="§6, Lemma 1 (= App. C, Lemmas 6 and 8)",
-    statement=r"Let $\eta\le1/\varepsilon(0)$ and assume $|\varepsilon(t)|$ is monotonically decreasing along GD. "
-    r"Then $\lambda(t)\le\sqrt{\lambda(0)^2+4\Phi^2}$ for all $t$; the same bound holds along GF.",
-    kind=Kind.INEQUALITY,
-    hypotheses="GD: 0 < eta <= 1/eps(0) (so eps(0) > 0), exact; runs (mpmath, dps 50, up to max_steps/10) "
-    "that converge with |eps(t+1)| < |eps(t)| at every step and a linearly stable limit; others not "
-    "applicable.  Inits from region A, d = 1, 2, 3, eta = u/eps0 (u = 1 included) or u x Theorem-1 cap; "
-    "search over (a0, b0, u), d = 1, Phi = 1.  GF: reduced ODE, see bw.lemma6",
-    check=_lemma1(False),
-    reading=r"the same with $\eta\le1/|\varepsilon(0)|$ (any sign of $\varepsilon(0)$)",
-    reading_check=_lemma1(True),
-    depends_on=("bw.lemma2", "bw.lemma7", "bw.lemma6"),
-)
+def _eta_up_to(text, cap):
+    return Real("eta", 0, (text, cap), lo_open=True)
+
+
+@claim("bw.lemma1", title="Norm stays bounded (GD and GF)", source="§6, Lemma 1 (= App. C, Lemmas 6 and 8)",
+       kind=Kind.INEQUALITY, depends_on=("bw.lemma2", "bw.lemma7", "bw.lemma6"),
+       statement=r"Let $\eta\le1/\varepsilon(0)$ and assume $|\varepsilon(t)|$ is monotonically decreasing along GD. "
+       r"Then $\lambda(t)\le\sqrt{\lambda(0)^2+4\Phi^2}$ for all $t$; the same bound holds along GF.",
+       hypotheses=f"GD runs of up to {GD_STEPS} steps that converge with |eps(t+1)| < |eps(t)| at every step and a "
+       "linearly stable limit; other runs are not applicable.  GF: the reduced ODE, see bw.lemma6")
+def lemma1():
+    """Lemma 1 (§6): lam(t) <= lambar along GD (eta <= 1/eps(0), hence eps(0) > 0) and along GF,
+    with the identity alpha = lam^2 - 4(a.b)^2 + 4 Phi^2 the proof rests on."""
+    gd_domain = GD_INIT.with_(_eta_up_to("1/eps0", lambda s: 1 / s["eps0"]),
+                              where=[("eps0 > 0", lambda s: s["eps0"] > 0)])
+    return AllOf(
+        Along(gd_lam_states(GD_STEPS), below_lambar, gd_domain, label="GD: lam(t) <= lambar",
+              describe=gd_describe(GD_STEPS), figure=gd_norm_figure("bw.lemma1", "GD: lam(t) <= lambar", GD_STEPS)),
+        Custom(gf_norm_check, label="GF: sup_t lam(t) <= lambar"),
+        Identity(ALPHA, lam**2 - 4 * (eps + Phi) ** 2 + 4 * Phi**2, REDUCED, label="alpha = lam^2 - 4(a.b)^2 + 4 Phi^2"),
+    )
+
+
+@lemma1.read_as(r"the same with $\eta\le1/|\varepsilon(0)|$ (any sign of $\varepsilon(0)$)")
+def _(printed):
+    gd, *rest = printed.parts
+    domain = GD_INIT.with_(_eta_up_to("1/|eps0|", lambda s: 1 / abs(s["eps0"])), edges=HAND_CASES)
+    return printed.replace(parts=(gd.replace(domain=domain), *rest))
 
 
 # ================================================================== Lemma 2
@@ -888,4 +884,4 @@ LEMMA4 = Claim(
     reading_check=_check_lemma4_reading,
 )
 
-CLAIMS = [THEOREM2, THEOREM2_EOS, EQ12, LEMMA1, LEMMA2, LEMMA4]
+CLAIMS = [THEOREM2, THEOREM2_EOS, EQ12, lemma1, LEMMA2, LEMMA4]

@@ -23,7 +23,7 @@ import sympy as sp
 from numeric import samplers
 from numeric.dynamics import SimulationDiverged, rk4_step
 from numeric.fit import linear_fit
-from numeric.precision import fmt_instance, mpf_of
+from numeric.precision import mpf_of
 from numeric.shallow import gf_reduced_field, gf_vector_field, theorem_cap
 from symbolic.derive import one_step_change, time_derivative
 
@@ -31,9 +31,9 @@ from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
 from . import plots
 from .common import model
+from .lib_flow import Inst, below_thm_cap, cached, exact_state, fixed_rng, lam_bar
 
 Vec = list  # list of mpf
-Inst = dict
 
 # ------------------------------------------------------------------ generic helpers
 
@@ -49,18 +49,8 @@ def shallow_state(a: Sequence, b: Sequence, Phi) -> tuple:
     return ab - Phi, lam, [x * x - y * y for x, y in zip(a, b, strict=True)]
 
 
-def exact_state(a: Sequence[Fraction], b: Sequence[Fraction], Phi: Fraction) -> tuple:
-    """Exact (eps, lam, [Q_i]) of rational vectors."""
-    ab = sum((x * y for x, y in zip(a, b, strict=True)), Fraction(0))
-    lam = sum((x * x for x in a), Fraction(0)) + sum((y * y for y in b), Fraction(0))
-    return ab - Phi, lam, [x * x - y * y for x, y in zip(a, b, strict=True)]
 
 
-def below_thm_cap(inst: Inst) -> bool:
-    """Exact check of the Theorem-1/2 step-size hypothesis 0 < eta < min{1/(2|eps0|), 2/lam_bar}."""
-    a, b, Phi, eta = inst["a"], inst["b"], inst["Phi"], inst["eta"]
-    e0, l0, _ = exact_state(a, b, Phi)
-    return Phi > 0 and eta > 0 and (e0 == 0 or 2 * abs(e0) * eta < 1) and eta * eta * (l0 * l0 + 4 * Phi * Phi) < 4
 
 
 def _rk4(field: Callable, y: Vec, h, n: int) -> Vec:
@@ -103,25 +93,12 @@ class Flow:
                     for k, (cs, fs) in enumerate(zip(self.coarse, self.fine, strict=True))]
 
 
-def fixed_rng(ctx: Context, salt: str, i: int) -> random.Random:
-    """The same instance for index i in every part of a claim (so flows can be cached)."""
-    return random.Random(f"{ctx.seed}:{salt}:{i}")
 
 
-_CACHE: dict = {}
 
 
-def cached(tag: str, inst: Inst, dps: int, build: Callable[[], object]):
-    key = (tag, tuple(sorted(fmt_instance(inst).items())), dps)
-    if key not in _CACHE:
-        if len(_CACHE) > 400:
-            _CACHE.clear()
-        _CACHE[key] = build()
-    return _CACHE[key]
 
 
-def lam_bar(lam0, Phi):
-    return mp.sqrt(lam0 * lam0 + 4 * Phi * Phi)
 
 
 def rand_vec(rng: random.Random, d: int, scale: float) -> tuple[Fraction, ...]:

@@ -25,7 +25,7 @@ from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
 from . import plots
 from .common import R, model
-from .s5b_flow_limits import below_thm_cap, cached, exact_state, fixed_rng, lam_bar
+from .lib_flow import below_thm_cap, cached, exact_state, fixed_rng, lam_bar
 
 Inst = dict
 

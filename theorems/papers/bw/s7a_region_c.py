@@ -19,12 +19,12 @@ from itertools import permutations
 
 import sympy as sp
 
-from numeric import ball, samplers
-from numeric.precision import mpf_of
+from numeric import samplers
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
 from .common import R, model
+from .lib_region_c import exact_sampled, state
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -49,11 +49,6 @@ def fr(x: Fraction) -> sp.Rational:
     return sp.Rational(x.numerator, x.denominator)
 
 
-def state(a: Sequence, b: Sequence, Phi):
-    """(a.b, eps, lam, [Q_i]) in whatever arithmetic the inputs use (Fraction, mpf)."""
-    p = sum((x * y for x, y in zip(a, b, strict=True)), start=0 * Phi)
-    lm = sum((x * x for x in a), start=0 * Phi) + sum((y * y for y in b), start=0 * Phi)
-    return p, p - Phi, lm, [x * x - y * y for x, y in zip(a, b, strict=True)]
 
 
 def gd_step(a: Sequence, b: Sequence, Phi, h):
@@ -62,27 +57,6 @@ def gd_step(a: Sequence, b: Sequence, Phi, h):
             [y - h * e * x for x, y in zip(a, b, strict=True)])
 
 
-def exact_sampled(
-    slack: Callable[[dict], Fraction | None],
-    sampler: Callable[[random.Random, int], dict],
-    ctx: Context,
-    *,
-    label: str,
-    strict: bool,
-) -> Outcome:
-    """:func:`engines.sampled` for a slack computed exactly in rationals: the mpmath value is
-    the exact rational rounded once, and the ball (certify) is the exact rational itself."""
-
-    def mp_slack(inst, dps):
-        v = slack(inst)
-        return None if v is None else mpf_of(v)
-
-    def certify(inst):
-        v = slack(inst)
-        return None if v is None else ball.arb_of(v)
-
-    return engines.sampled(mp_slack, sampler, ctx, label=label, strict=strict, certify=certify,
-                           method="exact rational evaluation at sampled points")
 
 
 def region_c_point(rng: random.Random, i: int) -> dict:

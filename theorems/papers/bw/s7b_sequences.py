@@ -29,7 +29,7 @@ from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
 from . import plots
 from .common import model
-from .s7a_region_c import exact_sampled, state
+from .lib_region_c import exact_sampled, state
 
 # ---------------------------------------------------------------- Definition 2 and trajectories
 

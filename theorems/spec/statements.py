@@ -1,0 +1,399 @@
+"""Statement types: what a claim says, compiled to the engines (which decide the verdict).
+
+Each statement is a frozen dataclass with ``check(ctx) -> Outcome`` and ``replace(**changes)``
+(a reading is the printed statement with a change).  The types cover the shapes that recur in
+the papers:
+
+* :class:`Identity` - a derived formula equals the printed one (exact SymPy).
+* :class:`Inequality` - a symbolic expression is >= 0 (> 0) over a domain.
+* :class:`Holds` - a numerically evaluated slack is >= 0 at every instance of a domain.
+* :class:`Along` - a bound at every step of a GD/GF trajectory started in a domain.
+* :class:`Order` - an O(.) statement: measured/claimed stays bounded along a family.
+* :class:`AllOf`, :class:`ForEach` - conjunctions; every part runs in its own guard.
+* :class:`Uncheckable` - nothing checkable is stated (with the reason a referee accepts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import mpmath as mp
+import sympy as sp
+
+from .. import engines
+from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
+from .domain import Domain, symbols_point
+
+
+class Statement:
+    """Base class: a checkable statement."""
+
+    label: str = ""
+
+    def check(self, ctx: Context) -> Outcome:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def replace(self, **changes: Any) -> Statement:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+    def hypotheses(self) -> str:
+        dom = getattr(self, "domain", None)
+        return dom.text() if isinstance(dom, Domain) else ""
+
+
+def guarded(part: Statement, ctx: Context) -> Outcome:
+    """Run one part; a crash becomes an ERROR outcome (never a verdict) with the exception."""
+    from ..claim import error_outcome
+
+    try:
+        out = part.check(ctx)
+    except ClaimError as exc:
+        return error_outcome(f"invalid statement or input: {exc}", label=part.label)
+    except Exception as exc:  # noqa: BLE001 - a crash in one part must not erase the others
+        return error_outcome(traceback.format_exception_only(type(exc), exc)[-1].strip(),
+                             label=part.label, trace=traceback.format_exc(limit=6))
+    if not isinstance(out, Outcome):
+        return error_outcome(f"part returned {type(out).__name__}, not an Outcome", label=part.label)
+    if part.label and not out.label:
+        out.label = part.label
+    return out
+
+
+# ---------------------------------------------------------------------- identity
+
+
+@dataclass(frozen=True)
+class Identity(Statement):
+    """``derived`` (what SymPy derives) equals ``printed`` (as printed), exactly.
+
+    PROVED when the difference reduces to 0; otherwise REFUTED with an exact rational witness
+    drawn from ``domain`` (or ``sample``), and the derived formula is shown beside the printed
+    one.  Matrices are compared entrywise."""
+
+    derived: Any
+    printed: Any
+    domain: Domain | None = None
+    label: str = ""
+    sample: Callable[[Any], Mapping[sp.Symbol, Any]] | None = None
+    show: Callable[[sp.Expr], str] = sp.sstr
+
+    def check(self, ctx: Context) -> Outcome:
+        return engines.identity(self.derived, self.printed, ctx, label=self.label,
+                                sample=self.sample or self._witnesses(), show=self.show)
+
+    def _witnesses(self) -> Callable[[Any], Mapping[sp.Symbol, Any]] | None:
+        if self.domain is None:
+            return None
+        dom = self.domain
+        syms = _free_symbols(self.derived) | _free_symbols(self.printed)
+        counter = iter(range(10**9))
+
+        def draw(rng):
+            inst = dom.sample(rng, next(counter))
+            return symbols_point(inst, syms)
+
+        return draw
+
+
+def _free_symbols(e: Any) -> set[sp.Symbol]:
+    e = sp.sympify(e)
+    return set(e.free_symbols) if hasattr(e, "free_symbols") else set()
+
+
+# ---------------------------------------------------------------------- inequality
+
+
+@dataclass(frozen=True)
+class Inequality(Statement):
+    """``expr >= 0`` (``> 0`` if strict) over ``domain`` (scalar variables named like the
+    expression's symbols; vectors as a1..ad).  Exact certificates first (the engine's order:
+    factorisation/Sturm, SOS, branch and bound), then ball arithmetic at sampled exact points
+    and a search.  ``lhs``/``rhs`` forms: use ``Inequality.of(lhs, "<=", rhs, ...)``."""
+
+    expr: Any
+    domain: Domain | None = None
+    strict: bool = False
+    label: str = ""
+
+    @staticmethod
+    def of(lhs: Any, op: str, rhs: Any, domain: Domain | None = None, label: str = "") -> Inequality:
+        lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+        if op in ("<=", "<"):
+            return Inequality(rhs - lhs, domain, op == "<", label)
+        if op in (">=", ">"):
+            return Inequality(lhs - rhs, domain, op == ">", label)
+        raise ClaimError(f"Inequality.of: unknown relation {op!r}")
+
+    def check(self, ctx: Context) -> Outcome:
+        expr = sp.sympify(self.expr)
+        dom = self.domain
+        constraints = dom.constraints() if dom is not None else []
+        syms = sorted(expr.free_symbols, key=str)
+        sample = None
+        box = None
+        if dom is not None:
+            def sample(rng, i):
+                return symbols_point(dom.sample(rng, i), syms)
+
+            if all(str(s) in dom.names for s in syms) and dom.search_dimension() == len(dom.names):
+                box = {s: (0.0, 1.0) for s in syms}
+        out = engines.inequality(expr, ctx, strict=self.strict,
+                                 constraints=constraints if constraints is not None else [],
+                                 sample=sample, search_box=None, label=self.label,
+                                 prove=constraints is not None)
+        if box is not None and out.verdict.passes and out.verdict is not Verdict.PROVED:
+            # a search over the domain's own box (the engine's sampler covered the draws)
+            f = sp.lambdify(syms, expr, modules="mpmath")
+
+            def slack(inst, dps):
+                if not dom.contains(inst):
+                    return None
+                return f(*[mp.mpf(inst[str(s)].numerator) / inst[str(s)].denominator for s in syms])
+
+            searched = Holds(slack, dom, strict=self.strict, label=self.label,
+                             certify=_ball_certifier(expr, syms, dom)).check(ctx)
+            if searched.verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE):
+                return searched
+        return out
+
+
+def _ball_certifier(expr: sp.Expr, syms: Sequence[sp.Symbol], dom: Domain):
+    from numeric import ball
+
+    def certify(inst):
+        if not dom.contains(inst):
+            return None
+        return ball.evaluate(expr, symbols_point(inst, syms))
+
+    return certify
+
+
+# ---------------------------------------------------------------------- sampled slack
+
+
+@dataclass(frozen=True)
+class Holds(Statement):
+    """``slack(instance, dps) >= 0`` (``> 0`` if strict) at every instance of ``domain``.
+
+    The slack returns an mpf (normalise it, e.g. divide by the bound) or None when a
+    hypothesis that only the computation can test fails (counted as not applicable).  Instances
+    outside the domain are never evaluated.  ``certify(instance)`` (an arb ball of the slack)
+    gives CERTIFIED; ``describe`` adds measured values to a counterexample; ``figure(instance,
+    path)`` draws the monitored quantity."""
+
+    slack: Callable[[Mapping[str, Any], int], Any]
+    domain: Domain
+    strict: bool = False
+    label: str = ""
+    describe: Callable[[Mapping[str, Any], int], Mapping[str, Any]] | None = None
+    figure: Callable[[Mapping[str, Any], str], None] | None = None
+    certify: Callable[[Mapping[str, Any]], Any] | None = None
+    method: str = "mpmath sampling"
+    float64: bool = False
+    samples: int | None = None
+    search: bool = True
+    exact: Callable[[Mapping[str, Any]], Fraction | None] | None = None
+
+    def check(self, ctx: Context) -> Outcome:
+        dom, f = self.domain, self.slack
+        certify = self.certify
+        if certify is None and self.exact is not None:
+            certify = _exact_certifier(self.exact, dom)
+
+        def slack(inst, dps):
+            return f(inst, dps) if dom.contains(inst) else None
+
+        out = engines.sampled(slack, dom.sample, ctx, label=self.label, strict=self.strict,
+                              samples=self.samples, search=self._search() if self.search else None,
+                              certify=certify, describe=self.describe, method=self.method,
+                              figure=self.figure, float64=self.float64)
+        cex = out.counterexample
+        if cex is not None:  # the engine only evaluates inside the domain; say so, exactly
+            cex.values.setdefault("inside the hypotheses", "yes, checked exactly: " + dom.text())
+        return out
+
+    def _search(self) -> engines.Search | None:  # noqa: D401
+        dom = self.domain
+        n = dom.search_dimension()
+        if n == 0 or n > 12:
+            return None
+        return engines.Search([(0.0, 1.0)] * n, lambda x: dom.from_unit(list(x)))
+
+
+def _exact_certifier(exact: Callable[[Mapping[str, Any]], Fraction | None], dom: Domain):
+    """The slack computed in exact rational arithmetic, as a ball of radius 0."""
+    from flint import arb, fmpq
+
+    def certify(inst):
+        if not dom.contains(inst):
+            return None
+        v = exact(inst)
+        return None if v is None else arb(fmpq(v.numerator, v.denominator))
+
+    return certify
+
+
+# ---------------------------------------------------------------------- trajectories
+
+
+@dataclass(frozen=True)
+class Along(Statement):
+    """A bound at every step of a trajectory: ``run(instance, dps)`` returns the states (GD
+    iterates or GF samples; raise ``SimulationDiverged`` on divergence, return None when a
+    hypothesis on the trajectory fails), ``bound(state, instance)`` the slack at one state
+    (>= 0 holds; None where the bound does not apply).  The claim's slack at an instance is the
+    minimum over the trajectory; the step where it is attained is reported."""
+
+    run: Callable[[Mapping[str, Any], int], Sequence[Any] | None]
+    bound: Callable[[Any, Mapping[str, Any]], Any]
+    domain: Domain
+    strict: bool = False
+    label: str = ""
+    describe: Callable[[Mapping[str, Any], int], Mapping[str, Any]] | None = None
+    figure: Callable[[Mapping[str, Any], str], None] | None = None
+    method: str = "mpmath trajectories"
+    samples: int | None = None
+
+    def _slack(self, inst: Mapping[str, Any], dps: int) -> Any:
+        worst = self._worst(inst, dps)
+        return None if worst is None else worst[0]
+
+    def _worst(self, inst: Mapping[str, Any], dps: int) -> tuple[Any, int] | None:
+        states = self.run(inst, dps)
+        if states is None:
+            return None
+        best = None
+        for t, s in enumerate(states):
+            v = self.bound(s, inst)
+            if v is None:
+                continue
+            if best is None or v < best[0]:
+                best = (v, t)
+        return best
+
+    def check(self, ctx: Context) -> Outcome:
+        user_describe = self.describe
+
+        def describe(inst, dps):
+            out: dict[str, Any] = {}
+            w = self._worst(inst, dps)
+            if w is not None:
+                out["worst step t"] = str(w[1])
+                out["slack at that step"] = w[0]
+            if user_describe:
+                out.update(user_describe(inst, dps))
+            return out
+
+        return Holds(self._slack, self.domain, strict=self.strict, label=self.label,
+                     describe=describe, figure=self.figure, method=self.method,
+                     samples=self.samples).check(ctx)
+
+
+# ---------------------------------------------------------------------- O(.) claims
+
+
+@dataclass(frozen=True)
+class Order(Statement):
+    """An O(.) statement along a family: ``ratio(p, dps)`` = measured / claimed order at the
+    parameter p, for p in ``params`` (exact, ordered towards the limit).  The engine fits,
+    tests for growth and saturation, and needs ``min_decades`` of usable parameter range."""
+
+    ratio: Callable[[Fraction, int], Any]
+    params: Sequence[Fraction] | Callable[[Context], Sequence[Fraction]]
+    family: str = ""
+    label: str = ""
+    min_decades: float | None = 2.0
+    bounded_by: float | None = None
+    inputs_of: Callable[[Fraction], Mapping[str, str]] | None = None
+
+    def check(self, ctx: Context) -> Outcome:
+        params = self.params(ctx) if callable(self.params) else self.params
+        return engines.growth(list(params), self.ratio, ctx, label=self.label, family=self.family,
+                              bounded_by=self.bounded_by, inputs_of=self.inputs_of,
+                              min_decades=self.min_decades)
+
+
+# ---------------------------------------------------------------------- combinators
+
+
+@dataclass(frozen=True)
+class AllOf(Statement):
+    """A conjunction: REFUTED if a part is, ERROR if a part crashed, INCONCLUSIVE if a part
+    is, else the weakest positive verdict.  Each part runs in its own guard."""
+
+    parts: tuple[Statement, ...] = ()
+    label: str = ""
+
+    def __init__(self, *parts: Statement, label: str = ""):
+        flat: list[Statement] = []
+        for p in parts:
+            if isinstance(p, list | tuple):
+                flat.extend(p)
+            else:
+                flat.append(p)
+        if not flat:
+            raise ClaimError("AllOf needs at least one part")
+        for p in flat:
+            if not isinstance(p, Statement):
+                raise ClaimError(f"AllOf: {p!r} is not a statement")
+        object.__setattr__(self, "parts", tuple(flat))
+        object.__setattr__(self, "label", label)
+
+    def check(self, ctx: Context) -> Outcome:
+        out = all_of([guarded(p, ctx) for p in self.parts])
+        return out.named(self.label) if self.label else out
+
+    def replace(self, **changes: Any) -> AllOf:
+        parts = changes.pop("parts", self.parts)
+        return AllOf(*parts, label=changes.pop("label", self.label))
+
+    def hypotheses(self) -> str:
+        texts = [p.hypotheses() for p in self.parts]
+        return " | ".join(dict.fromkeys(t for t in texts if t))
+
+
+def ForEach(values: Iterable[Any], make: Callable[[Any], Statement], label: str = "{}") -> AllOf:  # noqa: N802
+    """One part per value (e.g. the dimensions d = 1, 2, 3), each labelled with its own label
+    and ``label.format(value)``; the conjunction carries the parts' common label."""
+    parts, bases = [], []
+    for v in values:
+        p = make(v)
+        tag = label.format(v)
+        bases.append(p.label)
+        parts.append(p.replace(label=f"{p.label} {tag}".strip()))
+    common = bases[0] if bases and all(b == bases[0] for b in bases) else ""
+    return AllOf(*parts, label=common)
+
+
+@dataclass(frozen=True)
+class Uncheckable(Statement):
+    """Nothing checkable is stated (a citation, a qualitative remark): INCONCLUSIVE with the
+    reason, which must be one a referee accepts."""
+
+    reason: str
+    label: str = ""
+
+    def check(self, ctx: Context) -> Outcome:
+        return inconclusive(self.reason, "not checkable").named(self.label)
+
+
+@dataclass(frozen=True)
+class Custom(Statement):
+    """An escape hatch for checks that no statement type expresses yet: ``fn(ctx)`` must
+    return an engine's Outcome.  Prefer a statement type; a recurring Custom shape should
+    become one."""
+
+    fn: Callable[[Context], Outcome]
+    label: str = ""
+    hypotheses_text: str = field(default="")
+
+    def check(self, ctx: Context) -> Outcome:
+        return self.fn(ctx)
+
+    def hypotheses(self) -> str:
+        return self.hypotheses_text
