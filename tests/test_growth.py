@@ -95,8 +95,8 @@ def test_fast_growth_is_still_refuted():
 def test_noisy_plateau_is_not_supported_by_the_tail_fit():
     """A rise to the end that the tail model does not fit (a jittery sequence) stays undecided."""
     vals = [1, 2, 2.5, 2.6, 2.62, 2.9, 2.91, 2.95, 3.4, 3.41]
-    out = engines.growth(SWEEP, lambda p, dps, v=dict(zip(SWEEP, vals, strict=True)): mp.mpf(v[p]), CTX,
-                         family="jitter")
+    table = dict(zip(SWEEP, vals, strict=True))
+    out = engines.growth(SWEEP, lambda p, dps: mp.mpf(table[p]), CTX, family="jitter")
     assert out.verdict is Verdict.INCONCLUSIVE
 
 
