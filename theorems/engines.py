@@ -604,7 +604,7 @@ def growth(
 
 def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str] | None:
     """Second stated tail model: the ratio of successive increments never increases (within
-    2%) and the last one is at most 1/2 per decade, so the remaining rise is at most
+    2%) and the last one is at most 1/10 per decade, so the remaining rise is at most
     d_last * r/(1 - r) with r the last per-step ratio, assuming the ratios keep not
     increasing beyond the sweep.  Slow growth and slow saturation (log p, sqrt(log p),
     log log p, c - 1/log p) have increment ratios that rise toward 1 and fail this."""
@@ -616,7 +616,7 @@ def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str]
         return None
     step_decades = math.log10(max(ps[-2], ps[-1]) / min(ps[-2], ps[-1]))
     q_decade = r[-1] ** (1 / step_decades)
-    if q_decade > _SAT_Q_MAX:
+    if q_decade > _SAT_Q_MAX_INCREMENTS:
         return None
     bound = ys[-1] + d[-1] * r[-1] / (1 - r[-1])
     return bound, (f"increments {', '.join(f'{x:.3g}' for x in d)} shrink with non-increasing ratios "
@@ -643,6 +643,8 @@ _SAT_FIT_TOL = 2e-3  # the power-tail model must fit to this rms residual
 _SAT_SEPARATION = 10.0  # ... and every slowly growing model must fit this many times worse
 _SAT_SEPARATION_FLOOR = 5e-3  # ... and no better than this
 _SAT_Q_MAX = 0.5  # increments must at least halve per decade (2-sigma upper end of q)
+# Model-free rule: without a fitted model, only a decisive decay counts (increments shrink >= 10x per decade).
+_SAT_Q_MAX_INCREMENTS = 0.1
 
 
 @dataclass

@@ -513,8 +513,11 @@ def _prop2(ctx: Context):
     parts = []
     betas = (F(3, 2), F(2), F(3)) if ctx.budget.name != "deep" else (F(3, 2), F(2), F(3), F(6))
     s0 = F(1, 2)
-    for b in betas:
-        loss = ell_beta(b)
+    # the whole admissible class: Example-1 ell_beta, generated finite-beta members, and the flat-stretch
+    # loss (satisfies (A1)-(A2) but not (A2+); s = 1/2 lies on its flat stretch [2/5, 4/5])
+    pool = [ell_beta(b) for b in betas] + class_losses(ctx, "prop2", finite_beta=True, n=2) + [adversarial()]
+    for loss in pool:
+        b = loss.beta
 
         def ratio(p, dps, b=b, loss=loss):
             run = _post_crossing_run(loss, p, s0, ctx)
@@ -543,8 +546,9 @@ PROP2 = Claim(
     r"O(\eta|s_{\mathbf t}|^2)-\{O(\eta^{1/(\beta-1)})\ (\beta>2);\ O(\eta\log(|s_{\mathbf t}|/\eta))\ (\beta=2);\ "
     r"O(\eta|s_{\mathbf t}|^{2-\beta})\ (\beta<2)\}$.",
     kind=Kind.ASYMPTOTIC,
-    hypotheses="ell_beta with beta = 3/2, 2, 3 (6 at deep); start exactly after a crossing: y^2 = (2/eta)(1 - 1e-12), "
-    "s = x y = 1/2; eta = 1/5 2^-k",
+    hypotheses="(A1), (A2) with beta < oo: ell_beta with beta = 3/2, 2, 3 (6 at deep), two generated finite-beta "
+    "members, and the flat-stretch loss of ahn.theorem2 (satisfies (A1)-(A2), not (A2+)); start exactly after a "
+    "crossing: y^2 = (2/eta)(1 - 1e-12), s = x y = 1/2; eta = 1/5 2^-k",
     check=_prop2, depends_on=("ahn.A2plus", "ahn.prop1"))
 
 CLAIMS = [THEOREM2, REMARKS, A2PLUS, LEMMA7, LEMMA8, PROP1, STOCK, PROP2]
