@@ -134,10 +134,13 @@ SCALES = (Fraction(1), Fraction(1), Fraction(1, 100), Fraction(100), Fraction(1,
 
 def region_c_instances(tag: str, seed: int, cap: Callable = def2_cap,
                        cond: Callable[[Fraction, Fraction, list], bool] | None = None,
-                       scale_sweep: bool = True):
+                       scale_sweep: bool = True, short_first_phase: bool = False):
     """Sampler of Region-C instances (a, b, Phi, eta) with Q(0) > 0, eta = u * cap (u < 1, so the
     open bound holds exactly), an optional extra condition cond(p0, Phi, Q_i), and a scale
-    s applied as (a, b, Phi, eta) -> (s a, s b, s^2 Phi, eta / s^2) (hypotheses are invariant)."""
+    s applied as (a, b, Phi, eta) -> (s a, s b, s^2 Phi, eta / s^2) (hypotheses are invariant).
+
+    ``short_first_phase``: every fifth draw (i % 5 == 3) is a hard case, a(0).b(0) = -t Phi with
+    t in [1/1000, 3/10] (so tau1 is 1 or 2) and eta = 99/100 of the cap."""
 
     def admissible(inst: dict) -> bool:
         a, b, Phi, eta = inst["a"], inst["b"], inst["Phi"], inst["eta"]
@@ -155,13 +158,20 @@ def region_c_instances(tag: str, seed: int, cap: Callable = def2_cap,
             b = samplers.gaussian_vector(rng, d, sc / math.sqrt(d))
             if i % 5 == 4 and cond is not imbalanced:  # near a = -b: small imbalance, long stay in Region C
                 b = tuple(-x + y / 100 for x, y in zip(a, b, strict=True))
+            hard = short_first_phase and i % 5 == 3
+            if hard:  # a.b = -t Phi, small: the first phase lasts one or two steps
+                p, _, _, _ = state(a, b, Phi)
+                t = Fraction(rng.uniform(0.001, 0.3)).limit_denominator(1000) * Phi
+                na = sum(x * x for x in a)
+                coef = ((p + t) / na).limit_denominator(10**6)
+                b = tuple(y - coef * x for x, y in zip(a, b, strict=True))
             p, _, _, Qi = state(a, b, Phi)
             if p < 0 and sum(abs(x) for x in Qi) > 0 and (cond is None or cond(p, Phi, Qi)):
                 break
         else:
             raise ValueError(f"no Region-C instance for {tag}")
         s = SCALES[(i // 2) % len(SCALES)] if scale_sweep else Fraction(1)
-        eta = samplers.step_fraction(rng, i) * cap(a, b, Phi)
+        eta = (Fraction(99, 100) if hard else samplers.step_fraction(rng, i)) * cap(a, b, Phi)
         return {"a": tuple(s * x for x in a), "b": tuple(s * y for y in b), "Phi": s * s * Phi,
                 "eta": eta / (s * s)}
 
@@ -393,7 +403,7 @@ LEMMA12 = Claim(
 
 def _lemma13_check(reading: bool):
     def check(ctx: Context) -> Outcome:
-        samp = region_c_instances("def2", ctx.seed)
+        samp = region_c_instances("def2", ctx.seed, short_first_phase=True)
 
         def idx(tr: Traj):
             return tr.tau1 if reading else tr.tau
