@@ -28,6 +28,11 @@ from .sn_common import (
 )
 
 GAMMA = F(3)
+BUDGET_NOTE = ("; range from the hypotheses: the window 10 eta^(beta/(beta-1)) <= delta < 1/2 holds a factor 10 "
+               "of delta only for eta <= 200^(-(beta-1)/beta) (0.17 for beta = 3/2, 0.071 for beta = 2, 0.029 for "
+               "beta = 3); runs from the standard start need ~eta^-2 steps to converge, so the standard step cap "
+               "(500000) ends the usable sweep near eta = 9/1000: the 2 decades the decade rule asks for need eta "
+               "down to ~1e-3 .. 3e-4, i.e. the deep budget's cap (5,000,000 steps) or the faster kernels")
 
 
 def _qs_pool(ctx: Context, a3: bool = True):
@@ -103,7 +108,7 @@ EQ13 = Claim(
     r"$\delta_t\gtrsim\eta^{\beta/(\beta-1)}$.",
     kind=Kind.QUALITATIVE,
     hypotheses="exact algebra for (13), (18); the heuristic measured for ell_beta (beta = 3/2, 2, 3) against its exact "
-    "envelope c_beta |s|^beta = delta/(2+delta), on bouncing iterates with 10 eta^(beta/(beta-1)) <= delta_t < 1/2" + SWEEP_NOTE,
+    "envelope c_beta |s|^beta = delta/(2+delta), on bouncing iterates with 10 eta^(beta/(beta-1)) <= delta_t < 1/2" + SWEEP_NOTE + BUDGET_NOTE,
     check=_eq13, depends_on=("ahn.rform",))
 
 
@@ -235,7 +240,7 @@ PROP4 = Claim(
     kind=Kind.ASYMPTOTIC,
     hypotheses="(A1)-(A3): rsym, sqr, ell_beta (3/2, 2, 3), generated members satisfying (A3), and the adversarial "
     "flat loss of ahn.theorem2 (satisfies (A3) with beta = 2, C = 25/16); t0 = first t >= 1 "
-    "with delta_t <= 1/2; '>~' encoded as delta_t >= 10 eta^(beta/(beta-1))" + SWEEP_NOTE,
+    "with delta_t <= 1/2; '>~' encoded as delta_t >= 10 eta^(beta/(beta-1))" + SWEEP_NOTE + BUDGET_NOTE,
     check=_prop4, depends_on=("ahn.A3",))
 
 
@@ -349,7 +354,10 @@ REMARK3 = Claim(
     r"($\beta<2$); GF regime: $O(1/\eta)$.",
     kind=Kind.RATE,
     hypotheses="ell_beta, beta = 3/2, 2, 4 (4/3 at deep); Theorem-2 runs (delta = 1); count of iterates with "
-    "y_t^2 in [2/eta, 3/eta] (Fig. 11 right)" + SWEEP_NOTE,
+    "y_t^2 in [2/eta, 3/eta] (Fig. 11 right)" + SWEEP_NOTE + "; range from the hypotheses: a bouncing phase "
+    "(crossing, then iterates with y^2 in [2/eta, 3/eta]) exists only below eta ~ 1/2, and the standard step cap "
+    "(500000) ends the usable sweep near eta = 9/1000 (runs need ~eta^-2 steps): 2 decades need the deep budget's "
+    "cap (5,000,000 steps) or the faster kernels",
     check=_remark3, depends_on=("ahn.theorem5",))
 
 CLAIMS = [EQ13, PROP3, PROOF_THM2, PROP4, THEOREM5, REMARK2, REMARK3]
