@@ -139,3 +139,14 @@ def test_increment_rule_on_measured_plateau():
     bumped = {**table, Fraction(9, 1000): "3.3839"}
     out = engines.growth(THM2_ETAS, lambda p, dps: mp.mpf(bumped[p]), CTX, family="bumped")
     assert out.verdict is Verdict.INCONCLUSIVE
+
+
+def test_a_jitter_back_to_an_earlier_level_is_not_a_rise():
+    vals = ["0.047846354", "0.047846354", "0.047846354", "0.046006109", "0.047846354", "0.047846354"]
+    ps = [Fraction(j) for j in range(2, 8)]
+    table = dict(zip(ps, vals, strict=True))
+    out = engines.growth(ps, lambda p, dps: mp.mpf(table[p]), CTX, family="marginal ratio")
+    assert out.verdict is Verdict.SUPPORTED
+    stairs = [Fraction(j) for j in range(1, 9)]
+    out = engines.growth(stairs, lambda p, dps: mp.mpf((int(p) + 1) // 2 + 2), CTX, family="staircase")
+    assert out.verdict is Verdict.INCONCLUSIVE

@@ -572,7 +572,10 @@ def growth(
                        reason=f"sweep spans only {span:.2f} decades of the parameter (usable points "
                        f"{min(used)} .. {max(used)}) along {family}: a bounded ratio needs >= "
                        f"{min_decades:g} decades to count as evidence for an O() claim")
-    rising_at_end = monotone_up and end == hi and hi - lo > _RISE_NOISE * abs(hi)
+    # still rising: the second half never decreases and ends at a new high, above every earlier value
+    # (a tail that only climbs back to an earlier level, e.g. a one-step jitter, is not a rise)
+    earlier = ys[: len(ys) - len(tail)]
+    rising_at_end = (monotone_up and end == hi and end > max(earlier) and hi - lo > _RISE_NOISE * abs(hi))
     if not rising_at_end:
         if bounded_by is None or hi <= bounded_by:
             return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
