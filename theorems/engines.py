@@ -798,8 +798,12 @@ def growth(
     * REFUTED when the ratio grows by more than ``blowup_factor`` across the sweep, the growth
       is monotone over the last half of the sweep, and the end value is confirmed at 2x
       precision: no absolute constant can absorb it along this family.
-    * SUPPORTED when the ratio stays within ``bounded_by`` (if given) and does not trend up.
-    * INCONCLUSIVE when the ratio drifts without a clear verdict.
+    * SUPPORTED when the ratio stays within ``bounded_by`` (if given) and is not still rising
+      at the end of the sweep, or when it is still rising but passes the saturation test of
+      :func:`saturation` (stated tail model c - b p^k, extrapolated limit + 3 standard errors
+      within ``bounded_by``).
+    * INCONCLUSIVE when the ratio drifts without a clear verdict, in particular when a rise
+      at the end cannot be told from slow growth (log p, log log p) over the decades swept.
     The fitted exponent of ratio vs. parameter and its residuals are always in the evidence.
     """
     dps = ctx.dps
@@ -827,6 +831,12 @@ def growth(
         fit = None
     lo, hi, first, end = min(ys), max(ys), ys[0], ys[-1]
     tail = ys[len(ys) // 2:]
+    if end <= UNINFORMATIVE_RATIO:
+        return uninformative(
+            f"the family cannot fail: the measured/claimed ratio falls to {fmt_num(end, 3)} (<= "
+            f"{fmt_num(UNINFORMATIVE_RATIO, 1)}) at the end of the sweep along {family}; where the family is "
+            "extreme, the claimed order exceeds the measured quantity by more than 100 orders of magnitude",
+            "parameter sweep + fit", label=label, **details)
     monotone_up = all(b >= a for a, b in zip(tail, tail[1:], strict=False))
     show = lambda v: fmt_num(v, 4)  # noqa: E731
     if end > blowup_factor * first and monotone_up and end == hi:
@@ -843,28 +853,194 @@ def growth(
             return Outcome(Verdict.REFUTED, "parameter sweep + fit", counterexample=cex,
                            details=details, label=label,
                            summary="ratio unbounded along the family")
-    if (bounded_by is None or hi <= bounded_by) and not (monotone_up and hi > 3 * lo and end == hi):
-        if min_decades is not None:
-            used = [p for p, _ in pts]
-            span = math.log10(max(used) / min(used))
-            details["decades_spanned"] = round(span, 3)
-            if span < min_decades - 1e-9:
-                return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
-                               reason=f"sweep spans only {span:.2f} decades of the parameter (usable points "
-                               f"{min(used)} .. {max(used)}) along {family}: a bounded ratio needs >= "
-                               f"{min_decades:g} decades to count as evidence for an O() claim")
-        return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
-                       margin=float(bounded_by - hi) if bounded_by else None,
+    used = [p for p, _ in pts]
+    span = math.log10(max(used) / min(used))
+    details["decades_spanned"] = round(span, 3)
+    details["usable_range"] = f"{min(used)} .. {max(used)}"
+    if min_decades is not None and span < min_decades - 1e-9:
+        return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
+                       reason=f"sweep spans only {span:.2f} decades of the parameter (usable points "
+                       f"{min(used)} .. {max(used)}) along {family}: a bounded ratio needs >= "
+                       f"{min_decades:g} decades to count as evidence for an O() claim")
+    # still rising: the second half never decreases and ends at a new high, above every earlier value
+    # (a tail that only climbs back to an earlier level, e.g. a one-step jitter, is not a rise)
+    earlier = ys[: len(ys) - len(tail)]
+    rising_at_end = (monotone_up and end == hi and end > max(earlier) and hi - lo > _RISE_NOISE * abs(hi))
+    if not rising_at_end:
+        if bounded_by is None or hi <= bounded_by:
+            return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
+                           margin=float(bounded_by - hi) if bounded_by else None,
+                           details=details, label=label,
+                           summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
+        return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
+                       reason=f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, "
+                       f"but does not grow {blowup_factor:g}x monotonically along {family}")
+    # Still rising at the end of the sweep: bounded only if the rise visibly saturates.
+    sat = saturation(pts)
+    details["saturation"] = sat.details
+    if sat.saturates and (bounded_by is None or sat.bound <= bounded_by):
+        return Outcome(Verdict.SUPPORTED, "parameter sweep + saturation fit",
+                       margin=float(bounded_by - sat.bound) if bounded_by else None,
                        details=details, label=label,
-                       summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
-    if bounded_by is not None and hi > bounded_by:
-        why = (f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, but does not "
-               f"grow {blowup_factor:g}x monotonically along {family}")
+                       summary=f"ratio rises from {show(first)} to {show(end)} along {family} and saturates: "
+                       f"{sat.summary}")
+    if sat.saturates:
+        why = (f"ratio saturates along {family} ({sat.summary}), but the extrapolated bound "
+               f"{sat.bound:.4g} exceeds the bound {bounded_by} used for SUPPORTED")
     else:
-        why = (f"ratio ranges over [{show(lo)}, {show(hi)}] (first {show(first)}, last {show(end)}) along "
-               f"{family}: it rises more than 3x to its maximum at the end of the sweep, but not the "
-               f"{blowup_factor:g}x needed to call it unbounded; no clear bound")
-    return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label, reason=why)
+        why = (f"ratio rises over [{show(lo)}, {show(hi)}] (first {show(first)}, last {show(end)}) to its "
+               f"maximum at the end of the sweep along {family}, less than the {blowup_factor:g}x needed to call "
+               f"it unbounded; saturation not established: {sat.summary}")
+    return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + saturation fit", details=details, label=label,
+                   reason=why)
+
+
+def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str] | None:
+    """Second stated tail model: the ratio of successive increments never increases (within
+    2%) and the last one is at most 1/10 per decade, so the remaining rise is at most
+    d_last * r/(1 - r) with r the last per-step ratio, assuming the ratios keep not
+    increasing beyond the sweep.  Slow growth and slow saturation (log p, sqrt(log p),
+    log log p, c - 1/log p) have increment ratios that rise toward 1 and fail this."""
+    d = [b - a for a, b in zip(ys, ys[1:], strict=False)]
+    if len(d) < 4 or any(x <= 0 for x in d):
+        return None
+    r = [b / a for a, b in zip(d, d[1:], strict=False)]
+    if any(b > a * 1.02 for a, b in zip(r, r[1:], strict=False)) or r[-1] >= 1:
+        return None
+    step_decades = math.log10(max(ps[-2], ps[-1]) / min(ps[-2], ps[-1]))
+    q_decade = r[-1] ** (1 / step_decades)
+    if q_decade > _SAT_Q_MAX_INCREMENTS:
+        return None
+    bound = ys[-1] + d[-1] * r[-1] / (1 - r[-1])
+    return bound, (f"increments {', '.join(f'{x:.3g}' for x in d)} shrink with non-increasing ratios "
+                   f"({', '.join(f'{x:.3g}' for x in r)}; last {q_decade:.3g} per decade): if the ratios keep "
+                   f"not increasing, the limit is at most {bound:.6g}")
+
+
+# A ratio measured/claimed this small says nothing about the claim (see :func:`uninformative`).
+UNINFORMATIVE_RATIO = mp.mpf("1e-100")
+
+
+def uninformative(reason: str, method: str, *, label: str = "", **details: Any) -> Outcome:
+    """An instance family that cannot fail: INCONCLUSIVE, marked so that :func:`all_of`
+    neither counts it as support nor lets it block the other parts."""
+    details["uninformative"] = True
+    return Outcome(Verdict.INCONCLUSIVE, method, summary=f"uninformative: {reason}",
+                   reason=f"uninformative: {reason}", details=details, label=label)
+
+
+# Relative rise below which a "rising" sweep is taken as flat (roundoff of the measurement).
+_RISE_NOISE = 1e-9
+# Saturation test thresholds (residuals in units of the observed rise).
+_SAT_FIT_TOL = 2e-3  # the power-tail model must fit to this rms residual
+_SAT_SEPARATION = 10.0  # ... and every slowly growing model must fit this many times worse
+_SAT_SEPARATION_FLOOR = 5e-3  # ... and no better than this
+_SAT_Q_MAX = 0.5  # increments must at least halve per decade (2-sigma upper end of q)
+# Model-free rule: without a fitted model, only a decisive decay counts (increments shrink >= 10x per decade).
+_SAT_Q_MAX_INCREMENTS = 0.1
+
+
+@dataclass
+class Saturation:
+    saturates: bool
+    bound: float  # extrapolated limit + 3 standard errors (inf when not saturating)
+    summary: str
+    details: dict[str, Any]
+
+
+def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0) -> Saturation:
+    """Saturation test for a sequence that rises to its end.
+
+    Stated tail model: r(p) = c - b p^k (p -> 0) or c - b p^-k (p -> infinity), i.e. the
+    increments shrink geometrically per decade (factor q = 10^-k).  It saturates when (a) at
+    least 5 points spanning ``min_decades`` decades at the end of the sweep are available (the
+    caller's decade rule applies to the whole sweep), (b) this model fits with rms
+    residual <= 0.2% of the observed rise, (c) q's 2-sigma upper end is <= 1/2, (d) the
+    extrapolated limit c has a finite standard error no larger than the observed rise, and
+    (e) every slowly growing alternative (a + b log log p, a + b (log p)^s with 0 < s <= 1)
+    fits at least 10x worse and worse than 0.5% of the rise.  A bounded but slowly
+    saturating sequence (c - 1/log p) fails (b) or (e): over a few decades it cannot be told
+    from slow growth, and the answer is "not established".
+    """
+    ps = [float(p) for p, _ in pts]
+    ys = [float(mp.mpf(r)) for _, r in pts]
+    details: dict[str, Any] = {"model": "r = c - b p^(+-k): increments shrink by q = 10^-k per decade"}
+
+    def no(why: str) -> Saturation:
+        details["why_not"] = why
+        return Saturation(False, math.inf, why, details)
+
+    if len(pts) < 5:
+        return no(f"only {len(pts)} usable points (the tail fit needs >= 5)")
+    # The model is a tail model: fit the longest final stretch on which the ratio rises, then
+    # shorter final stretches (dropping a pre-asymptotic start), as long as >= 5 points span
+    # >= min_decades decades; the first stretch that passes decides.
+    start = len(ys) - 1
+    while start > 0 and ys[start - 1] <= ys[start]:
+        start -= 1
+    tried: list[str] = []
+    result = None
+    for i in range(start, len(ys) - 4):
+        if math.log10(max(ps[i], ps[-1]) / min(ps[i], ps[-1])) < min_decades - 1e-9:
+            break
+        result = _saturation_on(ps[i:], ys[i:], dict(details))
+        geo = None if result.saturates else _shrinking_increments(ps[i:], ys[i:])
+        if geo is not None:
+            bound, summary = geo
+            result = Saturation(True, bound, f"{summary} (the power-tail fit: {result.summary})",
+                                {**result.details, "bound": bound, "model": "increments shrink at least "
+                                 "geometrically, with non-increasing ratios"})
+        tried.append(f"from {pts[i][0]}: {result.summary}")
+        if result.saturates:
+            break
+    if result is None:
+        return no(f"the final rising stretch ({len(ys) - start} points from {pts[start][0]}) has fewer than 5 points "
+                  f"spanning >= {min_decades:g} decades; telling saturation from slow growth needs both")
+    if len(tried) > 1:
+        result.details["stretches_tried"] = tried
+    return result
+
+
+def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any]) -> Saturation:
+    from numeric.saturation import analyse_tail
+
+    def no(why: str) -> Saturation:
+        details["why_not"] = why
+        return Saturation(False, math.inf, why, details)
+
+    try:
+        tail = analyse_tail(ps, ys)
+    except ValueError as exc:
+        return no(str(exc))
+    details["fitted_stretch"] = f"{len(ps)} points, parameter {ps[0]:.4g} .. {ps[-1]:.4g}"
+    details["fits"] = tail.to_json()
+    pt, grow = tail.power_tail, tail.best_growth
+    if pt is None or pt.limit is None or pt.q_hi is None or pt.limit_se is None:
+        return no("the power-tail model could not be fitted")
+    if pt.rms > _SAT_FIT_TOL:
+        return no(f"the power-tail model c - b p^k does not fit (rms residual {pt.rms:.2g} of the rise > "
+                  f"{_SAT_FIT_TOL:g})" + (f"; best slowly growing model: {grow.model}, rms {grow.rms:.2g}"
+                                          if grow else ""))
+    if not pt.q_hi <= _SAT_Q_MAX:
+        return no(f"increments shrink too slowly to extrapolate (q = {pt.q_per_decade:.3g} per decade, "
+                  f"2-sigma upper end {pt.q_hi:.3g} > {_SAT_Q_MAX})")
+    rise = max(ys) - min(ys)
+    if not (math.isfinite(pt.limit_se) and pt.limit_se <= rise):
+        return no(f"extrapolated limit {pt.limit:.4g} has standard error {pt.limit_se:.3g} (> the observed rise)")
+    if grow is not None and grow.rms < max(_SAT_SEPARATION * pt.rms, _SAT_SEPARATION_FLOOR):
+        return no(f"a slowly growing model ({grow.model}) fits nearly as well (rms {grow.rms:.2g} vs "
+                  f"{pt.rms:.2g} of the rise): saturation cannot be told from slow growth over "
+                  f"{tail.decades:.2f} decades")
+    bound = pt.limit + 3 * pt.limit_se
+    details["extrapolated_limit"] = pt.limit
+    details["limit_standard_error"] = pt.limit_se
+    details["bound"] = bound
+    summary = (f"c - b p^k fits with rms {pt.rms:.2g} of the rise over {tail.decades:.2f} decades, increments "
+               f"shrink by q = {pt.q_per_decade:.3g} per decade, extrapolated limit {pt.limit:.6g} +- "
+               f"{pt.limit_se:.2g}")
+    if grow is not None:
+        summary += f"; the best slowly growing model ({grow.model}) fits {grow.rms / max(pt.rms, 1e-300):.3g}x worse"
+    return Saturation(True, bound, summary, details)
 
 
 # ------------------------------------------------------------------ helpers for claim modules

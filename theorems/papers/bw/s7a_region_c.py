@@ -509,6 +509,12 @@ def _check_eq44(reading: bool):
         out = all_of(parts)
         out.details["coefficient (1-alpha)^2-2alpha < 0 exactly for alpha in"] = str(
             sp.solve_univariate_inequality((1 - alpha) ** 2 - 2 * alpha < 0, alpha, relational=False))
+        out.details["sub-statements not encoded here"] = [
+            "min_k lambda(k) = Q(k_1) > (1 - alpha^2)^{k_1} Q(0) (App. E.2 after (44)): k_1 and the alpha of the "
+            "power are not defined in the text; Q(k) >= ... lower bounds along the trajectory are checked by "
+            "bw.lemma13/bw.theorem2's rate checks, not as this display",
+            "'within k steps a(k).b(k) < 2^-k a(0).b(0) and Q(k) > (1 - alpha^2)^k Q(0)' (E.2 text): trajectory "
+            "statements with the same undefined alpha (alpha = eta|eps| changes with k)"]
         return out
 
     return check
