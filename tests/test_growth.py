@@ -15,6 +15,7 @@ import mpmath as mp
 import pytest
 
 from theorems import BUDGETS, Context, Verdict, engines
+from theorems.claim import Outcome
 
 CTX = Context(budget=BUDGETS["quick"])
 SWEEP = [Fraction(0.1 * 10 ** (-i / 3)).limit_denominator(10**12) for i in range(10)]  # 1e-1 .. 1e-4
@@ -113,6 +114,9 @@ def test_a_family_that_cannot_fail_is_uninformative_and_does_not_count():
     assert all_of([tiny, tiny]).verdict is Verdict.INCONCLUSIVE
     undecided = _run("log(1/p)")
     assert all_of([good, tiny, undecided]).verdict is Verdict.INCONCLUSIVE
+    # a conjunct whose only evidence is uninformative is not carried by another kind of check
+    proved = Outcome(Verdict.PROVED, "sympy exact expansion")
+    assert all_of([proved, tiny]).verdict is Verdict.INCONCLUSIVE
 
 
 def test_faster_than_geometric_saturation_is_supported():

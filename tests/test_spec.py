@@ -243,3 +243,15 @@ def test_claim_function_needs_a_docstring_and_must_return_a_statement():
     from theorems.runner import run_claim
 
     assert run_claim(not_a_statement, CTX)[0].verdict is Verdict.ERROR
+
+
+def test_holds_with_no_informative_instance_is_uninformative_not_support():
+    def slack(inst, dps):
+        return 1 - _q(inst["eta"]) * _q(inst["h"]) / 2
+
+    never = ("eta h > 2", lambda i: i["eta"] * i["h"] > 2)  # impossible on STEP: the claim cannot fail
+    out = Holds(slack, STEP, informative=never).check(CTX)
+    assert out.verdict is Verdict.INCONCLUSIVE and out.reason.startswith("uninformative")
+    some = ("eta h > 1", lambda i: i["eta"] * i["h"] > 1)
+    out = Holds(slack, STEP, informative=some).check(CTX)
+    assert out.verdict.passes and out.details["informative_instances"].split()[0] != "0"

@@ -205,13 +205,19 @@ def is_uninformative(outcome: Outcome) -> bool:
 def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
     """Conjunction: REFUTED if any part is; else ERROR if any part crashed; else INCONCLUSIVE
     if any part is; else the weakest.  Every part is kept in ``parts`` (the evidence).
-    Uninformative parts (:func:`is_uninformative`) are neither support nor doubt: they are listed
-    but do not decide, unless every part is uninformative (then INCONCLUSIVE)."""
+    Uninformative parts (:func:`is_uninformative`) are neither support nor doubt when the same
+    check (same method) was informative on another part (e.g. other families of one sweep): they
+    are listed but do not decide.  An uninformative part with no informative sibling of its
+    method is a conjunct with no evidence: it keeps the conjunction INCONCLUSIVE."""
     if not parts:
         raise ClaimError("all_of() needs at least one outcome")
     refuted = [p for p in parts if p.verdict is Verdict.REFUTED]
     crashed = [p for p in parts if p.verdict is Verdict.ERROR]
-    informative = [p for p in parts if not is_uninformative(p)]
+    def base(p: Outcome) -> str:  # the kind of check: "parameter sweep", "mpmath sampling", ...
+        return p.method.split(" + ")[0]
+
+    carried = {base(p) for p in parts if not is_uninformative(p)}
+    informative = [p for p in parts if not is_uninformative(p) or base(p) not in carried]
     undecided = [p for p in informative if p.verdict is Verdict.INCONCLUSIVE] or (
         [] if informative else list(parts))
     if refuted:

@@ -190,15 +190,27 @@ class Holds(Statement):
     samples: int | None = None
     search: bool = True
     exact: Callable[[Mapping[str, Any]], Fraction | None] | None = None
+    informative: tuple[str, Callable[[Mapping[str, Any]], bool]] | None = None
 
     def check(self, ctx: Context) -> Outcome:
+        """``informative=(text, test)`` names the instances where the claim could fail (e.g. the
+        regime a theorem's extra term is about); a pass with none of them evaluated is labelled
+        uninformative (INCONCLUSIVE), never counted as support."""
         dom, f = self.domain, self.slack
         certify = self.certify
         if certify is None and self.exact is not None:
             certify = _exact_certifier(self.exact, dom)
+        seen: dict[str, int] = {"applicable": 0, "informative": 0}
 
         def slack(inst, dps):
-            return f(inst, dps) if dom.contains(inst) else None
+            if not dom.contains(inst):
+                return None
+            v = f(inst, dps)
+            if v is not None and dps == ctx.dps:
+                seen["applicable"] += 1
+                if self.informative is not None and self.informative[1](inst):
+                    seen["informative"] += 1
+            return v
 
         out = engines.sampled(slack, dom.sample, ctx, label=self.label, strict=self.strict,
                               samples=self.samples, search=self._search() if self.search else None,
@@ -207,6 +219,12 @@ class Holds(Statement):
         cex = out.counterexample
         if cex is not None:  # the engine only evaluates inside the domain; say so, exactly
             cex.values.setdefault("inside the hypotheses", "yes, checked exactly: " + dom.text())
+        if self.informative is not None:
+            out.details["informative_instances"] = f"{seen['informative']} of {seen['applicable']} ({self.informative[0]})"
+            if out.verdict.passes and seen["informative"] == 0:
+                return engines.uninformative(
+                    f"no applicable instance had {self.informative[0]}: every one lies where the claim cannot "
+                    "fail", out.method, label=self.label, **out.details)
         return out
 
     def _search(self) -> engines.Search | None:  # noqa: D401

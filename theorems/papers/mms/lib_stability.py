@@ -311,3 +311,10 @@ def switching_system(rng: random.Random, j: int, common: bool = False) -> Switch
         mean = [sum(col, F(0)) / n for col in zip(*raw, strict=True)]
         r.append(tuple(tuple(x - mm for x, mm in zip(row, mean, strict=True)) for row in raw))
     return SwitchingSystem(q, u, alpha, tuple(b), tuple(r), rng.randint(1, n))
+
+
+#: The instances where (35)-(37) could fail: lambda_upper > 2/eta.  Where lambda_upper <= 2/eta the
+#: bounds follow from (37) alone (the extra terms delta, Delta >= 0 are never exercised); for one
+#: mode (p = 1) strong stability itself forces lambda_upper <= 2/eta, so such samples are uninformative.
+BEYOND_2_OVER_ETA = ("lambda_upper > 2/eta (the regime the extra term is about)",
+                     lambda inst: inst["theta*"].sharpness_upper() * inst["eta"] > 2)

@@ -24,6 +24,7 @@ from .lib_network import (
     strong_stability_margin,
 )
 from .lib_plots import plot_g
+from .lib_stability import BEYOND_2_OVER_ETA
 
 F = Fraction
 
@@ -235,6 +236,7 @@ def theorem2():
     return AllOf(
         Identity(delta_25(), (printed_35() - 2 / eta) / 2, label="Delta (25) = half the excess of (35)/(36) over 2/eta"),
         Holds(_thm2_slack(False), _thm2_domain(), samples=10, search=False, describe=_thm2_describe,
+              informative=BEYOND_2_OVER_ETA,
               label="(W - (1/eta - 1/2 + Delta)) <= 0 at strongly stable minima"),
     )
 

@@ -24,6 +24,7 @@ from .lib_network import (
     strong_stability_margin,
     toggle_domain,
 )
+from .lib_stability import BEYOND_2_OVER_ETA
 
 F = Fraction
 PATTERNS = (((1, 1, 0), (0, 1, 1)), ((1, 1, 1), (0, 0, 1)), ((1, 0), (1, 1), (0, 1)))
@@ -341,7 +342,7 @@ def eq35():
     largest solution is derived by SymPy and compared with the printed right-hand side."""
     return AllOf(
         Identity(derived_35(), printed_35(), label="(35) = largest lambda with lambda <= 2/eta + 2 sqrt(3) C sqrt(lambda q)"),
-        Holds(_rhs_slack(False), _strong_domain(), samples=10, search=False,
+        Holds(_rhs_slack(False), _strong_domain(), samples=10, search=False, informative=BEYOND_2_OVER_ETA,
               label="lambda_upper <= RHS(35) at strongly stable minima"),
     )
 
@@ -365,7 +366,7 @@ def eq36():
     return AllOf(
         Holds(lambda inst, dps: f(mpf(inst["C"]), mpf(inst["q"]), mpf(inst["eta"])), grid, search=False,
               label="d RHS(35) / d q >= 0 (the substitution p_max -> 1 + k - L is monotone)"),
-        Holds(_rhs_slack(True), _strong_domain(), samples=8, search=False,
+        Holds(_rhs_slack(True), _strong_domain(), samples=8, search=False, informative=BEYOND_2_OVER_ETA,
               label="lambda_upper <= RHS(36) at strongly stable minima"),
     )
 
