@@ -255,3 +255,15 @@ def test_holds_with_no_informative_instance_is_uninformative_not_support():
     some = ("eta h > 1", lambda i: i["eta"] * i["h"] > 1)
     out = Holds(slack, STEP, informative=some).check(CTX)
     assert out.verdict.passes and out.details["informative_instances"].split()[0] != "0"
+
+
+def test_along_stresses_later_steps_when_the_smallest_slack_is_at_t0():
+    def run(inst, dps):
+        xs = [_q(inst["x"])]
+        for _ in range(10):
+            xs.append(xs[-1] * (1 - _q(inst["eta"]) * _q(inst["h"])))
+        return xs
+
+    out = Along(run, lambda s, inst: abs(_q(inst["x"])) - abs(s), STEP, label="|x_t| <= |x_0|").check(CTX)
+    assert out.verdict.passes
+    assert any("t >= 1" in p.label for p in out.parts)  # tight at t = 0: re-checked on t >= 1
