@@ -351,6 +351,7 @@ class _StopOnSigterm:
 
 
 EXECUTORS = ("local", "dask")
+DASK_CONNECT_TIMEOUT = "20s"  # to reach a --scheduler
 
 
 def run_many(
@@ -465,7 +466,7 @@ def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) ->
     client = None
     try:
         try:
-            client = Client(cluster if cluster is not None else scheduler, timeout="20s")
+            client = Client(cluster if cluster is not None else scheduler, timeout=DASK_CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise ClaimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         futs = [client.submit(_worker, c.id, v, ctx, time_limit, loader, prints[c.id], pure=False,
