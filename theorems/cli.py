@@ -91,12 +91,12 @@ def _time_limit(args) -> float | None:
 def cmd_list(args) -> int:
     from . import registry
 
-    for c in registry.select(paper=args.paper):
+    # from the cached claim index: no paper module (and no SymPy) is imported when it is current
+    for c in registry.claim_index(paper=args.paper):
         if args.ids:
-            print(c.id)
+            print(c["id"])
         else:
-            variants = ",".join(v.name for v in c.variants())
-            print(f"{c.id:<28} {c.kind.value:<12} [{variants}] {c.title}")
+            print(f"{c['id']:<28} {c['kind']:<12} [{','.join(c['variants'])}] {c['title']}")
     return 0
 
 
