@@ -295,7 +295,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     pc = sub.add_parser("check", help="check claims by id")
     pc.add_argument("ids", nargs="+")
-    pc.add_argument("--variant", choices=["printed", "reading"])
+    pc.add_argument("--variant", help="printed, reading, or an extra variant a claim names (e.g. reading2)")
     _add_run_options(pc)
     pc.set_defaults(func=cmd_check)
 

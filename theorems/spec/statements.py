@@ -120,12 +120,17 @@ class Inequality(Statement):
         expr = sp.sympify(self.expr)
         dom = self.domain
         constraints = dom.constraints() if dom is not None else []
+        if constraints:  # one symbol per name: the expression's (whatever its assumptions)
+            by_name = {str(v): v for v in expr.free_symbols}
+            constraints = [c.xreplace({v: by_name[str(v)] for v in c.free_symbols if str(v) in by_name})
+                           for c in constraints]
         syms = sorted(expr.free_symbols, key=str)
+        drawn = sorted(set(syms).union(*(c.free_symbols for c in constraints or [])), key=str)
         sample = None
         box = None
         if dom is not None:
-            def sample(rng, i):
-                return symbols_point(dom.sample(rng, i), syms)
+            def sample(rng, i):  # every symbol the expression or a constraint names
+                return symbols_point(dom.sample(rng, i), drawn)
 
             if all(str(s) in dom.names for s in syms) and dom.search_dimension() == len(dom.names):
                 box = {s: (0.0, 1.0) for s in syms}

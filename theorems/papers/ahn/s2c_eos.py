@@ -501,8 +501,11 @@ def _prop2(ctx: Context):
     parts = []
     betas = (F(3, 2), F(2), F(3)) if ctx.budget.name != "deep" else (F(3, 2), F(2), F(3), F(6))
     s0 = F(1, 2)
-    for b in betas:
-        loss = ell_beta(b)
+    # the whole admissible class: Example-1 ell_beta, generated finite-beta members, and the flat-stretch
+    # loss (satisfies (A1)-(A2) but not (A2+); s = 1/2 lies on its flat stretch [2/5, 4/5])
+    pool = [ell_beta(b) for b in betas] + class_losses(ctx, "prop2", finite_beta=True, n=2) + [adversarial()]
+    for loss in pool:
+        b = loss.beta
 
         def ratio(p, dps, b=b, loss=loss):
             run = _post_crossing_run(loss, p, s0, ctx)
@@ -517,7 +520,9 @@ def _prop2(ctx: Context):
                 extra = e * mp.power(s, 2 - mpf_of(b))
             return _gap(run) / (e * s * s + extra)
 
-        parts.append(engines.growth([F(1, 5) / 2**k for k in range(ctx.budget.sweep_points)], ratio, ctx,
+        # the flat loss's runs are short (~1/eta steps): five more halvings (to 1/5 2^-11 at standard)
+        n = ctx.budget.sweep_points + (5 if loss.family == "flat" else 0)
+        parts.append(engines.growth([F(1, 5) / 2**k for k in range(n)], ratio, ctx,
                                     label=f"gap / (eta s^2 + case term) [{loss.name}]",
                                     family="eta -> 0, start y^2 = (2/eta)(1 - 1e-12), s = 1/2",
                                     inputs_of=lambda p, loss=loss: {"loss": loss.formula(), "eta": str(p), "s_t": "1/2",
@@ -531,8 +536,9 @@ PROP2 = Claim(
     r"O(\eta|s_{\mathbf t}|^2)-\{O(\eta^{1/(\beta-1)})\ (\beta>2);\ O(\eta\log(|s_{\mathbf t}|/\eta))\ (\beta=2);\ "
     r"O(\eta|s_{\mathbf t}|^{2-\beta})\ (\beta<2)\}$.",
     kind=Kind.ASYMPTOTIC,
-    hypotheses="ell_beta with beta = 3/2, 2, 3 (6 at deep); start exactly after a crossing: y^2 = (2/eta)(1 - 1e-12), "
-    "s = x y = 1/2; eta = 1/5 2^-k",
+    hypotheses="(A1), (A2) with beta < oo: ell_beta with beta = 3/2, 2, 3 (6 at deep), two generated finite-beta "
+    "members, and the flat-stretch loss of ahn.theorem2 (satisfies (A1)-(A2), not (A2+)); start exactly after a "
+    "crossing: y^2 = (2/eta)(1 - 1e-12), s = x y = 1/2; eta = 1/5 2^-k (k < sweep_points, + 5 for the flat loss)",
     check=_prop2, depends_on=("ahn.A2plus", "ahn.prop1"))
 
 CLAIMS = [THEOREM2, REMARKS, A2PLUS, LEMMA7, LEMMA8, PROP1, STOCK, PROP2]

@@ -77,6 +77,19 @@ def decade_etas(ctx: Context, top: Fraction = ETA_TOP, points: int | None = None
     return out
 
 
+def tail_etas(ctx: Context, top: Fraction = ETA_TOP, per_decade: int = 4) -> list[Fraction]:
+    """Step sizes from ``top`` over MIN_DECADES decades, ``per_decade`` log-spaced points per
+    decade (5 per decade beyond the standard budget): dense enough that the last decade alone
+    holds the >= 5 points the growth engine's saturation test fits."""
+    per = per_decade + (1 if ctx.budget.name == "deep" else 0)
+    out = []
+    for k in range(MIN_DECADES * per + 1):
+        m, r = divmod(k, per)
+        mult = F(1) if r == 0 else F(10 ** -(r / per)).limit_denominator(60)
+        out.append(top * mult / 10**m)
+    return out
+
+
 def grid_text(ctx: Context, top: Fraction = ETA_TOP, points: int | None = None) -> str:
     ps = decade_etas(ctx, top, points)
     return f"eta from {ps[0]} to {ps[-1]} ({len(ps)} log-spaced points)"
@@ -96,15 +109,20 @@ def run_of(loss: Loss, eta: Fraction, gamma: Fraction, ctx: Context, xt: Fractio
 def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[Run, Fraction], object],
                  label: str, family: str, *, need_converged: bool = True,
                  params: Sequence[Fraction] | None = None, xt: Fraction = XT, yt: Fraction = YT,
-                 max_steps: int | None = None) -> Outcome:
+                 max_steps: int | Callable[[Fraction], int] | None = None) -> Outcome:
     """engines.growth of ``measure(run, eta)`` (= measured / claimed order) along eta -> 0 from the
     standard initialisation with ``gamma``; runs that do not converge within the step cap
     (``max_steps``, default :func:`eos_steps`), or hit x_t = 0, are not usable points (None).
 
     Default sweep: :func:`decade_etas` (9/10 down to 9/1000 at the standard budget).  The
     engine's ``min_decades=MIN_DECADES`` makes a bounded sweep over fewer decades of eta
-    INCONCLUSIVE (the catalogue's power convention for O() passes)."""
-    steps = max_steps or eos_steps(ctx)
+    INCONCLUSIVE (the catalogue's power convention for O() passes).
+
+    ``max_steps`` may be a function of eta (a cap derived from when the measured event occurs,
+    e.g. the crossing): runs are then cut there, and a run that ends at its cap without the
+    event gives no value."""
+    cap = max_steps if callable(max_steps) else (lambda p: max_steps or eos_steps(ctx))
+    steps = "per-eta" if callable(max_steps) else cap(F(1))
 
     failed: list[Fraction] = []  # runs get longer as eta decreases: once max_steps is hit, skip smaller eta
     unresolved: list[str] = []  # points dropped because precision escalation did not settle them
@@ -113,7 +131,7 @@ def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[R
 
     def at(p: Fraction, d: int):
         with mp.workdps(d):
-            run = run_of(loss, p, gamma, ctx, xt, yt, max_steps=steps)
+            run = run_of(loss, p, gamma, ctx, xt, yt, max_steps=cap(p))
             if run.stopped == "max_steps":
                 failed.append(p)
             if run.stopped == "x_zero" or (need_converged and not run.converged):
