@@ -59,11 +59,12 @@ def _worker_pids(tmp_path: Path) -> list[int]:
     return [int(p.read_text()) for p in (tmp_path / "pids").glob("*.pid") if p.read_text()]
 
 
-def _interrupted_run(tmp_path: Path, send) -> tuple[subprocess.Popen, float, list[int], str]:
-    proc = _start(tmp_path, "--jobs", "2", "--ids", *FAST, *SLOW)
+def _interrupted_run(tmp_path: Path, send, jobs: int = 2
+                     ) -> tuple[subprocess.Popen, float, list[int], str]:
+    proc = _start(tmp_path, "--jobs", str(jobs), "--ids", *FAST, *SLOW)
     try:
-        _wait_for(lambda: len(list((tmp_path / "pids").glob("*.pid"))) >= 2, 120,
-                  "two slow claims to start")
+        _wait_for(lambda: len(list((tmp_path / "pids").glob("*.pid"))) >= jobs, 120,
+                  "the slow claims to start")
         time.sleep(0.3)
         workers = _worker_pids(tmp_path)
         t0 = time.monotonic()
@@ -78,16 +79,20 @@ def _interrupted_run(tmp_path: Path, send) -> tuple[subprocess.Popen, float, lis
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
-@pytest.mark.parametrize("how, status", [("ctrl-c", 130), ("sigterm", 143)])
-def test_interrupt_stops_keeps_results_and_workers(tmp_path, how, status):
-    if how == "ctrl-c":  # a terminal's Ctrl-C: SIGINT to the whole foreground process group
+@pytest.mark.parametrize("how, jobs, status", [("ctrl-c", 2, 130), ("ctrl-c twice", 2, 130),
+                                               ("sigterm", 2, 143), ("ctrl-c", 1, 130)])
+def test_interrupt_stops_keeps_results_and_workers(tmp_path, how, jobs, status):
+    if how.startswith("ctrl-c"):  # a terminal's Ctrl-C: SIGINT to the whole foreground process group
         def send(p):
             os.killpg(p.pid, signal.SIGINT)
+            if how == "ctrl-c twice":  # an impatient user: the second one must not hang the exit
+                time.sleep(0.2)
+                os.killpg(p.pid, signal.SIGINT)
     else:  # SIGTERM to the main process only
         def send(p):
             p.send_signal(signal.SIGTERM)
-    proc, took, workers, err = _interrupted_run(tmp_path, send)
-    print(f"{how}: stopped in {took:.2f}s, status {proc.returncode}")
+    proc, took, workers, err = _interrupted_run(tmp_path, send, jobs)
+    print(f"{how} (--jobs {jobs}): stopped in {took:.2f}s, status {proc.returncode}")
     assert proc.returncode == status, err
     assert took < 10, f"took {took:.1f}s to stop"
     assert "Traceback" not in err and "Exception ignored" not in err, err

@@ -360,7 +360,11 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a run (runner.Terminated)
+        import signal
+
         from .runner import Terminated
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # already stopping: a second Ctrl-C waits
 
         print("interrupted: results computed so far are cached; rerun with --resume",
               file=sys.stderr)
