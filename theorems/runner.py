@@ -460,9 +460,16 @@ def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) ->
                          ) from exc
     cluster = None
     if scheduler is None:
-        # single-threaded worker processes: the time limit and mpmath's precision are per process
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None, host="127.0.0.1")
+        # single-threaded worker processes: the time limit and mpmath's precision are per process;
+        # started with SIGINT ignored (inherited), so a terminal's Ctrl-C reaches only this
+        # process, which then closes the cluster
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+        try:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, host="127.0.0.1")
+        finally:
+            if old is not None:
+                signal.signal(signal.SIGINT, old)
     client = None
     try:
         try:
