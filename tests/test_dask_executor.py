@@ -64,3 +64,9 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
                    "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
     assert status == 2
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+
+
+def test_without_a_scheduler_a_local_cluster_is_started(tmp_path):
+    claims = [registry.get("bw.eq8")]
+    records = run_many(claims, CTX, jobs=1, executor="dask", cache_dir=tmp_path)
+    assert _keys(records) == _keys(run_many(claims, CTX))
