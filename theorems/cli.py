@@ -144,18 +144,13 @@ def cmd_report(args) -> int:
     ``--records-from REPORT_JSON`` creates the records from an existing report (bootstrap).
     A partial run into a directory that has a report.json but no records yet bootstraps the
     records from it first, so the other papers are kept."""
-    from . import records as golden
-    from . import registry, report
-    from .progress import Progress
-    from .runner import run_many
-
     ctx = _context(args)
     out = Path(args.out)
     if args.scheduler and args.executor != "dask":
         raise ClaimError("--scheduler needs --executor dask")
     _check_writable(out)
     with _RunLock(out):
-        return _report(args, ctx, out, golden, registry, report, run_many, Progress)
+        return _report(args, ctx, out)
 
 
 def _check_writable(out: Path) -> None:
@@ -210,7 +205,13 @@ class _RunLock:
         return False
 
 
-def _report(args, ctx, out, golden, registry, report, run_many, Progress) -> int:  # noqa: N803
+def _report(args, ctx: Context, out: Path) -> int:
+    """The body of :func:`cmd_report`, once the options are checked and the lock is held."""
+    from . import records as golden
+    from . import registry, report
+    from .progress import Progress
+    from .runner import run_many
+
     rdir = out / golden.RECORDS
     settings = {"budget": ctx.budget.name, "dps": ctx.dps, "seed": ctx.seed}
     meta = report.meta(ctx.budget.name, ctx.dps, ctx.seed, [])  # git state before records change
