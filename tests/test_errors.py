@@ -144,7 +144,7 @@ def test_pytest_claims_fails_on_an_error(tmp_path):
                         hypotheses="", check=_boom)]
     '''))
     p = subprocess.run([sys.executable, "-m", "pytest", "--claims", str(f), "--claims-report",
-                        str(tmp_path / "rep"), "-q", "-p", "no:cacheprovider"],
+                        str(tmp_path / "rep"), "-q", "-n", "0", "-p", "no:cacheprovider"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 1, p.stdout
     assert "1 failed" in p.stdout and "ERROR (the check crashed" in p.stdout and "kaboom" in p.stdout

@@ -3,7 +3,9 @@
 Exit status of ``check`` (and ``conjecture``): 0 when every variant got a verdict other than
 REFUTED, 1 when one was REFUTED, 2 on bad input (unknown id, bad option), 3 when a check
 crashed (ERROR: not a verdict; the crash outranks a refutation because it hides what the
-variant would have said).
+variant would have said).  ``report`` exits 0 when it wrote the report, 2 on bad options (an
+unwritable ``--out``, another run holding its lock), 130 on Ctrl-C and 143 on SIGTERM (the
+results finished before are cached: ``--resume`` continues).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ REPORTS = Path("reports")
 EXIT_REFUTED = 1
 EXIT_BAD_INPUT = 2
 EXIT_ERROR = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
 
 
 def exit_status(verdicts) -> int:
@@ -37,34 +41,62 @@ def _context(args) -> Context:
     return Context(budget=Budget.named(args.budget), dps=dps, seed=args.seed, figures_dir=figures)
 
 
+def _positive_seconds(text: str) -> float:
+    """``--time-limit``: a finite number of seconds > 0, or ``none`` for no limit (0 and
+    negative, infinite or NaN values are refused rather than read as "no limit")."""
+    import math
+
+    if text.strip().lower() == "none":
+        return math.inf
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds > 0, or 'none' for no limit (got {text})")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", default="standard", choices=sorted(BUDGETS))
     p.add_argument("--dps", type=int, default=50, help="working decimal digits (default 50)")
     p.add_argument("--seed", type=int, default=20261122)
-    p.add_argument("--time-limit", type=float, default=None,
-                   help="seconds per claim variant (default: 300 at standard, none at deep)")
+    p.add_argument("--time-limit", type=_positive_seconds, default=None, metavar="SECONDS",
+                   help="seconds per claim variant, or 'none' (default: 120 at quick, 300 at "
+                   "standard, none at deep)")
+
+
+DEFAULT_TIME_LIMITS = {"quick": 120.0, "standard": 300.0}
 
 
 def _time_limit(args) -> float | None:
+    import math
+
     if args.time_limit is not None:
-        return args.time_limit
-    return {"quick": 120.0, "standard": 300.0}.get(args.budget)
-
-
-def _progress(rec, done, total) -> None:
-    print(f"[{done:>3}/{total}] {rec['id']:<28} {rec['variant']:<8} {rec['verdict']:<12} "
-          f"{rec['seconds']:7.2f}s", file=sys.stderr, flush=True)
+        return None if math.isinf(args.time_limit) else args.time_limit
+    return DEFAULT_TIME_LIMITS.get(args.budget)
 
 
 def cmd_list(args) -> int:
     from . import registry
 
-    for c in registry.select(paper=args.paper):
+    # from the cached claim index: no paper module (and no SymPy) is imported when it is current
+    for c in registry.claim_index(paper=args.paper):
         if args.ids:
-            print(c.id)
+            print(c["id"])
         else:
-            variants = ",".join(v.name for v in c.variants())
-            print(f"{c.id:<28} {c.kind.value:<12} [{variants}] {c.title}")
+            print(f"{c['id']:<28} {c['kind']:<12} [{','.join(c['variants'])}] {c['title']}")
     return 0
 
 
@@ -112,12 +144,74 @@ def cmd_report(args) -> int:
     ``--records-from REPORT_JSON`` creates the records from an existing report (bootstrap).
     A partial run into a directory that has a report.json but no records yet bootstraps the
     records from it first, so the other papers are kept."""
-    from . import records as golden
-    from . import registry, report
-    from .runner import run_many
-
     ctx = _context(args)
     out = Path(args.out)
+    if args.scheduler and args.executor != "dask":
+        raise ClaimError("--scheduler needs --executor dask")
+    _check_writable(out)
+    with _RunLock(out):
+        return _report(args, ctx, out)
+
+
+def _check_writable(out: Path) -> None:
+    """``--out`` is usable before anything runs: created if missing, and writable."""
+    import tempfile
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise ClaimError(f"--out {out}: not a writable directory ({exc.strerror or exc})") from None
+
+
+class _RunLock:
+    """One report run per output directory at a time: ``<out>/.lock``, held with ``flock`` for
+    the whole run (released by the kernel even if the run is killed), so a second run into the
+    same directory stops at once with a clear error instead of overwriting the first one's
+    files."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / ".lock"
+        self.fd: int | None = None
+
+    def __enter__(self):
+        import os
+
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock
+            return self
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            other = os.pread(self.fd, 64, 0).decode(errors="replace").strip()
+            os.close(self.fd)
+            self.fd = None
+            raise ClaimError(f"another report run is writing into {self.path.parent}"
+                             f"{f' (pid {other})' if other else ''}; wait for it to finish or "
+                             "use another --out") from None
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, str(os.getpid()).encode(), 0)
+        return self
+
+    def __exit__(self, *exc):
+        import os
+
+        if self.fd is not None:
+            os.ftruncate(self.fd, 0)
+            os.close(self.fd)  # closing releases the flock
+        return False
+
+
+def _report(args, ctx: Context, out: Path) -> int:
+    """The body of :func:`cmd_report`, once the options are checked and the lock is held."""
+    from . import records as golden
+    from . import registry, report
+    from .progress import Progress
+    from .runner import run_many
+
     rdir = out / golden.RECORDS
     settings = {"budget": ctx.budget.name, "dps": ctx.dps, "seed": ctx.seed}
     meta = report.meta(ctx.budget.name, ctx.dps, ctx.seed, [])  # git state before records change
@@ -132,8 +226,10 @@ def cmd_report(args) -> int:
     ran = []
     if not (args.assemble or args.records_from):
         claims = registry.select(paper=args.paper, ids=args.ids)
-        ran = run_many(claims, ctx, jobs=args.jobs, cache_dir=out / ".cache" / ctx.budget.name,
-                       resume=args.resume, time_limit=_time_limit(args), progress=_progress)
+        with Progress(sys.stderr) as progress:
+            ran = run_many(claims, ctx, jobs=args.jobs, cache_dir=out / ".cache" / ctx.budget.name,
+                           resume=args.resume, time_limit=_time_limit(args), progress=progress,
+                           executor=args.executor, scheduler=args.scheduler)
         golden.write_records(ran, rdir, settings, replace_papers=[args.paper] if args.paper else None,
                              replace_all=not partial)
         seconds.update({(r["id"], r["variant"]): r["seconds"] for r in ran})
@@ -211,7 +307,14 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                     help="run nothing: rebuild the report files from the records")
     pr.add_argument("--records-from", metavar="REPORT_JSON",
                     help="run nothing: create the records from an existing report.json, then assemble")
-    pr.add_argument("--jobs", type=int, default=1, help="worker processes")
+    pr.add_argument("--jobs", type=_positive_int, default=1,
+                    help="worker processes (at most one per claim variant to run); with "
+                    "--executor dask and no --scheduler, the local cluster's workers")
+    pr.add_argument("--executor", choices=["local", "dask"], default="local",
+                    help="local: a process pool on this machine (default); dask: a Dask cluster")
+    pr.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask scheduler address (tcp://host:8786); without it --executor dask "
+                    "starts a local cluster of --jobs workers")
     pr.add_argument("--out", default=str(REPORTS))
     pr.add_argument("--resume", action="store_true",
                     help="reuse results cached by an earlier (possibly interrupted) run")
@@ -257,7 +360,13 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a run (runner.Terminated)
+        import signal
+
+        from .runner import Terminated
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # already stopping: a second Ctrl-C waits
+
         print("interrupted: results computed so far are cached; rerun with --resume",
               file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED

@@ -7,17 +7,36 @@
 PROVED / CERTIFIED / SUPPORTED pass, REFUTED fails with the counterexample in the message,
 ERROR (a crash inside the check; not a verdict) fails with the exception text,
 INCONCLUSIVE skips with its reason.  The session writes a report (``--claims-report DIR``,
-default ``reports/pytest``).
+default ``reports/pytest``).  Each variant runs under the same time limit as on the command line
+(``--claims-time-limit``; default 120 s at quick, 300 s at standard, none at deep).
+
+Works under pytest-xdist (``-n 2``): each item's record travels to the controlling process in
+the test report's ``user_properties``, and only that process writes the report.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 _RECORDS_KEY = pytest.StashKey[list]()
+_RECORD_PROPERTY = "gd_theorem_claim_record"
+DEFAULT_TIME_LIMITS = {"quick": 120.0, "standard": 300.0}  # seconds per variant; deep: none
+
+
+def _time_limit_option(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise pytest.UsageError(f"--claims-time-limit: not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise pytest.UsageError(f"--claims-time-limit must be a finite number of seconds > 0 "
+                                f"(got {text})")
+    return value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,6 +46,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "Python file defining CLAIMS")
     group.addoption("--claims-budget", default="quick", choices=["quick", "standard", "deep"])
     group.addoption("--claims-dps", type=int, default=50)
+    group.addoption("--claims-time-limit", type=_time_limit_option, default=None, metavar="SECONDS",
+                    help="seconds per claim variant (default 120 at quick, 300 at standard, "
+                    "none at deep)")
     group.addoption("--claims-report", default="reports/pytest",
                     help="directory for the report written at the end of the session")
 
@@ -68,11 +90,13 @@ class ClaimItem(pytest.Item):
         from .runner import run_variant
 
         cfg = self.config
-        ctx = Context(budget=Budget.named(cfg.getoption("--claims-budget")),
-                      dps=cfg.getoption("--claims-dps"))
-        result = run_variant(self.claim, self.variant, ctx, time_limit=None)
+        budget = cfg.getoption("--claims-budget")
+        ctx = Context(budget=Budget.named(budget), dps=cfg.getoption("--claims-dps"))
+        limit = cfg.getoption("--claims-time-limit") or DEFAULT_TIME_LIMITS.get(budget)
+        result = run_variant(self.claim, self.variant, ctx, time_limit=limit)
         rec = result.to_json()
-        cfg.stash.setdefault(_RECORDS_KEY, []).append(rec)
+        # to the report, also from an xdist worker (see pytest_runtest_logreport)
+        self.user_properties.append((_RECORD_PROPERTY, json.dumps(rec)))
         verdict = rec["verdict"]
         if verdict == "REFUTED":
             raise ClaimRefuted(rec)
@@ -152,9 +176,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim: a theorem claim collected by --claims")
 
 
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect each claim's record in the process that writes the report (the only process, or
+    the xdist controller, which receives the workers' reports)."""
+    if report.when != "call" or not report.user_properties:
+        return
+    for name, value in report.user_properties:
+        if name == _RECORD_PROPERTY:
+            _CURRENT_RECORDS.append(json.loads(value))
+
+
+_CURRENT_RECORDS: list[dict[str, Any]] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _CURRENT_RECORDS.clear()
+    session.config.stash[_RECORDS_KEY] = _CURRENT_RECORDS
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     records = session.config.stash.get(_RECORDS_KEY, None)
-    if not records:
+    if not records or _is_xdist_worker(session.config):
         return
     from . import report
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .claim import Claim, ClaimError
 
@@ -78,6 +80,67 @@ def all_claims() -> tuple[Claim, ...]:
     if dup:
         raise ClaimError(f"duplicate claim ids: {sorted(dup)}")
     return tuple(out)
+
+
+# ---------------------------------------------------------------- the claim index (fast listing)
+
+INDEX_FILE = ".claim-index.json"  # in the project root, next to the packages (git-ignored)
+_INDEX_FORMAT = 1
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def source_hash(root: Path | None = None) -> str:
+    """SHA-256 of every Python source of the project packages (``theorems``, ``symbolic``,
+    ``numeric``), names and contents: any edit that could change a claim's metadata changes it."""
+    import hashlib
+
+    root = root or _project_root()
+    h = hashlib.sha256(f"{_INDEX_FORMAT}".encode())
+    for package in ("theorems", "symbolic", "numeric"):
+        for f in sorted((root / package).rglob("*.py")):
+            h.update(f"|{f.relative_to(root).as_posix()}|".encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def claim_index(paper: str | None = None) -> list[dict[str, Any]]:
+    """Every claim's listing metadata (``id``, ``paper``, ``kind``, ``variants``, ``title``) in
+    registry order, without importing the paper modules (and SymPy) when a cached index of the
+    same sources exists (:data:`INDEX_FILE`, keyed by :func:`source_hash`); otherwise the claims
+    are loaded and the index is written for next time (not when a module failed to load, so
+    its warning is shown again)."""
+    import json
+
+    root = _project_root()
+    path = root / INDEX_FILE
+    digest = source_hash(root)
+    entries = None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("source_hash") == digest:
+            entries = data["claims"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    if entries is None:
+        entries = [{"id": c.id, "paper": c.paper, "kind": c.kind.value,
+                    "variants": [v.name for v in c.variants()], "title": c.title}
+                   for c in all_claims()]
+        if not LOAD_ERRORS:
+            try:
+                from .io import atomic_write_text
+
+                atomic_write_text(path, json.dumps({"source_hash": digest, "claims": entries}))
+            except OSError:  # a read-only installation: list without a cache
+                pass
+    if paper:
+        entries = [e for e in entries if e["paper"] == paper]
+        if not entries:
+            known = list(dict.fromkeys(e["paper"] for e in claim_index()))
+            raise ClaimError(f"no claims for paper {paper!r}; known papers: {known}")
+    return entries
 
 
 def papers() -> list[str]:

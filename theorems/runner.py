@@ -1,7 +1,15 @@
-"""Run claims: each variant under a time limit, in worker processes for ``--jobs``.
+"""Run claims: each variant under a time limit, in worker processes for ``--jobs`` or on a
+Dask cluster (``executor="dask"``).
 
 Results are cached one file per claim variant as soon as they are computed (atomic write),
 so an interrupted run loses nothing already computed; ``--resume`` reuses them.
+
+Stopping: an interrupt (Ctrl-C, i.e. SIGINT, or SIGTERM) raises :class:`KeyboardInterrupt` /
+:class:`Terminated` in the main process, which cancels what has not started, terminates the
+worker processes (they ignore SIGINT themselves, so a terminal's Ctrl-C reaches only the main
+process) and re-raises; every result finished before is already in the cache.  A worker whose
+parent dies gets SIGTERM from the kernel (``PR_SET_PDEATHSIG`` on Linux), so no worker outlives
+its run, even after SIGKILL of the main process.
 """
 
 from __future__ import annotations
@@ -9,8 +17,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -73,6 +83,37 @@ def _alarm(signum, frame):  # pragma: no cover - exercised only on timeouts
     raise TimeLimitReached()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received by a run: stops it like Ctrl-C (exit status 143 instead of 130)."""
+
+
+class _ThreadTimer:
+    """The time limit outside the main thread (e.g. in a Dask worker's task thread), where
+    SIGALRM cannot be used: a timer raises :class:`TimeLimitReached` asynchronously in the
+    running thread (``PyThreadState_SetAsyncExc``), which Python delivers between bytecodes."""
+
+    def __init__(self, seconds: float) -> None:
+        self._tid = threading.get_ident()
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        import ctypes
+
+        with self._lock:
+            if not self._done:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._tid),
+                                                           ctypes.py_object(TimeLimitReached))
+
+    def stop(self) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+
 def reproduce_command(claim_id: str, variant: str, ctx: Context) -> str:
     return (f"python -m theorems check {claim_id} --variant {variant} --budget {ctx.budget.name}"
             f" --dps {2 * ctx.dps}")
@@ -84,20 +125,24 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
         raise ClaimError(f"{claim.id} has no variant {variant_name!r}")
     ctx = dataclasses.replace(ctx, figure_prefix=f"{claim.id}-{variant.name}")
     t0 = time.perf_counter()
-    use_alarm = time_limit and hasattr(signal, "SIGALRM") and _main_thread()
-    if use_alarm:
-        old = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, time_limit)
+    use_alarm = bool(time_limit) and hasattr(signal, "SIGALRM") and _main_thread()
+    timer = _ThreadTimer(time_limit) if time_limit and not use_alarm else None
     try:
-        # A crash (any exception, ClaimError included) is an ERROR, not a verdict.
-        outcome = guarded(variant.check, ctx)
+        if use_alarm:
+            old = signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, time_limit)
+        try:
+            # A crash (any exception, ClaimError included) is an ERROR, not a verdict.
+            outcome = guarded(variant.check, ctx)
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old)
+            if timer:
+                timer.stop()
     except TimeLimitReached:
         outcome = inconclusive(f"time limit of {time_limit:.0f}s reached (raise --budget or the limit)",
                                "time limit")
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
     seconds = time.perf_counter() - t0
     return ClaimResult(claim.id, variant.name, claim.title, claim.source, claim.kind.value,
                        variant.statement, claim.hypotheses_of(variant), outcome, seconds,
@@ -105,8 +150,6 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
 
 
 def _main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 
@@ -249,11 +292,66 @@ def _cache_file(cache_dir: Path, claim_id: str, variant: str) -> Path:
 
 
 def _worker(claim_id: str, variant: str, ctx: Context, time_limit: float | None,
-            loader: Callable[[str], Claim] | None) -> dict[str, Any]:
+            loader: Callable[[str], Claim] | None, expected: str | None = None) -> dict[str, Any]:
+    """Run one claim variant in a worker; ``expected`` is the fingerprint the submitting process
+    computed: a worker with other sources (a stale cluster) refuses instead of caching a result
+    under the wrong key."""
     from . import registry
 
     claim = loader(claim_id) if loader else registry.get(claim_id)
+    if expected is not None and fingerprint(claim, ctx) != expected:
+        raise ClaimError(f"worker has different sources for {claim_id} than the submitting "
+                         "process (install the same version of the suite on every worker)")
     return run_variant(claim, variant, ctx, time_limit).to_json()
+
+
+def _init_worker(parent: int) -> None:
+    """Process-pool worker set-up: ignore SIGINT (the parent decides how to stop) and die with
+    the parent (SIGTERM when it exits, however it exits)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+
+
+def die_with_parent() -> bool:
+    """Ask the kernel to send this process SIGTERM when its parent exits (Linux
+    ``prctl(PR_SET_PDEATHSIG)``); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1  # noqa: N806 - the C constant's name
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+class _StopOnSigterm:
+    """In the main thread: SIGTERM raises :class:`Terminated` (a KeyboardInterrupt) for the
+    duration of the block, so a run stops the same way on SIGTERM as on Ctrl-C."""
+
+    def __enter__(self):
+        self.old = None
+        if _main_thread():
+            self.old = signal.signal(signal.SIGTERM, _raise_terminated)
+        return self
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGTERM, self.old)
+        return False
+
+
+EXECUTORS = ("local", "dask")
+DASK_CONNECT_TIMEOUT = "20s"  # to reach a --scheduler
 
 
 def run_many(
@@ -265,8 +363,18 @@ def run_many(
     time_limit: float | None = None,
     progress: Callable[[dict[str, Any], int, int], None] | None = None,
     loader: Callable[[str], Claim] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every variant of every claim; returns JSON records in claim order."""
+    """Run every variant of every claim; returns JSON records in claim order.
+
+    ``executor="local"``: ``jobs`` worker processes (capped at the number of variants to run;
+    1 runs in this process).  ``executor="dask"``: the variants are submitted to the Dask
+    scheduler at ``scheduler`` (``"tcp://host:8786"``), or to a local cluster of ``jobs``
+    single-threaded worker processes started for this run.  Either way each result is cached as
+    it arrives and the records are the same."""
+    if executor not in EXECUTORS:
+        raise ClaimError(f"unknown executor {executor!r}; choose one of {list(EXECUTORS)}")
     claims = list(claims)
     tasks = [(c, v.name) for c in claims for v in c.variants()]
     results: dict[tuple[str, str], dict[str, Any]] = {}
@@ -297,12 +405,88 @@ def run_many(
         if progress:
             progress(rec, done, total)
 
-    if jobs <= 1 or len(todo) <= 1:
-        for c, v in todo:
-            finish(run_variant(c, v, ctx, time_limit).to_json())
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futs = [pool.submit(_worker, c.id, v, ctx, time_limit, loader) for c, v in todo]
-            for fut in as_completed(futs):
-                finish(fut.result())
+    jobs = max(1, min(jobs, len(todo)))
+    with _StopOnSigterm():
+        if executor == "dask":
+            if todo:
+                _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish)
+        elif jobs <= 1:
+            for c, v in todo:
+                finish(run_variant(c, v, ctx, time_limit).to_json())
+        else:
+            _run_pool(todo, ctx, jobs, time_limit, loader, prints, finish)
     return [results[(c.id, v)] for c, v in tasks]
+
+
+def _run_pool(todo, ctx, jobs, time_limit, loader, prints, finish) -> None:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    try:
+        futs = [pool.submit(_worker, c.id, v, ctx, time_limit, loader, prints[c.id]) for c, v in todo]
+        for fut in as_completed(futs):
+            finish(fut.result())
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop now: nothing new starts, running workers are terminated (their unfinished work is
+    lost; everything finished is cached already)."""
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+    try:
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+
+
+def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) -> None:
+    """Submit each variant as one Dask task (pure=False: a re-run recomputes) and cache the
+    results as they complete."""
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise ClaimError("--executor dask needs Dask distributed: pip install 'dask[distributed]'"
+                         ) from exc
+    cluster = None
+    if scheduler is None:
+        # single-threaded worker processes: the time limit and mpmath's precision are per process;
+        # started with SIGINT ignored (inherited), so a terminal's Ctrl-C reaches only this
+        # process, which then closes the cluster
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+        try:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, host="127.0.0.1")
+        finally:
+            if old is not None:
+                signal.signal(signal.SIGINT, old)
+    client = None
+    try:
+        try:
+            client = Client(cluster if cluster is not None else scheduler, timeout=DASK_CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise ClaimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        futs = [client.submit(_worker, c.id, v, ctx, time_limit, loader, prints[c.id], pure=False,
+                              key=f"{c.id}__{v}-{prints[c.id]}-{os.getpid()}-{time.time_ns()}")
+                for c, v in todo]
+        try:
+            for fut in dask_completed(futs):
+                finish(fut.result())
+        except BaseException:
+            client.cancel(futs)
+            raise
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
