@@ -1,9 +1,7 @@
 """Command line: ``python -m theorems list | check | report | models | conjecture``.
 
-Exit status of ``check`` (and ``conjecture``): 0 when every variant got a verdict other than
-REFUTED, 1 when one was REFUTED, 2 on bad input (unknown id, bad option), 3 when a check
-crashed (ERROR: not a verdict; the crash outranks a refutation because it hides what the
-variant would have said).
+Exit statuses: see :mod:`theorems.console` (0 decided and nothing refuted, 1 REFUTED, 2 bad
+input, 3 a crash or internal error).
 """
 
 from __future__ import annotations
@@ -12,43 +10,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from .claim import BUDGETS, Budget, ClaimError, Context
+from .claim import ClaimError
+from .console import (  # noqa: F401 - re-exported: the exit statuses are part of the CLI's API
+    EXIT_BAD_INPUT,
+    EXIT_ERROR,
+    EXIT_REFUTED,
+    _add_run_options,
+    _context,
+    _print_result,
+    _time_limit,
+    exit_status,
+)
 
 REPORTS = Path("reports")
-
-EXIT_REFUTED = 1
-EXIT_BAD_INPUT = 2
-EXIT_ERROR = 3
-
-
-def exit_status(verdicts) -> int:
-    """The documented exit status for a run's statuses (see the module docstring)."""
-    values = {str(v) for v in verdicts}
-    if "ERROR" in values:
-        return EXIT_ERROR
-    return EXIT_REFUTED if "REFUTED" in values else 0
-
-
-def _context(args) -> Context:
-    dps = args.dps
-    if dps < 15 or dps > 2000:
-        raise ClaimError(f"--dps must be between 15 and 2000 (got {dps})")
-    figures = str(Path(args.out) / "figures") if getattr(args, "out", None) else None
-    return Context(budget=Budget.named(args.budget), dps=dps, seed=args.seed, figures_dir=figures)
-
-
-def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--budget", default="standard", choices=sorted(BUDGETS))
-    p.add_argument("--dps", type=int, default=50, help="working decimal digits (default 50)")
-    p.add_argument("--seed", type=int, default=20261122)
-    p.add_argument("--time-limit", type=float, default=None,
-                   help="seconds per claim variant (default: 300 at standard, none at deep)")
-
-
-def _time_limit(args) -> float | None:
-    if args.time_limit is not None:
-        return args.time_limit
-    return {"quick": 120.0, "standard": 300.0}.get(args.budget)
 
 
 def _progress(rec, done, total) -> None:
@@ -82,26 +56,6 @@ def cmd_check(args) -> int:
             _print_result(r.to_json())
             statuses.append(r.verdict.value)
     return exit_status(statuses)
-
-
-def _print_result(rec) -> None:
-    ev = rec["evidence"]
-    print(f"{rec['id']} ({rec['variant']}): {rec['verdict']}  [{rec['method']}, {rec['seconds']:.2f}s]")
-    print(f"  statement: {rec['statement']}")
-    text = ev.get("summary") or ev.get("reason")
-    if text:
-        print(f"  {text}")
-    from .report import _find
-
-    derived = _find(ev, "derived")
-    if derived:
-        for k, v in derived.items():
-            print(f"  {k}: {v}")
-    cex = _find(ev, "counterexample")
-    if cex and rec["verdict"] == "REFUTED":
-        print("  counterexample (exact inputs): " + ", ".join(f"{k}={v}" for k, v in cex["inputs"].items()))
-        print(f"  violation: {cex['violation']}")
-        print(f"  reproduce: {rec['reproduce']}")
 
 
 def cmd_report(args) -> int:
@@ -165,7 +119,7 @@ def _previous_seconds(report_json: Path) -> dict[tuple[str, str], float]:
 
 def cmd_models(args) -> int:
     try:
-        from .conjecture import list_models
+        from .conjectures import list_models
     except ImportError:
         print("no conjecture models are available in this version", file=sys.stderr)
         return 2
@@ -175,7 +129,7 @@ def cmd_models(args) -> int:
 
 def cmd_conjecture(args) -> int:
     try:
-        from .conjecture import main as conj_main
+        from .conjectures import main as conj_main
     except ImportError:
         print("error: conjectures are not available in this version", file=sys.stderr)
         return 2
@@ -216,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pj = sub.add_parser("conjecture", help="check a user's conjectures")
     try:
-        from .conjecture import add_arguments
+        from .conjectures import add_arguments
     except ImportError:
         add_arguments = None
     if add_arguments:

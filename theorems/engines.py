@@ -138,6 +138,7 @@ def sampled(
     certified_all = certify is not None
     zero_slack: Instance | None = None
     candidates: list[Instance] = []
+    violations: list[tuple[Any, Instance]] = []  # clear negatives seen (confirmed or not)
     t0 = time.perf_counter()
 
     def consider(inst: Instance, at_dps: int) -> Any:
@@ -166,6 +167,7 @@ def sampled(
             continue
         if _violates(v, strict, dps):
             candidates.append(inst)
+            violations.append((v, inst))
         elif strict and _is_zeroish(v, dps):
             zero_slack = zero_slack or inst
             if certify is not None:
@@ -187,6 +189,8 @@ def sampled(
             v = consider(best, dps)  # the search's best point, at working precision
             if v is not None and (_violates(v, strict, dps) or (strict and _is_zeroish(v, dps))):
                 candidates.append(best)
+                if _violates(v, strict, dps):
+                    violations.append((v, best))
 
     details: dict[str, Any] = {"instances": evaluated, "not_applicable": skipped,
                                "diverged": diverged, "dps": dps, **({"search": search_info} if search_info else {})}
@@ -214,6 +218,16 @@ def sampled(
                        figures=_draw(figure, inst, ctx, label or method, details))
     if candidates:
         details["unconfirmed_candidates"] = [fmt_instance(c) for c in candidates[:3]]
+    if violations:
+        # seen but not confirmed: never a positive verdict (the slack may be mis-evaluated at
+        # working precision, or the violation may need more digits than 3x to confirm)
+        v, inst = min(violations, key=lambda t: t[0])
+        details["seconds"] = round(time.perf_counter() - t0, 3)
+        return Outcome(Verdict.INCONCLUSIVE, method, margin=float(v), details=details, label=label,
+                       reason=f"slack {fmt_num(v)} < 0 seen at {fmt_instance(inst)} but not confirmed "
+                       f"from the exact inputs at {2 * dps}/{3 * dps} digits"
+                       + (" or in ball arithmetic" if certify is not None else "")
+                       + "; candidates in the evidence")
 
     if evaluated == 0:
         return Outcome(Verdict.INCONCLUSIVE, method, label=label, details=details,
