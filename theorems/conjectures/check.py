@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from ..claim import Claim, ClaimError, Context, Kind, Outcome, Verdict, all_of
 from ..expr_parser import parse_point
 from .compile import Problem, _pointwise_check, _problem, _rate_check, _trajectory_check
+from .models import ModelSpec, UserModel
 from .parse import Conjecture, parse_conjecture
+
+if TYPE_CHECKING:
+    from symbolic.models import Model
 
 # ---------------------------------------------------------------------- the check
 
 
-def prepare(model: str, claim: str, assume: Sequence[str] | str | None = None,
+def prepare(model: str | ModelSpec | UserModel | Model, claim: str, assume: Sequence[str] | str | None = None,
             kind: str | None = None, steps: int | None = None) -> Conjecture:
     """Parse and validate a one-line conjecture, and build its problem in every dimension
     (substitution, region and emptiness checks); every problem is a one-line ClaimError."""
@@ -113,11 +118,14 @@ def _fixed_point(conj: Conjecture, prob: Problem, at: dict[str, Fraction]) -> di
 # ---------------------------------------------------------------------- as a Claim
 
 
-def conjecture_claim(model: str, claim: str, assume: Sequence[str] | str | None = None,
+def conjecture_claim(model: str | ModelSpec | UserModel | Model, claim: str, assume: Sequence[str] | str | None = None,
                      kind: str | None = None, *, id: str | None = None, title: str | None = None,
                      steps: int | None = None, at: str | None = None) -> Claim:
-    """A :class:`Claim` for a one-line conjecture (usable in a claims file)."""
+    """A :class:`Claim` for a one-line conjecture (usable in a claims file).  ``model``: a
+    built-in model's name, a :class:`UserModel` (variables, loss, parameters, definitions), a
+    :class:`ModelSpec` or a :class:`symbolic.models.Model`."""
     conj = prepare(model, claim, assume, kind, steps)
+    model = conj.model.name
     point = parse_point(at) if at else None
     if point is not None:
         _at_dims(conj, point)

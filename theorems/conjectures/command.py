@@ -12,9 +12,9 @@ from typing import Any
 from .. import console
 from ..claim import Claim, ClaimError, Context
 from ..console import _context, _time_limit
-from ..vocabulary import describe_all
+from ..vocabulary import describe_all, get_model
 from .check import conjecture_claim
-from .models import DEFAULT_OUT, KINDS
+from .models import DEFAULT_OUT, KINDS, UserModel, load_model_file, with_lets
 
 # ====================================================================== the three CLI hooks
 
@@ -27,7 +27,19 @@ def list_models() -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m theorems conjecture`` (run options are added by the CLI)."""
     parser.add_argument("file", nargs="?", help="a Python file defining CLAIMS (claims-file mode)")
-    parser.add_argument("--model", help="model of a one-line conjecture (see 'python -m theorems models')")
+    parser.add_argument("--model", help="built-in model of a one-line conjecture (see 'python -m theorems models')")
+    parser.add_argument("--vars", help="a model of your own: its variables, e.g. \"u, v, w\", "
+                        "\"a[d], b[d]\" (d tried over 1..3 or fixed by --assume 'd == 2'), \"W[2,2], x[2]\"")
+    parser.add_argument("--loss", help="the loss of your model, e.g. \"(u*v*w - 1)^2/2\" "
+                        "(vectors/matrices through dot, norm2, sum, tr, det, frob2, T, @)")
+    parser.add_argument("--param", action="append", default=[],
+                        help="a parameter of your model with its standing hypothesis, e.g. "
+                        "\"Phi > 0\" or just \"c\" (repeatable)")
+    parser.add_argument("--let", action="append", default=[],
+                        help="a definition usable in claims and assumptions, e.g. "
+                        "\"C = u^2 - v^2\" (repeatable, any order, no cycles)")
+    parser.add_argument("--model-file", help="a model file (lines 'vars: ...', 'loss: ...', "
+                        "'param: ...', 'let: ...', 'name: ...'); plain text, nothing executed")
     parser.add_argument("--claim", help="the conjecture, e.g. \"alpha_next <= alpha\"")
     parser.add_argument("--assume", action="append", default=[],
                         help="assumptions, e.g. \"eta*abs(eps) < 1, d == 2\" (repeatable)")
@@ -119,14 +131,15 @@ def load_claims_file(path: str | Path) -> list[Claim]:
 
 def _main(args: argparse.Namespace) -> int:
 
-    if args.file and (args.claim or args.model):
-        raise ClaimError("give either a claims file or --model/--claim, not both")
+    user = bool(args.vars or args.loss or args.param or args.model_file)
+    if args.file and (args.claim or args.model or user or args.let):
+        raise ClaimError("give either a claims file or a one-line conjecture (--claim), not both")
     if not args.file and not args.claim:
-        raise ClaimError("nothing to check: give a claims file, or --model NAME --claim \"...\"")
-    if args.claim and not args.model:
-        raise ClaimError("--claim needs --model (see 'python -m theorems models')")
+        raise ClaimError("nothing to check: give a claims file, or --model NAME (or --vars/--loss) "
+                         "--claim \"...\"")
     if args.file and (args.assume or args.kind or args.at or args.steps):
         raise ClaimError("--assume/--kind/--at/--steps apply to one-line conjectures, not to a file")
+    model = None if args.file else _model_of(args)
     ctx = _context(args)
     if args.no_report:
         ctx = Context(budget=ctx.budget, dps=ctx.dps, seed=ctx.seed, figures_dir=None)
@@ -142,11 +155,11 @@ def _main(args: argparse.Namespace) -> int:
             for c in claims}
         label = str(args.file)
     else:
-        claim = conjecture_claim(args.model, args.claim, args.assume, args.kind, steps=args.steps,
+        claim = conjecture_claim(model, args.claim, args.assume, args.kind, steps=args.steps,
                                  at=args.at)
         claims = [claim]
         repro = {}
-        label = f"{args.model}: {args.claim}"
+        label = f"{claim.id.removeprefix('conjecture.')}: {args.claim}"
     from ..runner import run_many
 
     by_id = {c.id: c for c in claims}
@@ -165,6 +178,27 @@ def _main(args: argparse.Namespace) -> int:
         paths = report.write(data, Path(args.out))
         print("wrote " + ", ".join(str(p) for p in paths))
     return status
+
+
+def _model_of(args: argparse.Namespace):
+    """The model named by the options: --model, --vars/--loss/--param, or --model-file (plus --let)."""
+    given = [o for o, v in (("--model", args.model), ("--vars/--loss", args.vars or args.loss),
+                            ("--model-file", args.model_file)) if v]
+    if len(given) != 1:
+        raise ClaimError("--claim needs exactly one model: --model NAME, --vars ... --loss ..., or "
+                         "--model-file FILE" + (f" (got {' and '.join(given)})" if given else ""))
+    if args.param and not (args.vars or args.loss):
+        raise ClaimError("--param declares a parameter of your own model (--vars/--loss); with "
+                         "--model or --model-file use --assume")
+    if args.model:
+        return with_lets(get_model(args.model), args.let)
+    if args.model_file:
+        um = load_model_file(args.model_file)
+        return UserModel(um.variables, um.loss, um.params, (*um.lets, *args.let), name=um.name,
+                         source=um.source)
+    if not (args.vars and args.loss):
+        raise ClaimError("a model of your own needs both --vars and --loss")
+    return UserModel(args.vars, args.loss, tuple(args.param), tuple(args.let))
 
 
 def _print_record(rec: dict[str, Any]) -> None:

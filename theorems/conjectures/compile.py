@@ -13,12 +13,13 @@ import sympy as sp
 
 from numeric.dynamics import SimulationDiverged
 from numeric.precision import mpf_of
+from symbolic.derive import time_derivative
 from symbolic.models import ReducedShallowLinear
 from symbolic.provers import is_polynomial
 
 from .. import engines
 from ..claim import ClaimError, Context, Outcome, Verdict, all_of
-from ..expr_parser import T_SYMBOL, Relation
+from ..expr_parser import DDT, T_SYMBOL, Relation
 from ..regions import Region, ball_safe, ball_value, make_relation, polynomial_form
 from ..vocabulary import Instance
 from .models import D_SYMBOL
@@ -91,6 +92,9 @@ def _pointwise(conj: Conjecture, inst: Instance, rel: Relation, atoms: dict[sp.S
             v = inst.model.after_step(v) if _is_state(conj, a.name) else v
         sub[s] = v
     lhs, rhs = rel.lhs.xreplace(sub), rel.rhs.xreplace(sub)
+    if lhs.has(DDT) or rhs.has(DDT):  # d/dt along gradient flow, derived by SymPy (chain rule)
+        model = inst.model
+        lhs, rhs = (side.replace(DDT, lambda e: time_derivative(model, e)) for side in (lhs, rhs))
     for side in (lhs, rhs):
         if side.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ClaimError(f"column {rel.col}: non-finite value in {rel.text!r} for d = {inst.d}")

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from ..claim import ClaimError
-from ..expr_parser import T_SYMBOL, BigO, Parsed, Ref, parse
+from ..expr_parser import DDT, T_SYMBOL, BigO, Parsed, Ref, parse
 from ..regions import make_relation
-from ..vocabulary import ModelSpec, get_model
-from .models import D_SYMBOL, KINDS
+from ..vocabulary import ModelSpec
+from .models import D_SYMBOL, KINDS, resolve
 
 if TYPE_CHECKING:
     from .compile import Problem
@@ -58,7 +58,8 @@ class Conjecture:
 
     def command(self, at: dict[str, str] | None = None, dps: int | None = None) -> str:
         """The one-line command that checks this conjecture (at a point, if given)."""
-        words = ["python", "-m", "theorems", "conjecture", "--model", self.model.name,
+        words = ["python", "-m", "theorems", "conjecture",
+                 *getattr(self.model, "cli_words", ["--model", self.model.name]),
                  "--claim", self.claim_text]
         for a in self.assume_texts:
             words += ["--assume", a]
@@ -72,10 +73,11 @@ class Conjecture:
         return " ".join(shlex.quote(w) for w in words)
 
 
-def parse_conjecture(model: str, claim: str, assume: Sequence[str] | str | None = None,
-            kind: str | None = None, steps: int | None = None) -> Conjecture:
-    """Parse and validate a one-line conjecture; every problem is a one-line ClaimError."""
-    spec = get_model(model)
+def parse_conjecture(model: str | ModelSpec, claim: str, assume: Sequence[str] | str | None = None,
+                     kind: str | None = None, steps: int | None = None) -> Conjecture:
+    """Parse and validate a one-line conjecture; every problem is a one-line ClaimError.
+    ``model``: a built-in model's name or a :class:`ModelSpec` (see :func:`.models.resolve`)."""
+    spec = resolve(model)
     if kind is not None and kind not in KINDS:
         raise ClaimError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
     assume_texts = [assume] if isinstance(assume, str) else list(assume or [])
@@ -140,6 +142,10 @@ def _forbid_time(p: Parsed, where: str, kind: str) -> None:
 
 def _check_kind(p: Parsed, kind: str) -> None:
     ops = {r.op for r in p.relations}
+    if kind in ("trajectory", "rate") and any(
+            isinstance(side, sp.Basic) and side.has(DDT) for r in p.relations for side in (r.lhs, r.rhs)):
+        raise ClaimError("--claim: ddt(...) (the rate of change along gradient flow) belongs in an "
+                         "identity or inequality claim, not a trajectory/rate claim")
     if kind == "identity" and ops != {"=="}:
         rel = next(r for r in p.relations if r.op != "==")
         raise ClaimError(f"--claim at column {rel.col}: an identity claim is an equation "
