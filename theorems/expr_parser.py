@@ -319,6 +319,8 @@ class _Walker:
         mats = isinstance(left, sp.MatrixBase), isinstance(right, sp.MatrixBase)
         if all(mats) and isinstance(node.op, ast.Add | ast.Sub) and left.shape != right.shape:
             raise self.fail(node, f"shapes {left.shape} and {right.shape} do not match")
+        if any(mats) and not all(mats) and isinstance(node.op, ast.Add | ast.Sub):
+            raise self.fail(node, "adding a scalar to a vector/matrix is ambiguous")
         if all(mats) and isinstance(node.op, ast.Mult):
             raise self.fail(node, "'*' of two vectors/matrices is ambiguous: use dot(x, y) or '@'")
         if mats[1] and isinstance(node.op, ast.Div):

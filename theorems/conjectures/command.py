@@ -55,14 +55,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run ``python -m theorems conjecture``; 0 = nothing refuted, 1 = REFUTED, 2 = bad input."""
+    """Run ``python -m theorems conjecture``; 0 = decided and nothing refuted, 1 = REFUTED,
+    2 = bad input (one line on stderr), 3 = an internal error (one line on stderr, never 0)."""
     try:
         return _main(args)
     except ClaimError:
         raise
-    except Exception as exc:  # noqa: BLE001 - bad input must never end in a traceback
+    except RecursionError:
+        raise ClaimError("expression nested too deeply") from None
+    except (MemoryError, OverflowError) as exc:
+        raise ClaimError(f"numbers too large to handle ({type(exc).__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - an internal error: one line and its own status
         text = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        raise ClaimError(f"could not process the conjecture ({text})") from None
+        print(f"internal error: {text}", file=sys.stderr)
+        return console.EXIT_ERROR
 
 
 # ====================================================================== claims files

@@ -11,6 +11,7 @@ from typing import Any
 import mpmath as mp
 import sympy as sp
 
+from numeric import ball
 from numeric.dynamics import SimulationDiverged
 from numeric.precision import mpf_of
 from symbolic.derive import time_derivative
@@ -18,12 +19,14 @@ from symbolic.models import ReducedShallowLinear
 from symbolic.provers import is_polynomial
 
 from .. import engines
-from ..claim import ClaimError, Context, Outcome, Verdict, all_of
+from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
 from ..expr_parser import DDT, T_SYMBOL, Relation
 from ..regions import Region, ball_safe, ball_value, make_relation, polynomial_form
+from ..spec import Holds, Identity, RelationDomain
 from ..vocabulary import Instance
 from .models import D_SYMBOL
 from .parse import Atom, Conjecture
+from .probes import probe
 
 # ---------------------------------------------------------------------- per-dimension problems
 
@@ -275,11 +278,13 @@ def _search(prob: Problem, has_dim: bool, to_point: Callable | None = None) -> e
 def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
                      atoms: dict[sp.Symbol, Atom], ctx: Context,
                      fixed: dict[sp.Symbol, Fraction] | None) -> Outcome:
-    """One relation in one dimension: proof first, then exact sampling and search."""
+    """One relation in one dimension, compiled to spec statements: an :class:`Identity`
+    (exact SymPy), else an exact proof attempt (:func:`engines.inequality`), then a
+    :class:`Holds` over the assumption region (:class:`RelationDomain`) whose first instances
+    are the probe points of :mod:`.probes` (equality set, closed boundaries, large scales)."""
     inst = prob.inst
     lhs, rhs = _pointwise(conj, inst, rel, atoms)
     symbols = sorted(lhs.free_symbols | rhs.free_symbols | set(prob.region.inputs), key=str)
-    has_dim = conj.model.has_dim
     region = prob.region
     if rel.op == "==" and fixed is None:
         def sample(rng):
@@ -289,13 +294,27 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
                     return {s: sp.Rational(v.numerator, v.denominator) for s, v in p.items()}
             raise ClaimError("no admissible point for an identity witness")
 
-        out = engines.identity(lhs, rhs, ctx, label=label, sample=sample)
+        out = Identity(lhs, rhs, label=label, sample=sample).check(ctx)
         _add_derived(conj, prob, out, atoms, rel)
         if out.verdict is not Verdict.INCONCLUSIVE:
             return out
     f_l = sp.lambdify(symbols, lhs, modules="mpmath")
     f_r = sp.lambdify(symbols, rhs, modules="mpmath")
     strict = rel.op in ("<", ">")
+    diff = (rhs - lhs) if rel.op in ("<", "<=") else (lhs - rhs)
+    if rel.op == "==":
+        diff = -sp.Abs(lhs - rhs)
+    bdiff = ball_safe(diff)
+    ball_ok = _ball_ok(bdiff, region)
+
+    def exact_sign(p, dps):
+        """The difference in ball arithmetic when its sign is certain (else None)."""
+        if not ball_ok:
+            return None
+        b = _exact_ball(bdiff, p, dps)
+        if b is not None and (ball.certainly_negative(b) or ball.certainly_positive(b)):
+            return mp.mpf(b.mid().str(dps + 10, radius=False))
+        return None
 
     def slack(instance, dps):
         p = _point_of(instance, symbols)
@@ -303,19 +322,24 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
             return None
         args = [mpf_of(p[s]) for s in symbols]
         try:
-            return _norm_slack(f_l(*args), f_r(*args), rel.op)
-        except (ZeroDivisionError, ValueError, OverflowError):
-            return None
+            s = _norm_slack(f_l(*args), f_r(*args), rel.op)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            s = None
+        if s is None or abs(s) <= mp.mpf(10) ** (-(dps // 2)):
+            # the normalised slack is below roundoff (or not computable in mpmath): the exact
+            # difference in ball arithmetic decides its sign where it can
+            e = exact_sign(p, dps)
+            if e is not None:
+                return e
+        return s
 
-    diff = (rhs - lhs) if rel.op in ("<", "<=") else (lhs - rhs)
     certify = None
-    bdiff = ball_safe(diff)
-    if rel.op != "==" and _ball_ok(bdiff, region):
+    if rel.op != "==" and ball_ok:
         def certify(instance):
             p = _point_of(instance, symbols)
             if p is None or not region.contains(p):
                 return None
-            return ball_value(bdiff, p)
+            return _exact_ball(bdiff, p, ctx.dps)
 
     def describe(instance, dps):
         p = _point_of(instance, symbols)
@@ -323,6 +347,7 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
         return {"lhs": f_l(*args), "rhs": f_r(*args)} if p else {}
 
     parts: list[Outcome] = []
+    edges: list[dict[sp.Symbol, Fraction]] = []
     if (rel.op != "==" and fixed is None and prob.prover_constraints is not None
             and _small_polynomial(diff)):
         proof = engines.inequality(diff, ctx, strict=strict, constraints=prob.prover_constraints,
@@ -330,25 +355,62 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
         if proof.verdict is Verdict.PROVED:
             return proof
         if proof.verdict is Verdict.REFUTED and proof.counterexample is not None:
+            # the z3 model becomes the first instance: REFUTED only if the sampled statement
+            # confirms it (so the reproduce line, which re-runs the same slack, reproduces it)
             z3_point = {sp.Symbol(k): Fraction(v) for k, v in proof.counterexample.inputs.items()}
             z3_point = {s: z3_point.get(sp.Symbol(str(s)), Fraction(0)) for s in region.inputs}
             if region.contains(z3_point):
-                shrunk = engines.sampled(slack, _sampler(prob, has_dim, z3_point), ctx,
-                                         label=f"{label} (z3 model, shrunk)",
-                                         strict=strict, samples=1, certify=certify,
-                                         describe=describe, method="exact sampling (from the z3 model)")
-                return all_of([shrunk, proof.named(f"{label} (z3)")]).named(label)
-            return proof
+                edges.append(z3_point)
         parts.append(proof)
-    out = engines.sampled(slack, _sampler(prob, has_dim, fixed), ctx, label=label, strict=strict,
-                          samples=1 if fixed else None,
-                          search=None if fixed else _search(prob, has_dim), certify=certify,
-                          describe=describe, method="exact sampling + search")
+    probes = None
+    if fixed is not None:
+        edges = [fixed]
+    elif rel.op != "==":
+        probes = probe(diff, strict, region, f"{ctx.seed}:{label}:{rel.text}")
+        edges += [p for _, p in probes.points]
+    domain = RelationDomain(region, edges=edges, dimension=prob.d if conj.model.has_dim else None)
+    n = 1 if fixed is not None else ctx.budget.samples + len(edges)
+    out = Holds(lambda i, dps: slack(i, dps), domain, strict=strict, label=label,
+                describe=describe, certify=certify, samples=n, search=fixed is None,
+                method="exact sampling + search" if fixed is None else "exact point").check(ctx)
     if parts:
         out.details["symbolic"] = parts[0].details
+    if probes is not None:
+        cover = probes.coverage()
+        if cover:
+            out.details["coverage"] = cover
+            if out.verdict.passes and out.summary:
+                out.summary += f"; covered {cover}"
+        if probes.limits and out.verdict in (Verdict.CERTIFIED, Verdict.SUPPORTED):
+            # false far out, beyond every representable sample: never a positive verdict
+            out = inconclusive(
+                f"{probes.limits[0]}: the claim fails far out, beyond every exact point "
+                f"probed (up to 10^{probes.decades}); no representable counterexample",
+                "exact sampling + SymPy limit").named(label)
+            out.details["coverage"] = probes.coverage()
     if rel.op == "==":
         _add_derived(conj, prob, out, atoms, rel)
     return out
+
+
+def _exact_ball(expr: sp.Expr, p: dict[sp.Symbol, Fraction], dps: int):
+    """``expr`` at an exact point: SymPy's exact arithmetic first (an exact zero stays an exact
+    zero: ball of radius 0), then arb at a precision that grows with the point's digits."""
+    from flint import arb, fmpq
+
+    digits = max((len(str(abs(v.numerator))) + len(str(v.denominator)) for v in p.values()),
+                 default=1)
+    if digits > 5000:  # exact SymPy arithmetic on such numbers is slow: arb only
+        e = expr
+    else:
+        e = expr.xreplace({s: sp.Rational(v.numerator, v.denominator) for s, v in p.items()})
+        if e.is_Rational:
+            return arb(fmpq(int(e.p), int(e.q)))
+    bits = min(int(3.4 * (2 * dps + digits)) + 64, 200_000)
+    try:
+        return ball.evaluate(e, {s: p[s] for s in e.free_symbols}, prec_bits=bits)
+    except Exception:  # noqa: BLE001 - no ball at this point
+        return None
 
 
 PROVER_MAX_SYMBOLS = 6

@@ -206,7 +206,8 @@ def user_spec(um: UserModel) -> ModelSpec:
         indexed = {f"{n}_i": syms for n, syms in comps.items()
                    if len(next(dec for dec in decls if dec.name == n).shape) == 1}
         inst = Instance(d, model, (*state, *params.values(), eta), tuple(state), values, indexed,
-                        standing=standing, cumulative={}, positive_inputs=frozenset(positive))
+                        standing=standing, cumulative={}, positive_inputs=frozenset(positive),
+                        arrays={k: v for k, v in names.items() if isinstance(v, sp.MatrixBase)})
         build_cache[d] = inst
         return inst
 
@@ -280,7 +281,7 @@ def with_lets(spec: ModelSpec, lets: Sequence[str]) -> ModelSpec:
             return cache[d]
         inst = base_instance(d)
         values = dict(inst.values)
-        names: dict[str, object] = dict(values)
+        names: dict[str, object] = {**values, **inst.arrays}
         for name in order:
             v = parse_expression(defs[name], f"--let {name}", names)
             if isinstance(v, sp.MatrixBase):
@@ -289,7 +290,7 @@ def with_lets(spec: ModelSpec, lets: Sequence[str]) -> ModelSpec:
                 raise ClaimError(f"--let {name}: ddt(...) belongs in a claim, not a definition")
             values[name] = names[name] = v
         out = Instance(inst.d, inst.model, inst.inputs, inst.state, values, inst.indexed,
-                       inst.standing, inst.cumulative, inst.positive_inputs)
+                       inst.standing, inst.cumulative, inst.positive_inputs, inst.arrays)
         cache[d] = out
         return out
 
