@@ -99,6 +99,8 @@ def _pointwise(conj: Conjecture, inst: Instance, rel: Relation, atoms: dict[sp.S
         model = inst.model
         lhs, rhs = (side.replace(DDT, lambda e: time_derivative(model, e)) for side in (lhs, rhs))
     for side in (lhs, rhs):
+        if side.has(sp.I):
+            raise ClaimError(f"column {rel.col}: {rel.text!r} is not real-valued (d = {inst.d})")
         if side.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ClaimError(f"column {rel.col}: non-finite value in {rel.text!r} for d = {inst.d}")
     return lhs, rhs
@@ -331,7 +333,7 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
             e = exact_sign(p, dps)
             if e is not None:
                 return e
-        return s
+        return s if isinstance(s, mp.mpf) else None
 
     certify = None
     if rel.op != "==" and ball_ok:
@@ -350,8 +352,12 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
     edges: list[dict[sp.Symbol, Fraction]] = []
     if (rel.op != "==" and fixed is None and prob.prover_constraints is not None
             and _small_polynomial(diff)):
-        proof = engines.inequality(diff, ctx, strict=strict, constraints=prob.prover_constraints,
-                                   label=label)
+        try:
+            proof = engines.inequality(diff, ctx, strict=strict,
+                                       constraints=prob.prover_constraints, label=label)
+        except (sp.PolynomialError, sp.polys.polyerrors.PolificationFailed, ValueError,
+                NotImplementedError) as exc:  # no exact proof for this shape: sampling decides
+            proof = inconclusive(f"no exact certificate ({type(exc).__name__})", "exact provers")
         if proof.verdict is Verdict.PROVED:
             return proof
         if proof.verdict is Verdict.REFUTED and proof.counterexample is not None:
@@ -394,33 +400,44 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
 
 
 def _exact_ball(expr: sp.Expr, p: dict[sp.Symbol, Fraction], dps: int):
-    """``expr`` at an exact point: SymPy's exact arithmetic first (an exact zero stays an exact
-    zero: ball of radius 0), then arb at a precision that grows with the point's digits."""
+    """``expr`` at an exact point as an arb ball, at a precision that grows with the point's
+    digits; when the ball cannot tell the sign and the numbers are small, SymPy's exact
+    arithmetic decides whether it is an exact zero (then a ball of radius 0)."""
     from flint import arb, fmpq
 
     digits = max((len(str(abs(v.numerator))) + len(str(v.denominator)) for v in p.values()),
                  default=1)
-    if digits > 5000:  # exact SymPy arithmetic on such numbers is slow: arb only
-        e = expr
-    else:
+    bits = min(int(3.4 * (2 * dps + digits)) + 64, 200_000)
+    try:
+        b = ball.evaluate(expr, {s: p[s] for s in expr.free_symbols}, prec_bits=bits)
+    except Exception:  # noqa: BLE001 - no ball at this point
+        b = None
+    if b is not None and (ball.certainly_positive(b) or ball.certainly_negative(b)):
+        return b
+    small = digits <= 200 and all(not (q.exp.is_Integer and abs(q.exp) > 64)
+                                  for q in expr.atoms(sp.Pow))
+    if small:
         e = expr.xreplace({s: sp.Rational(v.numerator, v.denominator) for s, v in p.items()})
         if e.is_Rational:
             return arb(fmpq(int(e.p), int(e.q)))
-    bits = min(int(3.4 * (2 * dps + digits)) + 64, 200_000)
-    try:
-        return ball.evaluate(e, {s: p[s] for s in e.free_symbols}, prec_bits=bits)
-    except Exception:  # noqa: BLE001 - no ball at this point
-        return None
+    return b
 
 
 PROVER_MAX_SYMBOLS = 6
 PROVER_MAX_TERMS = 400
+PROVER_MAX_DEGREE = 40  # lam**1000: Sturm sequences and expansions of that degree take minutes
+PROVER_MAX_DIGITS = 60  # constants such as 10**999 make z3 and the factorisation crawl
 
 
 def _small_polynomial(expr: sp.Expr) -> bool:
     """Worth a symbolic proof attempt: SymPy's multivariate factorisation (the exact
     certificate) takes minutes beyond a handful of variables, sampling does not."""
     if not is_polynomial(expr) or len(expr.free_symbols) > PROVER_MAX_SYMBOLS:
+        return False
+    if any(not a.is_Rational for a in expr.atoms(sp.Number)) or any(
+            len(str(abs(a.p))) + len(str(a.q)) > PROVER_MAX_DIGITS for a in expr.atoms(sp.Rational)):
+        return False  # irrational constants (exp(-exp(100))) or huge ones: sampling decides
+    if any(p.exp.is_Integer and abs(p.exp) > PROVER_MAX_DEGREE for p in expr.atoms(sp.Pow)):
         return False
     return len(sp.Add.make_args(sp.expand(expr))) <= PROVER_MAX_TERMS
 
