@@ -179,9 +179,14 @@ def probe(slack: sp.Expr, strict: bool, region: Region, seed: str, seconds: floa
         b = bases[0]
         signs = (1,) if s in region.positive else (1, -1)
         for sign in signs:
+            inside_far_out = False
             for k in decades:
-                if out.add("large scale", {**b, s: Fraction(sign * 10**k)}, region):
+                p = {**b, s: Fraction(sign * 10**k)}
+                inside_far_out = region.contains(p)
+                if out.add("large scale", p, region):
                     out.decades = max(out.decades, k)
+            if not inside_far_out:
+                continue  # the assumptions bound this direction: no limit along it
             lim = _limit(slack, s, sign, b, until)
             if lim is not None and (lim == -sp.oo or (lim.is_number and lim.is_negative)):
                 out.limits.append(f"slack -> {lim} as {s} -> {'+' if sign > 0 else '-'}oo "
