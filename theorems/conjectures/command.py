@@ -43,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--claim", help="the conjecture, e.g. \"alpha_next <= alpha\"")
     parser.add_argument("--assume", action="append", default=[],
                         help="assumptions, e.g. \"eta*abs(eps) < 1, d == 2\" (repeatable)")
+    parser.add_argument("--describe", action="store_true",
+                        help="print the model's vocabulary (as 'python -m theorems models' does) "
+                        "and stop; with --vars/--loss, --model-file or --model, plus --let")
     parser.add_argument("--kind", choices=KINDS, help="default: inferred from the claim")
     parser.add_argument("--steps", type=int, default=None,
                         help="GD steps for trajectory/rate conjectures (default 400)")
@@ -140,6 +143,13 @@ def _main(args: argparse.Namespace) -> int:
     user = bool(args.vars or args.loss or args.param or args.model_file)
     if args.file and (args.claim or args.model or user or args.let):
         raise ClaimError("give either a claims file or a one-line conjecture (--claim), not both")
+    if args.describe:
+        if args.file or args.claim:
+            raise ClaimError("--describe prints a model's vocabulary; give no claim or file")
+        from .models import resolve
+
+        print(resolve(_model_of(args)).describe())
+        return 0
     if not args.file and not args.claim:
         raise ClaimError("nothing to check: give a claims file, or --model NAME (or --vars/--loss) "
                          "--claim \"...\"")
@@ -191,7 +201,7 @@ def _model_of(args: argparse.Namespace):
     given = [o for o, v in (("--model", args.model), ("--vars/--loss", args.vars or args.loss),
                             ("--model-file", args.model_file)) if v]
     if len(given) != 1:
-        raise ClaimError("--claim needs exactly one model: --model NAME, --vars ... --loss ..., or "
+        raise ClaimError("a one-line conjecture needs exactly one model: --model NAME, --vars ... --loss ..., or "
                          "--model-file FILE" + (f" (got {' and '.join(given)})" if given else ""))
     if args.param and not (args.vars or args.loss):
         raise ClaimError("--param declares a parameter of your own model (--vars/--loss); with "
