@@ -62,7 +62,7 @@ def main(args: argparse.Namespace) -> int:
     2 = bad input (one line on stderr), 3 = an internal error (one line on stderr, never 0)."""
     try:
         return _main(args)
-    except ClaimError:
+    except (ClaimError, BrokenPipeError):
         raise
     except RecursionError:
         raise ClaimError("expression nested too deeply") from None

@@ -350,6 +350,25 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
 
     parts: list[Outcome] = []
     edges: list[dict[sp.Symbol, Fraction]] = []
+    dim = prob.d if conj.model.has_dim else None
+    probes = None
+    if fixed is None and rel.op != "==":
+        probes = probe(diff, strict, region, f"{ctx.seed}:{label}:{rel.text}")
+
+    def holds(edge_points, samples, search, method):
+        return Holds(lambda i, dps: slack(i, dps), RelationDomain(region, edges=edge_points,
+                                                                  dimension=dim),
+                     strict=strict, label=label, describe=describe, certify=certify,
+                     samples=samples, search=search, method=method)
+
+    if probes is not None:
+        # a quick screen (probe points and a few draws) before the exact provers, which can
+        # take many seconds: a typical false conjecture is refuted here
+        pts = [p for _, p in probes.points]
+        screen = holds(pts, len(pts) + 24, False, "exact sampling (screen)").check(ctx)
+        if screen.verdict is Verdict.REFUTED:
+            screen.details["coverage"] = probes.coverage()
+            return screen
     if (rel.op != "==" and fixed is None and prob.prover_constraints is not None
             and _small_polynomial(diff)):
         try:
@@ -368,17 +387,13 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
             if region.contains(z3_point):
                 edges.append(z3_point)
         parts.append(proof)
-    probes = None
     if fixed is not None:
         edges = [fixed]
-    elif rel.op != "==":
-        probes = probe(diff, strict, region, f"{ctx.seed}:{label}:{rel.text}")
+    elif probes is not None:
         edges += [p for _, p in probes.points]
-    domain = RelationDomain(region, edges=edges, dimension=prob.d if conj.model.has_dim else None)
     n = 1 if fixed is not None else ctx.budget.samples + len(edges)
-    out = Holds(lambda i, dps: slack(i, dps), domain, strict=strict, label=label,
-                describe=describe, certify=certify, samples=n, search=fixed is None,
-                method="exact sampling + search" if fixed is None else "exact point").check(ctx)
+    out = holds(edges, n, fixed is None,
+                "exact sampling + search" if fixed is None else "exact point").check(ctx)
     if parts:
         out.details["symbolic"] = parts[0].details
     if probes is not None:
