@@ -100,7 +100,7 @@ def _fixed_point(conj: Conjecture, prob: Problem, at: dict[str, Fraction]) -> di
     extra = sorted(set(at) - set(known) - {"d"})
     if extra:
         raise ClaimError(f"--at: unknown input(s) {extra}; inputs are {sorted(known)}")
-    needed = prob.region.inputs or [s for s in prob.inst.inputs]
+    needed = list(prob.region.inputs)  # a constant claim needs no values
     if conj.kind in ("trajectory", "rate"):
         needed = list(prob.inst.inputs)
     missing = [str(s) for s in needed if str(s) not in at]
@@ -128,7 +128,8 @@ def conjecture_claim(model: str | ModelSpec | UserModel | Model, claim: str, ass
     model = conj.model.name
     point = parse_point(at) if at else None
     if point is not None:
-        _at_dims(conj, point)
+        for d in _at_dims(conj, point):  # a bad --at is bad input, reported before the run
+            _fixed_point(conj, _problem(conj, d), point)
 
     def check(ctx: Context) -> Outcome:
         return check_conjecture(conj, ctx, point)

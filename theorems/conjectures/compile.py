@@ -333,6 +333,8 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
             e = exact_sign(p, dps)
             if e is not None:
                 return e
+        if isinstance(s, int | float) and not isinstance(s, bool):
+            s = mp.mpf(s)  # a constant claim: lambdify returns plain Python numbers
         return s if isinstance(s, mp.mpf) else None
 
     certify = None
