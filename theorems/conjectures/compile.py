@@ -318,11 +318,17 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
             return mp.mpf(b.mid().str(dps + 10, radius=False))
         return None
 
+    growth_checks = _growth_guards(lhs - rhs, symbols)
+    too_large: list[int] = [0]
+
     def slack(instance, dps):
         p = _point_of(instance, symbols)
         if p is None or not region.contains(p):
             return None
         args = [mpf_of(p[s]) for s in symbols]
+        if not _within_range(growth_checks, args):
+            too_large[0] += 1
+            return None  # beyond e^(10^8): no arithmetic evaluates it (GMP aborts)
         try:
             s = _norm_slack(f_l(*args), f_r(*args), rel.op)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError):
@@ -398,6 +404,8 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
                 "exact sampling + search" if fixed is None else "exact point").check(ctx)
     if parts:
         out.details["symbolic"] = parts[0].details
+    if too_large[0]:
+        out.details["not evaluable (beyond e^(10^8))"] = too_large[0]
     if probes is not None:
         cover = probes.coverage()
         if cover:
@@ -414,6 +422,47 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
     if rel.op == "==":
         _add_derived(conj, prob, out, atoms, rel)
     return out
+
+
+GROWTH_LIMIT = 10**8  # exp(x) and b^e evaluated only while |x|, |e log b| stay below this
+
+
+def _growth_guards(expr: sp.Expr, symbols: list[sp.Symbol]) -> list:
+    """Exponents that decide the size of exp(.) and variable powers in ``expr``, innermost
+    first, as mpmath functions of the inputs (evaluated at 15 digits before the slack)."""
+    found: list[sp.Expr] = []
+    for node in sp.postorder_traversal(expr):
+        if isinstance(node, sp.exp):
+            found.append(node.args[0])
+        elif isinstance(node, sp.Pow) and not node.exp.is_number:
+            found.append(node.exp * sp.log(sp.Abs(node.base) + 1))
+        elif isinstance(node, sp.Pow) and node.exp.is_number and not node.exp.is_Integer:
+            continue
+        elif isinstance(node, sp.cosh | sp.sinh):
+            found.append(node.args[0])
+    out, seen = [], set()
+    for e in found:
+        if e in seen or not e.free_symbols:
+            continue
+        seen.add(e)
+        out.append(sp.lambdify(symbols, e, modules="mpmath"))
+    return out
+
+
+def _within_range(checks: list, args: list) -> bool:
+    if not checks:
+        return True
+    with mp.workdps(15):
+        for f in checks:
+            try:
+                v = f(*args)
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                return False
+            if isinstance(v, mp.mpc):
+                v = abs(v)
+            if not mp.isfinite(v) or abs(v) > GROWTH_LIMIT:
+                return False
+    return True
 
 
 def _exact_ball(expr: sp.Expr, p: dict[sp.Symbol, Fraction], dps: int):
