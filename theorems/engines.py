@@ -63,7 +63,7 @@ def identity(
         return all_of([identity(x, y, ctx, label=f"{label}[{i}]", sample=sample, show=show)
                        for i, (x, y) in enumerate(zip(a, c, strict=True))])
     t0 = time.perf_counter()
-    proof = prove_identity(actual, claimed, sample=sample, seed=ctx.seed)
+    proof = prove_identity(actual, claimed, sample=_one_argument(sample), seed=ctx.seed)
     details = {"seconds": round(time.perf_counter() - t0, 3)}
     if proof.holds:
         return Outcome(Verdict.PROVED, f"sympy {proof.method}", summary="difference is exactly 0",
@@ -84,6 +84,29 @@ def identity(
                        counterexample=cex, derived=derived, details=details, label=label)
     return Outcome(Verdict.INCONCLUSIVE, "sympy", reason="difference not reduced to 0 and no "
                    "nonzero witness found in the domain", derived=derived, details=details, label=label)
+
+
+def _one_argument(sample):
+    """Every engine's sampler may be written ``sample(rng, i)`` (the one documented
+    signature); the identity prover calls ``sample(rng)``: count the draws for it.  A legacy
+    ``sample(rng)`` is passed through unchanged."""
+    if sample is None:
+        return None
+    import inspect
+
+    try:
+        params = [p for p in inspect.signature(sample).parameters.values()
+                  if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return sample
+    if len(params) < 2:
+        return sample
+    counter = iter(range(10**9))
+
+    def draw(rng):
+        return sample(rng, next(counter))
+
+    return draw
 
 
 # ------------------------------------------------------------------ sampled (generic)
