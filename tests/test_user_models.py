@@ -190,3 +190,26 @@ def test_typical_false_conjecture_is_fast():
     t0 = time.perf_counter()
     out = _verdict(CHAIN, "C_next == C")
     assert out.verdict is Verdict.REFUTED and time.perf_counter() - t0 < 5
+
+
+@pytest.mark.parametrize("claim,expected", [
+    ("abs(x[t]) <= abs(x[0])*exp(-h*t)", "holds"),  # x(t) = x0 e^{-ht}: equality
+    ("abs(x[t]) <= abs(x[0])*exp(-2*h*t)", "REFUTED"),  # too fast a rate
+])
+def test_gradient_flow_trajectory(claim, expected):
+    conj = prepare(QUAD, claim, [], "trajectory", flow="gf", times="1/2, 1, 2")
+    out = check_conjecture(conj, QUICK)
+    assert (out.verdict in HOLDS) if expected == "holds" else out.verdict is Verdict.REFUTED
+    if out.verdict is Verdict.REFUTED:
+        assert "--flow gf --times '1/2, 1, 2'" in out.details["reproduce"]
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"kind": "inequality", "flow": "gf", "times": "1"}, "--kind trajectory"),
+    ({"kind": "trajectory", "flow": "gf", "times": None}, "needs --times"),
+    ({"kind": "trajectory", "flow": "gf", "times": "2, 1"}, "must increase"),
+    ({"kind": "trajectory", "flow": "gd", "times": "1"}, "applies to --flow gf"),
+])
+def test_gradient_flow_trajectory_errors(kwargs, message):
+    with pytest.raises(ClaimError, match=message):
+        prepare(QUAD, "abs(x[t]) <= abs(x[0])", [], **kwargs)

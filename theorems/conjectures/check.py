@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 
 def prepare(model: str | ModelSpec | UserModel | Model, claim: str, assume: Sequence[str] | str | None = None,
-            kind: str | None = None, steps: int | None = None) -> Conjecture:
+            kind: str | None = None, steps: int | None = None, flow: str = "gd",
+            times: str | None = None) -> Conjecture:
     """Parse and validate a one-line conjecture, and build its problem in every dimension
     (substitution, region and emptiness checks); every problem is a one-line ClaimError."""
-    conj = parse_conjecture(model, claim, assume, kind, steps)
+    conj = parse_conjecture(model, claim, assume, kind, steps, flow, times)
     for d in conj.dims:
         _problem(conj, d)
     return conj
@@ -120,11 +121,12 @@ def _fixed_point(conj: Conjecture, prob: Problem, at: dict[str, Fraction]) -> di
 
 def conjecture_claim(model: str | ModelSpec | UserModel | Model, claim: str, assume: Sequence[str] | str | None = None,
                      kind: str | None = None, *, id: str | None = None, title: str | None = None,
-                     steps: int | None = None, at: str | None = None) -> Claim:
+                     steps: int | None = None, at: str | None = None, flow: str = "gd",
+                     times: str | None = None) -> Claim:
     """A :class:`Claim` for a one-line conjecture (usable in a claims file).  ``model``: a
     built-in model's name, a :class:`UserModel` (variables, loss, parameters, definitions), a
     :class:`ModelSpec` or a :class:`symbolic.models.Model`."""
-    conj = prepare(model, claim, assume, kind, steps)
+    conj = prepare(model, claim, assume, kind, steps, flow, times)
     model = conj.model.name
     point = parse_point(at) if at else None
     if point is not None:

@@ -49,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", choices=KINDS, help="default: inferred from the claim")
     parser.add_argument("--steps", type=int, default=None,
                         help="GD steps for trajectory/rate conjectures (default 400)")
+    parser.add_argument("--flow", choices=("gd", "gf"), default="gd",
+                        help="trajectory claims: along GD steps (default) or along gradient flow")
+    parser.add_argument("--times", help="--flow gf: the times at which X[t] is checked, e.g. "
+                        "\"1/2, 1, 2\" (X[0] is the initial point; error-controlled integration)")
     parser.add_argument("--at", help="check only at this exact point, e.g. \"d=2, a1=1/2, ...\" "
                         "(the reproduction of a counterexample)")
     parser.add_argument("--only", action="append", default=[],
@@ -172,7 +176,7 @@ def _main(args: argparse.Namespace) -> int:
         label = str(args.file)
     else:
         claim = conjecture_claim(model, args.claim, args.assume, args.kind, steps=args.steps,
-                                 at=args.at)
+                                 at=args.at, flow=args.flow, times=args.times)
         claims = [claim]
         repro = {}
         label = f"{claim.id.removeprefix('conjecture.')}: {args.claim}"

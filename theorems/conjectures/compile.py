@@ -12,7 +12,7 @@ import mpmath as mp
 import sympy as sp
 
 from numeric import ball
-from numeric.dynamics import SimulationDiverged
+from numeric.dynamics import SimulationDiverged, integrate_flow
 from numeric.precision import mpf_of
 from symbolic.derive import time_derivative
 from symbolic.models import ReducedShallowLinear
@@ -587,6 +587,19 @@ class _Trajectory:
     def run(self, point: dict[sp.Symbol, Fraction], steps: int, dps: int) -> list[list]:
         x = [mpf_of(point[s]) if s in point else mp.mpf(0) for s in self.state]
         rest = [mpf_of(point[s]) if s in point else mp.mpf(0) for s in self.others]
+        if self.conj.flow == "gf":  # gradient flow at the user's times, error-controlled
+            field = sp.lambdify(self.args, [self.prob.inst.model.gf_field[v] for v in self.state],
+                                modules="mpmath")
+            times = [mpf_of(t) for t in self.conj.times]
+            speed = max(abs(v) for v in field(*x, *rest))
+            if speed * times[-1] > GF_MAX_TRAVEL * (1 + max(abs(v) for v in x)):
+                # a stiff start: the Taylor integrator would need minutes; counted as
+                # "diverged" (not evaluated) in the evidence, never as support
+                raise SimulationDiverged("gradient flow too fast from this point to integrate "
+                                         "within the budget")
+            ys = integrate_flow(lambda t, y: list(field(*y, *rest)), x, times,
+                                tol=mp.mpf(10) ** (-dps))
+            return [[x, *ys], rest, {}]
         xs = [x]
         tol = mp.mpf(10) ** (-(dps * 45) // 100)
         for t in range(steps):
@@ -598,6 +611,9 @@ class _Trajectory:
                 raise SimulationDiverged(f"GD diverged at step {t + 1}")
             xs.append(x)
         return [xs, rest, {}]
+
+
+GF_MAX_TRAVEL = 20  # |grad L(x0)| * t_last / (1 + |x0|) above this: not integrated (stiff)
 
 
 def _series_value(tr: _Trajectory, data, atom: Atom, t: int):
@@ -662,7 +678,8 @@ def _rel_at(tr: _Trajectory, data, rel: Relation, atoms: dict[sp.Symbol, Atom], 
         else:
             k = a.when[1]  # type: ignore[index]
         vals.append(_series_value(tr, data, a, k))
-    return fl(*vals, t, tr.prob.d), fr(*vals, t, tr.prob.d)
+    tval = t if tr.conj.flow == "gd" else (mp.mpf(0) if t == 0 else mpf_of(tr.conj.times[t - 1]))
+    return fl(*vals, tval, tr.prob.d), fr(*vals, tval, tr.prob.d)
 
 
 def _t_range(atoms: dict[sp.Symbol, Atom], conj: Conjecture, rel: Relation, T: int) -> range:
@@ -720,8 +737,10 @@ def _trajectory_check(conj: Conjecture, prob: Problem, ctx: Context,
     strict = all(rel.op in ("<", ">") for _, rel, _ in prob.claims)
     return engines.sampled(slack, _sampler(prob, has_dim, fixed), ctx, label=f"d={prob.d}",
                            strict=strict, samples=1 if fixed else None,
-                           search=None if fixed else _search(prob, has_dim), describe=describe,
-                           method=f"mpmath GD trajectories ({steps} steps max)")
+                           search=None if fixed or conj.flow == "gf" else _search(prob, has_dim), describe=describe,
+                           method=f"mpmath GD trajectories ({steps} steps max)" if conj.flow == "gd"
+                           else "gradient flow (mpmath Taylor integrator, error control to the "
+                           f"working precision) at t = {', '.join(map(str, conj.times))}")
 
 
 def _rate_check(conj: Conjecture, prob: Problem, ctx: Context,

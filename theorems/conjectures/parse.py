@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -43,6 +44,8 @@ class Conjecture:
     dims: tuple[int, ...]
     steps: int
     notes: list[str] = field(default_factory=list)
+    flow: str = "gd"  # "gf": X[t] is the gradient flow at the listed times (X[0] at t = 0)
+    times: tuple[Fraction, ...] = ()
     problems: dict[int, Problem] = field(default_factory=dict, repr=False)
 
     @property
@@ -64,7 +67,9 @@ class Conjecture:
         for a in self.assume_texts:
             words += ["--assume", a]
         words += ["--kind", self.kind]
-        if self.kind in ("trajectory", "rate"):
+        if self.flow == "gf":
+            words += ["--flow", "gf", "--times", ", ".join(map(str, self.times))]
+        elif self.kind in ("trajectory", "rate"):
             words += ["--steps", str(self.steps)]
         if at:
             words += ["--at", ", ".join(f"{k}={v}" for k, v in at.items())]
@@ -74,7 +79,8 @@ class Conjecture:
 
 
 def parse_conjecture(model: str | ModelSpec, claim: str, assume: Sequence[str] | str | None = None,
-                     kind: str | None = None, steps: int | None = None) -> Conjecture:
+                     kind: str | None = None, steps: int | None = None, flow: str = "gd",
+                     times: str | None = None) -> Conjecture:
     """Parse and validate a one-line conjecture; every problem is a one-line ClaimError.
     ``model``: a built-in model's name or a :class:`ModelSpec` (see :func:`.models.resolve`)."""
     spec = resolve(model)
@@ -110,7 +116,41 @@ def parse_conjecture(model: str | ModelSpec, claim: str, assume: Sequence[str] |
     dims, notes = _dimensions(spec, parsed, assumed)
     conj = Conjecture(spec, claim.strip(), [a.strip() for a in assume_texts], kind, parsed,
                       assumed, dims, steps or 400, notes)
+    if flow not in ("gd", "gf"):
+        raise ClaimError(f"--flow must be gd or gf (got {flow!r})")
+    if flow == "gf":
+        if kind != "trajectory":
+            raise ClaimError("--flow gf: a gradient-flow trajectory claim has --kind trajectory "
+                             "(X[t] at the --times; for d/dt use ddt(X) in an identity or "
+                             "inequality claim)")
+        if spec.cumulative_text and any(r.name in spec.cumulative_text for r in conj.refs.values()):
+            raise ClaimError("--flow gf: sums over GD steps (S[t], G[t]) have no meaning along GF")
+        conj.flow, conj.times = "gf", _parse_times(times)
+        conj.steps = len(conj.times)
+    elif times:
+        raise ClaimError("--times applies to --flow gf")
     return conj
+
+
+MAX_TIMES = 20
+
+
+def _parse_times(text: str | None) -> tuple[Fraction, ...]:
+    """``"1/2, 1, 2"`` -> increasing positive exact times (at most MAX_TIMES, each <= 100)."""
+    if not text or not text.strip():
+        raise ClaimError("--flow gf needs --times, e.g. --times \"1/2, 1, 2\"")
+    out: list[Fraction] = []
+    for piece in text.split(","):
+        try:
+            t = Fraction(piece.strip())
+        except (ValueError, ZeroDivisionError):
+            raise ClaimError(f"--times: {piece.strip()!r} is not an exact number") from None
+        if not (0 < t <= 100) or (out and t <= out[-1]):
+            raise ClaimError("--times: times must increase, with 0 < t <= 100")
+        out.append(t)
+    if len(out) > MAX_TIMES:
+        raise ClaimError(f"--times: at most {MAX_TIMES} times")
+    return tuple(out)
 
 
 def _infer_kind(p: Parsed) -> str:
