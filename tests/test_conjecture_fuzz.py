@@ -103,7 +103,7 @@ def _check_one(model: str, claim: str, assume: list[str], extras: list[list[str]
 
 
 @pytest.mark.parametrize("model", ["shallow", "user"])
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_fuzz_conjectures(model, data):
     claim = data.draw(_claims(model))

@@ -18,6 +18,7 @@ from .claim import BUDGETS, Budget, ClaimError, Context
 EXIT_REFUTED = 1
 EXIT_BAD_INPUT = 2
 EXIT_ERROR = 3
+MIN_DPS, MAX_DPS = 15, 2000  # the --dps the commands accept (a reproduce line never asks more)
 
 
 def exit_status(verdicts) -> int:
@@ -30,8 +31,8 @@ def exit_status(verdicts) -> int:
 
 def _context(args) -> Context:
     dps = args.dps
-    if dps < 15 or dps > 2000:
-        raise ClaimError(f"--dps must be between 15 and 2000 (got {dps})")
+    if dps < MIN_DPS or dps > MAX_DPS:
+        raise ClaimError(f"--dps must be between {MIN_DPS} and {MAX_DPS} (got {dps})")
     out = getattr(args, "out", None)
     if out is not None and not str(out).strip():
         raise ClaimError("--out must name a directory (got an empty path)")

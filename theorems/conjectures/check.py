@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from ..claim import Claim, ClaimError, Context, Kind, Outcome, Verdict, all_of
+from ..console import MAX_DPS
 from ..expr_parser import parse_point
 from .compile import Problem, _pointwise_check, _problem, _rate_check, _trajectory_check
 from .models import ModelSpec, UserModel
@@ -67,7 +68,8 @@ def check_conjecture(conj: Conjecture, ctx: Context, at: dict[str, Fraction] | N
             if conj.model.has_dim:
                 inputs = {"d": str(d), **{k: v for k, v in inputs.items() if k != "d"}}
             inputs.pop("t", None)
-            out.details["reproduce"] = conj.command(inputs, dps=2 * ctx.dps if at is None else ctx.dps)
+            out.details["reproduce"] = conj.command(
+                inputs, dps=min(2 * ctx.dps, MAX_DPS) if at is None else ctx.dps)
             out.details["counterexample_d"] = d
     if conj.notes:
         out.details["notes"] = conj.notes

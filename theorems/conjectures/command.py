@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import console
 from ..claim import Claim, ClaimError, Context
-from ..console import _context, _time_limit
+from ..console import MAX_DPS, _context, _time_limit
 from ..vocabulary import describe_all, get_model
 from .check import conjecture_claim
 from .models import DEFAULT_OUT, KINDS, UserModel, load_model_file, with_lets
@@ -171,7 +171,7 @@ def _main(args: argparse.Namespace) -> int:
                 raise ClaimError(f"--only: no claim with id {unknown[0]!r} in {args.file}")
             claims = [c for c in claims if c.id in args.only]
         repro = {c.id: "python -m theorems conjecture " + " ".join(
-            shlex.quote(w) for w in [str(args.file), "--only", c.id, "--dps", str(2 * ctx.dps)])
+            shlex.quote(w) for w in [str(args.file), "--only", c.id, "--dps", str(min(2 * ctx.dps, MAX_DPS))])
             for c in claims}
         label = str(args.file)
     else:
