@@ -298,7 +298,9 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
 
         out = Identity(lhs, rhs, label=label, sample=sample).check(ctx)
         _add_derived(conj, prob, out, atoms, rel)
-        if out.verdict is not Verdict.INCONCLUSIVE:
+        if out.verdict is Verdict.REFUTED and not _real_at_witness(out, (lhs, rhs), ctx.dps):
+            pass  # a witness where a side is not real is no counterexample: sampling decides
+        elif out.verdict is not Verdict.INCONCLUSIVE:
             return out
     f_l = sp.lambdify(symbols, lhs, modules="mpmath")
     f_r = sp.lambdify(symbols, rhs, modules="mpmath")
@@ -422,6 +424,25 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
     if rel.op == "==":
         _add_derived(conj, prob, out, atoms, rel)
     return out
+
+
+def _real_at_witness(out: Outcome, sides: tuple[sp.Expr, ...], dps: int) -> bool:
+    """Both sides are finite reals (finite arb balls) at the identity engine's witness."""
+    cex = out.counterexample
+    if cex is None:
+        return False
+    try:
+        p = {sp.Symbol(k, real=True): Fraction(v) for k, v in cex.inputs.items()}
+    except (ValueError, ZeroDivisionError, TypeError):
+        return False
+    for side in sides:
+        point = {s: p.get(sp.Symbol(str(s), real=True)) for s in side.free_symbols}
+        if any(v is None for v in point.values()):
+            return False
+        b = _exact_ball(side, point, dps)
+        if b is None or not b.is_finite():
+            return False
+    return True
 
 
 GROWTH_LIMIT = 10**8  # exp(x) and b^e evaluated only while |x|, |e log b| stay below this
