@@ -213,3 +213,23 @@ def test_gradient_flow_trajectory(claim, expected):
 def test_gradient_flow_trajectory_errors(kwargs, message):
     with pytest.raises(ClaimError, match=message):
         prepare(QUAD, "abs(x[t]) <= abs(x[0])", [], **kwargs)
+
+
+def test_documented_user_model_claims_file():
+    from pathlib import Path
+
+    from theorems.conjectures import load_claims_file
+
+    root = Path(__file__).resolve().parent.parent
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(root)  # the example names its model file relative to the repository
+    try:
+        claims = load_claims_file(root / "docs" / "examples" / "user_model_claims.py")
+    finally:
+        os.chdir(cwd)
+    got = {c.id: c.check(QUICK).verdict for c in claims}
+    assert got["user.net_balance"] is Verdict.PROVED and got["user.chain_gd"] is Verdict.PROVED
+    assert got["user.net_residual"] is Verdict.PROVED
+    assert got["user.rotated_descent"] in HOLDS
