@@ -23,6 +23,7 @@ from fractions import Fraction
 import mpmath as mp
 import sympy as sp
 
+from ..claim import TimeLimitReached
 from ..regions import Region, rel_parts
 
 Point = dict[sp.Symbol, Fraction]
@@ -73,6 +74,8 @@ def _solve(expr: sp.Expr, s: sp.Symbol, until: float) -> list[sp.Expr]:
         return []
     try:
         sols = _with_alarm(lambda: sp.solve(sp.Eq(expr, 0), s, dict=False), until)
+    except TimeLimitReached:
+        raise  # the run's own time limit: never swallowed
     except Exception:  # noqa: BLE001 - the solver is an aid: any failure means "no points"
         return []
     out = []
@@ -200,6 +203,8 @@ def _limit(slack: sp.Expr, s: sp.Symbol, sign: int, b: Point, until: float):
         return None
     try:
         return _with_alarm(lambda: sp.limit(e, s, sign * sp.oo), until)
+    except TimeLimitReached:
+        raise
     except Exception:  # noqa: BLE001 - an aid, like the solver
         return None
 
