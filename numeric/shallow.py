@@ -1,31 +1,47 @@
 """The two-layer scalar linear network L(a,b) = (a.b - Phi)^2/2: GD and GF trajectories.
 
 All runs start from exact rational inputs and are computed at the precision in force
-(``mp.workdps``).  A :class:`Run` keeps per-step residual eps, scale lam, product a.b and the
-per-neuron imbalances Q_i.
+(``mp.workdps``), in MPFR (:mod:`numeric.kernels`).  A :class:`Run` gives per-step residual
+eps, scale lam, product a.b and the per-neuron imbalances Q_i.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
+import gmpy2
 import mpmath as mp
 
-from .dynamics import SimulationDiverged
+from .kernels import LazySeq, MpfSeq, ShallowTrajectory, mpfr_precision, shallow_gd, to_mpf
 from .precision import mpf_of
 
 
-@dataclass
 class Run:
-    eta: mp.mpf
-    Phi: mp.mpf
-    a: list[list[mp.mpf]] = field(default_factory=list)
-    b: list[list[mp.mpf]] = field(default_factory=list)
-    eps: list[mp.mpf] = field(default_factory=list)
-    lam: list[mp.mpf] = field(default_factory=list)
-    Qi: list[list[mp.mpf]] = field(default_factory=list)
-    converged: bool = False
+    """A GD trajectory: per-step residual ``eps``, scale ``lam``, per-neuron imbalances ``Qi``
+    (and the iterates ``a``, ``b`` when asked for), as sequences of mpf.
+
+    The iterates are computed in MPFR by :func:`numeric.kernels.shallow_gd`; ``eps`` is
+    converted to mpf on access, ``lam`` and ``Qi`` are computed from the stored iterates on
+    access (at the run's precision) and cached."""
+
+    def __init__(self, eta: mp.mpf, Phi: mp.mpf, traj: ShallowTrajectory, keep_vectors: bool = False):
+        self.eta, self.Phi, self.converged = eta, Phi, traj.converged
+        self._traj = traj
+        self.eps = MpfSeq(traj.eps)
+        n = len(traj.eps)
+        self.lam = LazySeq(n, self._lam)
+        self.Qi = LazySeq(n, self._qi)
+        self.a = LazySeq(n, lambda t: [to_mpf(x) for x in traj.a[t]]) if keep_vectors else []
+        self.b = LazySeq(n, lambda t: [to_mpf(y) for y in traj.b[t]]) if keep_vectors else []
+
+    def _lam(self, t: int) -> mp.mpf:
+        a, b = self._traj.a[t], self._traj.b[t]
+        with mpfr_precision(self._traj.prec):
+            return to_mpf(gmpy2.fsum([x * x for x in a] + [y * y for y in b]))
+
+    def _qi(self, t: int) -> list[mp.mpf]:
+        with mpfr_precision(self._traj.prec):
+            return [to_mpf(x * x - y * y) for x, y in zip(self._traj.a[t], self._traj.b[t], strict=True)]
 
     @property
     def steps(self) -> int:
@@ -59,6 +75,10 @@ def state(a, b, Phi):
     return ab - Phi, lam, [x * x - y * y for x, y in zip(a, b, strict=True)]
 
 
+def _exact_or_mpf(x):
+    return Fraction(x) if isinstance(x, Fraction | int) else mp.mpf(x)
+
+
 def gd_run(
     a0,
     b0,
@@ -69,35 +89,15 @@ def gd_run(
     keep_vectors: bool = False,
     blowup: float = 1e40,
 ) -> Run:
-    """GD on L from (a0, b0) (exact rationals or mpf), until |eps| < tol or max_steps."""
-    a = [mpf_of(x) if isinstance(x, Fraction | int) else mp.mpf(x) for x in a0]
-    b = [mpf_of(x) if isinstance(x, Fraction | int) else mp.mpf(x) for x in b0]
+    """GD on L from (a0, b0) (exact rationals or mpf), until |eps| < tol or max_steps, at the
+    current mpmath precision (computed in MPFR by :func:`numeric.kernels.shallow_gd`)."""
     P = mpf_of(Phi) if isinstance(Phi, Fraction | int) else mp.mpf(Phi)
     h = mpf_of(eta) if isinstance(eta, Fraction | int) else mp.mpf(eta)
     if tol is None:
         tol = mp.mpf(10) ** (-(mp.mp.dps * 4 // 5))
-    else:
-        tol = mpf_of(tol) if isinstance(tol, Fraction | int) else mp.mpf(tol)
-    run = Run(eta=h, Phi=P)
-    for t in range(max_steps + 1):
-        e, l, q = state(a, b, P)
-        if not mp.isfinite(e) or abs(e) > blowup * (1 + abs(P)):
-            raise SimulationDiverged(f"GD diverged at step {t}: |eps| = {mp.nstr(abs(e), 5)}")
-        run.eps.append(e)
-        run.lam.append(l)
-        run.Qi.append(q)
-        if keep_vectors:
-            run.a.append(list(a))
-            run.b.append(list(b))
-        if abs(e) < tol * (1 + abs(P)):
-            run.converged = True
-            break
-        if t == max_steps:
-            break
-        a, b = [x - h * e * y for x, y in zip(a, b, strict=True)], [
-            y - h * e * x for x, y in zip(a, b, strict=True)
-        ]
-    return run
+    traj = shallow_gd([_exact_or_mpf(x) for x in a0], [_exact_or_mpf(x) for x in b0], _exact_or_mpf(Phi),
+                      _exact_or_mpf(eta), max_steps, _exact_or_mpf(tol), blowup)
+    return Run(h, P, traj, keep_vectors)
 
 
 def reduced_step(e, l, P, h):

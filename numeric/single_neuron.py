@@ -27,9 +27,9 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath as mp
-from mpmath.libmp import from_man_exp
 
 from .dynamics import SimulationDiverged, rk4_flow
+from .kernels import MpfSeq, mpfr_precision, to_mpf, to_mpfr
 from .precision import mpf_of
 
 
@@ -65,17 +65,33 @@ class Run:
         """2/eta - y_T^2 at the last iterate (the limit gap lies in [gap_T, gap_T + tail])."""
         return self.threshold - self.ys[-1] ** 2
 
+    def _raw_y2(self):
+        """(y_t^2 in MPFR, threshold in MPFR) for runs computed in MPFR, else None."""
+        if not isinstance(self.ys, MpfSeq) or "prec" not in self.info:
+            return None
+        with mpfr_precision(self.info["prec"]):
+            return [y * y for y in self.ys.raw], to_mpfr(self.threshold)
+
     def crossing(self) -> int | None:
         """The paper's bold t (Prop. 1): first t >= 1 with y_t^2 < 2/eta <= y_{t-1}^2."""
-        thr = self.threshold
-        for t in range(1, len(self.ys)):
-            if self.ys[t] ** 2 < thr <= self.ys[t - 1] ** 2:
+        fast = self._raw_y2()
+        if fast is not None:  # the same comparisons on the same (exactly converted) values
+            y2, thr = fast
+        else:
+            y2, thr = [y**2 for y in self.ys], self.threshold
+        for t in range(1, len(y2)):
+            if y2[t] < thr <= y2[t - 1]:
                 return t
         return None
 
     def bouncing_count(self, hi_factor=3) -> int:
         """Number of iterates with y_t^2 in [2/eta, hi_factor/eta] (Remark 3, Fig. 11 right)."""
         lo, hi = self.threshold, self.threshold * mp.mpf(hi_factor) / 2
+        fast = self._raw_y2()
+        if fast is not None:
+            with mpfr_precision(self.info["prec"]):
+                lo_r, hi_r = to_mpfr(lo), to_mpfr(hi)
+            return sum(1 for v in fast[0] if lo_r <= v <= hi_r)
         return sum(1 for y in self.ys if lo <= y * y <= hi)
 
 
@@ -86,20 +102,7 @@ def standard_init(xt: Fraction, yt: Fraction, gamma: Fraction, eta: Fraction) ->
 
 
 def _to_mpfr(v):
-    import gmpy2
-
-    sign, man, exp, _bc = mp.mpf(v)._mpf_
-    if not man:
-        if exp:  # inf / nan
-            raise SimulationDiverged("non-finite start")
-        return gmpy2.mpfr(0)
-    r = gmpy2.mul_2exp(gmpy2.mpfr(int(man)), int(exp))  # exact: man has at most prec bits
-    return -r if sign else r
-
-
-def _to_mpf(v):
-    m, e = v.as_mantissa_exp()
-    return mp.make_mpf(from_man_exp(m, int(e)))  # exact (no rounding)
+    return to_mpfr(v if isinstance(v, mp.mpf) else mp.mpf(v))
 
 
 def _gd_run_mpfr(make_dl, x0, y0, eta: Fraction, max_steps: int, tail_rel: Fraction, tail_floor,
@@ -125,23 +128,25 @@ def _gd_run_mpfr(make_dl, x0, y0, eta: Fraction, max_steps: int, tail_rel: Fract
         stopped, tail = "max_steps", None
         big = mpfr(10) ** 60
         fin = gmpy2.is_finite
+        hk2 = 2 * hk  # exact (a power of two times hk): the tail below is bit-identical
+        put_x, put_y = xs.append, ys.append
         for _t in range(max_steps):
             if x == 0:
                 stopped = "x_zero"
                 break
             y2 = y * y
             if stop_at_converged and y2 < thr:
-                rho = 2 - hk * y2
-                tl = 2 * hk * x * x * y2 / rho
-                if tl <= max(rel * (thr - y2), floor):
+                tl = hk2 * x * x * y2 / (2 - hk * y2)
+                m = rel * (thr - y2)
+                if tl <= (m if m > floor else floor):
                     stopped, tail = "converged", tl
                     break
-            g = dl(x * y)
-            x, y = x - h * g * y, y - h * g * x
-            if not (fin(x) and fin(y)) or abs(y) > big:
+            hg = h * dl(x * y)
+            x, y = x - hg * y, y - hg * x
+            if not (abs(y) <= big and fin(x)):  # also false for a nan or infinite y
                 raise SimulationDiverged("single-neuron GD left every bounded region")
-            xs.append(x)
-            ys.append(y)
+            put_x(x)
+            put_y(y)
         else:
             y2 = y * y
             if x != 0 and y2 < thr:
@@ -152,8 +157,8 @@ def _gd_run_mpfr(make_dl, x0, y0, eta: Fraction, max_steps: int, tail_rel: Fract
         if x == 0:
             stopped = "x_zero"
     kk = mp.mpf(k_frac[0]) / k_frac[1]
-    return Run(mpf_of(eta), [_to_mpf(v) for v in xs], [_to_mpf(v) for v in ys], stopped,
-               None if tail is None else _to_mpf(tail), {"curvature": kk, "arithmetic": "MPFR"})
+    return Run(mpf_of(eta), MpfSeq(xs), MpfSeq(ys), stopped, None if tail is None else to_mpf(tail),
+               {"curvature": kk, "arithmetic": "MPFR", "prec": mp.mp.prec})
 
 
 def gd_run(loss, x0, y0, eta: Fraction, max_steps: int, *, tail_rel: Fraction = Fraction(1, 20),

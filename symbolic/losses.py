@@ -30,6 +30,18 @@ s = sp.Symbol("s", real=True)  # the variable of ell(s) on R
 OO = sp.oo
 
 
+def _gmpy_rpow(gmpy2):
+    """b**(p/q) for mpfr b >= 0: the q-th root, correctly rounded (MPFR's sqrt and cbrt are
+    several times faster than its general rootn and round identically), then the power p."""
+    sqrt, cbrt, rootn = gmpy2.sqrt, gmpy2.cbrt, gmpy2.rootn
+
+    def rpow(b, p, q):
+        r = sqrt(b) if q == 2 else cbrt(b) if q == 3 else rootn(b, q)
+        return r if p == 1 else r ** p
+
+    return rpow
+
+
 @dataclass(frozen=True)
 class Piece:
     lo: sp.Rational
@@ -172,7 +184,7 @@ class Loss:
             return None
         names = {"mpf": gmpy2.mpfr, "sqrt": gmpy2.sqrt, "tanh": gmpy2.tanh, "exp": gmpy2.exp,
                  "log": gmpy2.log, "cosh": gmpy2.cosh, "sinh": gmpy2.sinh, "atan": gmpy2.atan,
-                 "rpow": lambda b, p, q: gmpy2.rootn(b, int(q)) ** int(p)}
+                 "rpow": _gmpy_rpow(gmpy2)}
         allowed = {"sqrt", "tanh", "exp", "log", "cosh", "sinh", "atan"}
         rpow = sp.Function("rpow")
 
@@ -210,33 +222,60 @@ class Loss:
 
     def gmpy_dl(self):
         """ell' on R as a function of gmpy2 mpfr values, with its constants evaluated in the
-        active gmpy2 context (None if not available for this loss)."""
+        active gmpy2 context (None if not available for this loss).
+
+        The branch selection is compiled once per precision into straight-line Python
+        (``if v >= 0: if v < hi_0: return f_0(v, ...)``), constant pieces are precomputed,
+        and the result is not re-wrapped: every non-constant piece returns an mpfr."""
         fns = self._gmpy_fns
         if fns is None:
             return None
         import gmpy2
 
+        prec = gmpy2.get_context().precision
+        cache = self.__dict__.setdefault("_gmpy_dl_cache", {})
+        if prec not in cache:
+            cache[prec] = self._compile_gmpy_dl(fns, gmpy2)
+        return cache[prec]
+
+    def _compile_gmpy_dl(self, fns, gmpy2):
         mpfr = gmpy2.mpfr
         digits = int(gmpy2.get_context().precision * 0.30103) + 20
 
         def num(c):
             return mpfr(int(c.p)) / int(c.q) if c.is_Rational else mpfr(str(sp.N(c, digits)))
 
-        def branch(br):
-            return [(None if hi is None else num(hi), f, [num(c) for c in cs]) for hi, f, cs in br]
+        namespace: dict = {}
+        lines = ["def dl(v):"]
 
-        pos, neg = branch(fns[0]), branch(fns[1])
+        def branch(br, tag: str, var: str, sign: str, indent: str) -> None:
+            for i, (hi, f, cs) in enumerate(br):
+                name = f"{tag}{i}"
+                args = [var]
+                for j, c in enumerate(cs):
+                    namespace[f"{name}_c{j}"] = num(c)
+                    args.append(f"{name}_c{j}")
+                probe = f(mpfr(1), *[namespace[a] for a in args[1:]])
+                if not isinstance(probe, mpfr) and isinstance(f(mpfr(2), *[namespace[a] for a in args[1:]]), int):
+                    namespace[name] = -mpfr(probe) if sign == "-" else mpfr(probe)  # a constant piece
+                    value = name
+                else:
+                    namespace[f"{name}_f"] = f
+                    value = f"{sign}{name}_f({', '.join(args)})"
+                if hi is None:
+                    lines.append(f"{indent}return {value}")
+                    return
+                namespace[f"{name}_hi"] = num(hi)
+                lines.append(f"{indent}if {var} < {name}_hi:")
+                lines.append(f"{indent}    return {value}")
+            lines.append(f"{indent}raise ValueError({var})")
 
-        def ev(br, v):
-            for hi, f, cs in br:
-                if hi is None or v < hi:
-                    return mpfr(f(v, *cs))
-            raise ValueError(v)
-
-        def dl(v):
-            return ev(pos, v) if v >= 0 else -ev(neg, -v)
-
-        return dl
+        lines.append("    if v >= 0:")
+        branch(fns[0], "p", "v", "", "        ")
+        lines.append("    w = -v")
+        branch(fns[1], "n", "w", "-", "    ")
+        exec(compile("\n".join(lines), f"<ell' of {self.name}>", "exec"), namespace)  # noqa: S102 - our own code
+        return namespace["dl"]
 
     def g(self, x) -> mp.mpf:
         """ell'(x) for x >= 0 (mpmath)."""

@@ -214,7 +214,7 @@ def test_load_claims_file_errors(tmp_path):
         load_claims_file(bad)
     empty = tmp_path / "empty.py"
     empty.write_text("x = 1\n")
-    with pytest.raises(ClaimError, match="(?i)defines no claims"):
+    with pytest.raises(ClaimError, match="defines no claims"):
         load_claims_file(empty)
     boom = tmp_path / "boom.py"
     boom.write_text("raise RuntimeError('boom')\n")

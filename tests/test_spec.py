@@ -111,6 +111,19 @@ def test_inequality_wrong_and_true():
     assert bad.verdict is Verdict.REFUTED
 
 
+def test_inequality_matches_domain_symbols_by_name_whatever_their_assumptions():
+    eta_pos = sp.Symbol("eta", positive=True)
+    dom = Domain(Real("eta", 0, 2, lo_open=True))
+    assert Inequality(2 - eta_pos, dom).check(CTX).verdict.passes
+    assert Inequality(1 - eta_pos, dom).check(CTX).verdict is Verdict.REFUTED
+
+
+def test_inequality_over_a_domain_whose_predicates_name_other_variables():
+    dom = Domain(Real("x", -3, 3), Real("y", -3, 3), where=[sp.Ge(y, x)])
+    assert Inequality(y - x, dom).check(CTX).verdict.passes  # y >= x on the region
+    assert Inequality(x, dom).check(CTX).verdict is Verdict.REFUTED
+
+
 def test_holds_refutes_strictly_inside_and_certifies_a_true_claim():
     def slack(inst, dps):
         return 1 - _q(inst["eta"]) * _q(inst["h"]) / 2  # eta h < 2: true on STEP

@@ -172,14 +172,48 @@ def inconclusive(reason: str, method: str = "none", **details: Any) -> Outcome:
     return Outcome(Verdict.INCONCLUSIVE, method, summary=reason, reason=reason, details=details)
 
 
+def implication(hyps: Sequence[Outcome], conclusion: Callable[[], Outcome], what: str) -> Outcome:
+    """Check a conclusion only where its hypotheses were established: INCONCLUSIVE (naming the
+    hypotheses that were not) unless every hypothesis passes, else the conjunction."""
+    if not all(h.verdict.passes for h in hyps):
+        bad = [h.label for h in hyps if not h.verdict.passes]
+        return inconclusive(f"{what}: hypotheses not established ({', '.join(bad)})", "hypotheses")
+    return all_of([*hyps, conclusion()])
+
+
+def proof_with_cross_checks(proof: Sequence[Outcome], checks: Sequence[Outcome]) -> Outcome:
+    """Conjunction of the ``proof`` parts and the exact-point ``checks``.
+
+    When every proof part is PROVED, the checks are cross-checks: a passing one is reported in
+    the details (it cannot add to a proof), a failing one still enters the verdict (so it can
+    refute, or expose a contradiction).  Otherwise the checks are part of the conjunction."""
+    proved = all(p.verdict is Verdict.PROVED for p in proof)
+    parts = list(proof) + [c for c in checks if not (proved and c.verdict.passes)]
+    out = all_of(parts)
+    if proved:
+        out.details["cross_checks (exact points; a proof covers them)"] = [
+            {"label": c.label, "verdict": c.verdict.value, "summary": c.summary} for c in checks if c.verdict.passes]
+    return out
+
+
+def is_uninformative(outcome: Outcome) -> bool:
+    """An INCONCLUSIVE part marked by an engine as unable to fail (e.g. a family along which the
+    claimed bound exceeds the measured quantity by 100 orders of magnitude): no evidence either way."""
+    return outcome.verdict is Verdict.INCONCLUSIVE and bool(outcome.details.get("uninformative"))
+
+
 def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
     """Conjunction: REFUTED if any part is; else ERROR if any part crashed; else INCONCLUSIVE
-    if any part is; else the weakest.  Every part is kept in ``parts`` (the evidence)."""
+    if any part is; else the weakest.  Every part is kept in ``parts`` (the evidence).
+    Uninformative parts (:func:`is_uninformative`) are neither support nor doubt: they are listed
+    but do not decide, unless every part is uninformative (then INCONCLUSIVE)."""
     if not parts:
         raise ClaimError("all_of() needs at least one outcome")
     refuted = [p for p in parts if p.verdict is Verdict.REFUTED]
     crashed = [p for p in parts if p.verdict is Verdict.ERROR]
-    undecided = [p for p in parts if p.verdict is Verdict.INCONCLUSIVE]
+    informative = [p for p in parts if not is_uninformative(p)]
+    undecided = [p for p in informative if p.verdict is Verdict.INCONCLUSIVE] or (
+        [] if informative else list(parts))
     if refuted:
         head = refuted[0]
         verdict = Verdict.REFUTED
@@ -190,17 +224,18 @@ def all_of(parts: Sequence[Outcome], method: str | None = None) -> Outcome:
         head = undecided[0]
         verdict = Verdict.INCONCLUSIVE
     else:
-        head = min(parts, key=lambda p: _STRENGTH[p.verdict])
+        head = min(informative, key=lambda p: _STRENGTH[p.verdict])
         verdict = head.verdict
     margins = [p.margin for p in parts if p.margin is not None]
     derived = next((p.derived for p in parts if p.derived), None)
     if method is None:
-        deciding = [head] if verdict in (Verdict.REFUTED, Verdict.ERROR, Verdict.INCONCLUSIVE) else parts
+        deciding = [head] if verdict in (Verdict.REFUTED, Verdict.ERROR, Verdict.INCONCLUSIVE) else informative
         method = " + ".join(dict.fromkeys(p.method for p in deciding))
     return Outcome(
         verdict,
         method,
-        summary="; ".join(f"{p.label or p.method}: {p.verdict.value}" for p in parts),
+        summary="; ".join(f"{p.label or p.method}: {p.verdict.value}"
+                          + (" (uninformative)" if is_uninformative(p) else "") for p in parts),
         margin=min(margins) if margins else None,
         counterexample=head.counterexample if verdict is Verdict.REFUTED else None,
         derived=derived,

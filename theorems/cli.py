@@ -1,4 +1,4 @@
-"""Command line: ``python -m theorems list | check | report | models | conjecture``.
+"""Command line: ``python -m theorems list | check | report | errata | models | conjecture``.
 
 Exit statuses: see :mod:`theorems.console` (0 decided and nothing refuted, 1 REFUTED, 2 bad
 input, 3 a crash or internal error).
@@ -117,6 +117,12 @@ def _previous_seconds(report_json: Path) -> dict[tuple[str, str], float]:
         return {}
 
 
+def cmd_errata(args) -> int:
+    from .errata import main as errata_main
+
+    return errata_main(args)
+
+
 def cmd_models(args) -> int:
     try:
         from .conjectures import list_models
@@ -136,7 +142,8 @@ def cmd_conjecture(args) -> int:
     return conj_main(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; with ``argv`` given, options of commands not named in it are not loaded."""
     p = argparse.ArgumentParser(prog="python -m theorems",
                                 description="Symbolic-numeric verification of GD/GF theorems")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -147,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pc = sub.add_parser("check", help="check claims by id")
     pc.add_argument("ids", nargs="+")
-    pc.add_argument("--variant", choices=["printed", "reading"])
+    pc.add_argument("--variant", help="printed, reading, or an extra variant a claim names (e.g. reading2)")
     _add_run_options(pc)
     pc.set_defaults(func=cmd_check)
 
@@ -165,14 +172,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(pr)
     pr.set_defaults(func=cmd_report)
 
+    pe = sub.add_parser("errata", help="printed statements the report refuted, with corrections")
+    pe.add_argument("--paper", required=True)
+    pe.add_argument("--format", choices=["markdown", "latex"], default="markdown")
+    pe.add_argument("--report", default=str(REPORTS / "report.json"), help="report.json to read")
+    pe.add_argument("--out", help="write to this file instead of stdout")
+    pe.set_defaults(func=cmd_errata)
+
     pm = sub.add_parser("models", help="list models and their vocabularies for conjectures")
     pm.set_defaults(func=cmd_models)
 
     pj = sub.add_parser("conjecture", help="check a user's conjectures")
-    try:
-        from .conjectures import add_arguments
-    except ImportError:
-        add_arguments = None
+    add_arguments = None
+    if argv is None or "conjecture" in argv:  # the conjecture package (SymPy) only when needed
+        try:
+            from .conjectures import add_arguments
+        except ImportError:
+            add_arguments = None
     if add_arguments:
         add_arguments(pj)
     _add_run_options(pj)
@@ -181,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -431,10 +431,17 @@ def inequality(
 ) -> Outcome:
     """expr > 0 (strict) or >= 0 on the region {constraints}.
 
-    Polynomial case: an exact SymPy certificate gives PROVED (z3 nlsat runs as the second
-    method; a z3 model of the negation is checked exactly and gives REFUTED).  Otherwise the
-    expression is evaluated in ball arithmetic at sampled exact points (CERTIFIED when every
-    comparison is certain), with a scipy search for violations.
+    Tried in order of cost, the method that decides is named in the outcome:
+
+    1. polynomial case: an exact SymPy certificate (factorisation, Sturm) gives PROVED (z3
+       nlsat runs as the second method; a z3 model of the negation is checked exactly and gives
+       REFUTED);
+    2. an exact sum-of-squares (Putinar/Schmuedgen) certificate, after splitting abs/min/max
+       into sign cases and lifting sqrt(B) to t >= 0, t^2 = B (:mod:`symbolic.sos`);
+    3. branch and bound in arb ball arithmetic when the constraints bound every variable
+       (:mod:`numeric.branch_bound`); its smallest open piece seeds the sampling;
+    4. evaluation in ball arithmetic at sampled exact points (CERTIFIED when every comparison
+       is certain), with a scipy search for violations.
     """
     expr = sp.sympify(expr)
     constraints = _normalise_constraints(constraints)
@@ -456,6 +463,25 @@ def inequality(
                                      f"{'> 0' if strict else '>= 0'}", rigorous=True)
                 return Outcome(Verdict.REFUTED, "z3 model, checked exactly in SymPy",
                                counterexample=cex, details=notes, label=label)
+    seeds: list[Mapping[sp.Symbol, Fraction]] = []
+    if prove:
+        sos_out = _sos_attempt(expr, strict, constraints, ctx, label)
+        if isinstance(sos_out, Outcome):
+            notes["notes"] = [n for n in notes.get("notes", []) if "no exact certificate" not in n]
+            sos_out.details = {**notes, **sos_out.details}
+            return sos_out
+        if sos_out:
+            notes["sos"] = sos_out
+        bb_out = _branch_bound_attempt(expr, strict, constraints, ctx, label)
+        if isinstance(bb_out, Outcome):
+            bb_out.details = {**notes, **bb_out.details}
+            return bb_out
+        if bb_out:
+            seeds = bb_out.pop("_seeds", [])
+            notes["branch_and_bound"] = bb_out
+    seed_only = sample is None and bool(seeds) and "violation_at" in notes.get("branch_and_bound", {})
+    if seed_only:  # no sampler, but the box search saw a certain violation: confirm it as a sample
+        sample = lambda rng, i: seeds[0]  # noqa: E731
     if sample is None:
         return Outcome(Verdict.INCONCLUSIVE, "inequality", details=notes, label=label,
                        reason="no certificate and no sampler for a numeric check")
@@ -477,7 +503,9 @@ def inequality(
         return ball.evaluate(expr, point) if admissible(point) else None
 
     def sampler(rng, i):
-        return {str(k): Fraction(v) for k, v in sample(rng, i).items()}
+        if i < len(seeds):  # the branch-and-bound's open piece first (extra draws, same rng)
+            return {str(k): Fraction(v) for k, v in seeds[i].items()}
+        return {str(k): Fraction(v) for k, v in sample(rng, i - len(seeds)).items()}
 
     search = None
     if search_box:
@@ -488,8 +516,9 @@ def inequality(
             return inst if all(str(s) in inst for s in symbols) else None
 
         search = Search([search_box[k] for k in keys], to_instance)
+    n_samples = len(seeds) if seed_only else ctx.budget.samples + len(seeds)
     out = sampled(slack, sampler, ctx, label=label, strict=strict, certify=certify, search=search,
-                  method="ball arithmetic at sampled exact points")
+                  method="ball arithmetic at sampled exact points", samples=n_samples)
     out.details.update(notes)
     return out
 
@@ -522,6 +551,267 @@ def _rel_polynomial(c: sp.Basic) -> bool:
     return isinstance(c, sp.Rel) and is_polynomial(c.lhs - c.rhs)
 
 
+# SOS caps per inequality (one claim part): (safety seconds per SDP, Gram entries, degree raises
+# by 2).  The caps that shape the result are deterministic (sizes, iterations); seconds only
+# guard against a pathological solve.
+_SOS_LIMITS = {"quick": (10.0, 1_500, 0), "standard": (20.0, 3_000, 1), "deep": (60.0, 20_000, 2)}
+# branch-and-bound caps: (safety seconds, pieces)
+_BB_LIMITS = {"quick": (20.0, 1_000), "standard": (30.0, 4_000), "deep": (120.0, 40_000)}
+SOS_METHOD = "exact SOS certificate (Clarabel SDP, rounded to rationals, verified exactly)"
+BB_METHOD = "branch and bound in arb ball arithmetic"
+
+
+def _sos_constraint_polys(constraints: Sequence[sp.Basic], gens: set[sp.Symbol]):
+    """(g >= 0 list, h > 0 list, e = 0 list, dropped) from relations; dropping a constraint only
+    enlarges the region, so it is sound (the proof then covers more)."""
+    nonneg, positive, zero, dropped = [], [], [], []
+    for c in constraints:
+        if isinstance(c, sp.Eq):
+            g = sp.expand(c.lhs - c.rhs)
+            if is_polynomial(g):
+                zero.append(g)
+                continue
+        elif isinstance(c, sp.Rel) and not isinstance(c, sp.Ne):
+            g = c.lhs - c.rhs if isinstance(c, sp.StrictGreaterThan | sp.GreaterThan) else c.rhs - c.lhs
+            g = sp.expand(g)
+            if is_polynomial(g):
+                (positive if isinstance(c, sp.StrictGreaterThan | sp.StrictLessThan) else nonneg).append(g)
+                continue
+        dropped.append(str(c))
+    for s in sorted(gens, key=str):  # the symbols' assumptions are part of the region
+        if s.is_positive:
+            positive.append(s)
+        elif s.is_nonnegative:
+            nonneg.append(s)
+        elif s.is_negative:
+            positive.append(-s)
+    return nonneg, positive, zero, dropped
+
+
+def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: bool):
+    """(core, dropped): a polynomial ``core`` with sign(core) = sign(expr) on the region, where
+    expr = core * (positive factors) / (positive factors).  A factor counts as positive when it
+    is a positive constant, a positive symbol, or one of the strict constraints h > 0; an even
+    power in the denominator is positive wherever expr is defined; an even power in the
+    numerator may be dropped for a non-strict claim (it is >= 0); any other denominator factor
+    moves to the numerator (sign(n/d) = sign(n d) where d != 0)."""
+    num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    known = {sp.expand(h) for h in positive}
+    dropped: list[str] = []
+
+    def sign_known(f: sp.Expr) -> int:
+        f = sp.expand(f)
+        if f in known or (f.is_Symbol and f.is_positive):
+            return 1
+        if -f in known or (f.is_Symbol and f.is_negative):
+            return -1
+        return 0
+
+    core, sign = sp.Integer(1), 1
+    for part, is_num in ((num, True), (den, False)):
+        const, factors = sp.factor_list(sp.expand(part))
+        if const < 0:
+            sign = -sign
+        for f, k in factors:
+            sg = sign_known(f)
+            if sg:
+                sign *= sg**k
+                dropped.append(f"({f})^{k}")
+            elif k % 2 == 0 and (not is_num or not strict):
+                dropped.append(f"({f})^{k}")
+            else:  # sign(n / d) = sign(n * d) wherever expr is defined (d != 0)
+                core *= f**k
+    return sp.expand(sign * core), dropped
+
+
+def _squared_form(p: sp.Expr, nonneg: Sequence[sp.Expr], positive: Sequence[sp.Expr]) -> list[sp.Expr]:
+    """[A^2 - B^2] when p = A - B with A (positive terms) and B (negated negative terms) both
+    >= 0 on the region and A + B > 0 there (then sign(p) = sign(A^2 - B^2)); else []."""
+    pos_syms = {h for h in positive if h.is_Symbol}
+    nonneg_syms = pos_syms | {g for g in nonneg if g.is_Symbol}
+    poly = sp.Poly(p, *sorted(p.free_symbols, key=str)) if p.free_symbols else None
+    if poly is None or len(poly.terms()) < 2:
+        return []
+    gens = poly.gens
+    A = B = sp.Integer(0)
+    some_positive = False
+    for monom, coeff in poly.terms():
+        syms = [g for g, k in zip(gens, monom, strict=True) if k]
+        if any(g not in nonneg_syms for g in syms):
+            return []
+        term = coeff * sp.Mul(*[g**k for g, k in zip(gens, monom, strict=True)])
+        some_positive = some_positive or all(g in pos_syms for g in syms)
+        if coeff > 0:
+            A += term
+        else:
+            B -= term
+    if A == 0 or B == 0 or not some_positive:
+        return []
+    return [sp.expand(A**2 - B**2)]
+
+
+_SOS_CACHE: dict[tuple, Any] = {}  # the same inequality recurs across claims and variants
+
+
+def _sos_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context,
+                 label: str) -> Outcome | dict[str, Any] | None:
+    """PROVED by exact SOS certificates (one per sign case), else a note why not (None: not a
+    (semi-)algebraic inequality, nothing tried).  Results are memoised per process."""
+    key = (sp.srepr(expr), strict, tuple(sp.srepr(c) for c in constraints), ctx.budget.name)
+    if key not in _SOS_CACHE:
+        try:
+            _SOS_CACHE[key] = _sos_search(expr, strict, constraints, ctx)
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError, sp.PolynomialError) as exc:
+            # a failed proof attempt is recorded, never a verdict: the sampling below still runs
+            _SOS_CACHE[key] = {"error": f"{type(exc).__name__}: {exc}"}
+    found = _SOS_CACHE[key]
+    if isinstance(found, Outcome):
+        return Outcome(found.verdict, found.method, summary=found.summary, details=dict(found.details),
+                       label=label)
+    return dict(found) if found is not None else None
+
+
+def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context
+                ) -> Outcome | dict[str, Any] | None:
+    from symbolic.cases import Case, lift_sqrt, sign_cases
+    from symbolic.sos import find_certificate
+
+    has_pieces = expr.has(sp.Abs, sp.Max, sp.Min)
+    cases = sign_cases(expr, list(constraints)) if has_pieces else [Case(expr, list(constraints), "")]
+    if cases is None:
+        return {"skipped": "more than 16 sign cases"}
+    seconds, size, extra_degrees = _SOS_LIMITS.get(ctx.budget.name, _SOS_LIMITS["standard"])
+    t0 = time.perf_counter()
+    proofs = []
+    for case in cases:
+        target, cons, lifted = lift_sqrt(case.expr, case.constraints)
+        gens = target.free_symbols.union(*(c.free_symbols for c in cons))
+        nonneg, positive, zero, dropped = _sos_constraint_polys(cons, gens)
+        num, den = sp.fraction(sp.together(target))
+        if not (is_polynomial(num) and is_polynomial(den)):
+            return None if not proofs else {"failed_case": case.description,
+                                            "reason": "not polynomial after the case split"}
+        stripped = _strip_positive_factors(target, positive, strict)
+        if stripped is None or not is_polynomial(stripped[0]) or stripped[0].has(sp.Float):
+            return None if not proofs else {"failed_case": case.description,
+                                            "reason": "not polynomial after the case split"}
+        core, factors_dropped = stripped
+        res = None
+        squared = None
+        for target_poly in (core, *_squared_form(core, nonneg, positive)):
+            if target_poly is not core:
+                squared = target_poly
+            deg = sp.Poly(target_poly, *sorted(gens, key=str)).total_degree() if gens else 0
+            # cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
+            plans = [(0, False)] if (nonneg or positive or zero) and not strict else []
+            plans += [(extra, True) for extra in (0, 2, 4)[: 1 + extra_degrees]]
+            for extra, use_constraints in plans:
+                res = find_certificate(target_poly, sorted(gens, key=str), nonneg if use_constraints else [],
+                                       positive if use_constraints else [], zero if use_constraints else [],
+                                       strict=strict,
+                                       degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
+                                       products=len(nonneg) + len(positive) <= 8)
+                if res.proved or (use_constraints and "too large" in res.reason):
+                    break
+            if res is not None and res.proved:
+                break
+        if res is None:
+            return {"reason": "no SOS plan fits", "cases_proved": len(proofs), "cases": len(cases)}
+        if not res.proved:
+            return {"reason": res.reason, "failed_case": case.description or "(no split)",
+                    "cases_proved": len(proofs), "cases": len(cases), "seconds": round(time.perf_counter() - t0, 3),
+                    **{k: v for k, v in res.notes.items() if k in ("degree", "gram_sizes", "sdp_status")}}
+        entry = {"case": case.description or "whole region", "certificate": res.certificate.to_json(),
+                 "seconds": round(res.seconds, 3)}
+        if squared is not None:
+            entry["squared_form"] = (f"{sp.sstr(core)} = A - B with A, B >= 0 and A + B > 0 on the region, "
+                                     f"so it has the sign of A^2 - B^2 = {sp.sstr(squared)} (certified)")
+        if factors_dropped:
+            entry["positive_factors_divided_out"] = factors_dropped
+            entry["certified_polynomial"] = sp.sstr(core)
+        if lifted:
+            entry["lifted"] = {str(t): str(r) for t, r in lifted.items()}
+        if dropped:
+            entry["constraints_not_used"] = dropped
+        proofs.append(entry)
+    details = {"sos": proofs, "seconds": round(time.perf_counter() - t0, 3),
+               "verification": "each identity expanded exactly over Q; each Gram matrix PSD by exact "
+               "LDL^T (symbolic.sos.verify)"}
+    split = f" in {len(cases)} sign cases" if len(cases) > 1 else ""
+    return Outcome(Verdict.PROVED, SOS_METHOD + (" + sign case split" if has_pieces else ""),
+                   summary=f"{'expr > 0' if strict else 'expr >= 0'}{split}: polynomial identity "
+                   "expr = sum of (SOS x constraint products) checked exactly", details=details)
+
+
+def _box_from_constraints(expr: sp.Expr, constraints: Sequence[sp.Basic]):
+    """Rational bounds lo <= x <= hi for every free symbol, read from constraints of the form
+    a*x + b (>=, >, <=, <) 0 and the symbols' sign assumptions; None if some symbol is unbounded."""
+    syms = expr.free_symbols.union(*(c.free_symbols for c in constraints))
+    lo: dict[sp.Symbol, Fraction] = {}
+    hi: dict[sp.Symbol, Fraction] = {}
+    for s in syms:
+        if s.is_nonnegative:
+            lo[s] = Fraction(0)
+        if s.is_nonpositive:
+            hi[s] = Fraction(0)
+    for c in constraints:
+        if not isinstance(c, sp.Rel) or isinstance(c, sp.Ne | sp.Eq):
+            continue
+        g = c.lhs - c.rhs if isinstance(c, sp.StrictGreaterThan | sp.GreaterThan) else c.rhs - c.lhs
+        g = sp.expand(g)
+        if len(g.free_symbols) != 1:
+            continue
+        (x,) = g.free_symbols
+        if not g.is_polynomial(x) or sp.degree(g, x) != 1:
+            continue
+        a, b = g.coeff(x, 1), g.coeff(x, 0)
+        if not (a.is_Rational and b.is_Rational):
+            continue
+        bound = Fraction(int((-b / a).p), int((-b / a).q))
+        if a > 0:
+            lo[x] = max(lo.get(x, bound), bound)
+        else:
+            hi[x] = min(hi.get(x, bound), bound)
+    if any(s not in lo or s not in hi for s in syms):
+        return None
+    return {s: (lo[s], hi[s]) for s in sorted(syms, key=str)}
+
+
+def _branch_bound_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context,
+                          label: str) -> Outcome | dict[str, Any] | None:
+    """PROVED on the bounded box given by the constraints, or a note with the smallest open
+    piece (its centre becomes the first sample of the counterexample search)."""
+    from numeric.branch_bound import describe_box, prove_on_box
+
+    box = _box_from_constraints(expr, constraints)
+    if box is None:
+        return None
+    if any(lo > hi for lo, hi in box.values()):
+        raise ClaimError("empty hypothesis region: the constraints' bounds are inconsistent")
+    seconds, pieces = _BB_LIMITS.get(ctx.budget.name, _BB_LIMITS["standard"])
+    try:
+        res = prove_on_box(expr, box, strict=strict, constraints=constraints, max_pieces=pieces,
+                           time_limit=seconds)
+    except NotImplementedError as exc:
+        return {"skipped": f"no ball evaluation: {exc}"}
+    if res.proved:
+        return Outcome(Verdict.PROVED, BB_METHOD,
+                       summary=f"{'expr > 0' if strict else 'expr >= 0'} on the whole box "
+                       f"{describe_box(box)} (the region's own bounds): {res.reason}",
+                       details={"box": describe_box(box), "pieces": res.pieces,
+                                "seconds": round(res.seconds, 3), **res.notes}, label=label)
+    note: dict[str, Any] = {"box": describe_box(box), "pieces": res.pieces, "reason": res.reason,
+                            "seconds": round(res.seconds, 3)}
+    seeds = []
+    if res.open_piece is not None:
+        note["smallest_open_piece"] = describe_box(res.open_piece)
+        seeds.append(res.violation_at or {s: (a + b) / 2 for s, (a, b) in res.open_piece.items()})
+    if res.violation_at is not None:
+        note["violation_at"] = {str(k): str(v) for k, v in res.violation_at.items()}
+    note["_seeds"] = seeds
+    return note
+
+
 # ------------------------------------------------------------------ growth / O() claims
 
 
@@ -545,8 +835,12 @@ def growth(
     * REFUTED when the ratio grows by more than ``blowup_factor`` across the sweep, the growth
       is monotone over the last half of the sweep, and the end value is confirmed at 2x
       precision: no absolute constant can absorb it along this family.
-    * SUPPORTED when the ratio stays within ``bounded_by`` (if given) and does not trend up.
-    * INCONCLUSIVE when the ratio drifts without a clear verdict.
+    * SUPPORTED when the ratio stays within ``bounded_by`` (if given) and is not still rising
+      at the end of the sweep, or when it is still rising but passes the saturation test of
+      :func:`saturation` (stated tail model c - b p^k, extrapolated limit + 3 standard errors
+      within ``bounded_by``).
+    * INCONCLUSIVE when the ratio drifts without a clear verdict, in particular when a rise
+      at the end cannot be told from slow growth (log p, log log p) over the decades swept.
     The fitted exponent of ratio vs. parameter and its residuals are always in the evidence.
     """
     dps = ctx.dps
@@ -574,6 +868,12 @@ def growth(
         fit = None
     lo, hi, first, end = min(ys), max(ys), ys[0], ys[-1]
     tail = ys[len(ys) // 2:]
+    if end <= UNINFORMATIVE_RATIO:
+        return uninformative(
+            f"the family cannot fail: the measured/claimed ratio falls to {fmt_num(end, 3)} (<= "
+            f"{fmt_num(UNINFORMATIVE_RATIO, 1)}) at the end of the sweep along {family}; where the family is "
+            "extreme, the claimed order exceeds the measured quantity by more than 100 orders of magnitude",
+            "parameter sweep + fit", label=label, **details)
     monotone_up = all(b >= a for a, b in zip(tail, tail[1:], strict=False))
     show = lambda v: fmt_num(v, 4)  # noqa: E731
     if end > blowup_factor * first and monotone_up and end == hi:
@@ -590,28 +890,194 @@ def growth(
             return Outcome(Verdict.REFUTED, "parameter sweep + fit", counterexample=cex,
                            details=details, label=label,
                            summary="ratio unbounded along the family")
-    if (bounded_by is None or hi <= bounded_by) and not (monotone_up and hi > 3 * lo and end == hi):
-        if min_decades is not None:
-            used = [p for p, _ in pts]
-            span = math.log10(max(used) / min(used))
-            details["decades_spanned"] = round(span, 3)
-            if span < min_decades - 1e-9:
-                return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
-                               reason=f"sweep spans only {span:.2f} decades of the parameter (usable points "
-                               f"{min(used)} .. {max(used)}) along {family}: a bounded ratio needs >= "
-                               f"{min_decades:g} decades to count as evidence for an O() claim")
-        return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
-                       margin=float(bounded_by - hi) if bounded_by else None,
+    used = [p for p, _ in pts]
+    span = math.log10(max(used) / min(used))
+    details["decades_spanned"] = round(span, 3)
+    details["usable_range"] = f"{min(used)} .. {max(used)}"
+    if min_decades is not None and span < min_decades - 1e-9:
+        return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
+                       reason=f"sweep spans only {span:.2f} decades of the parameter (usable points "
+                       f"{min(used)} .. {max(used)}) along {family}: a bounded ratio needs >= "
+                       f"{min_decades:g} decades to count as evidence for an O() claim")
+    # still rising: the second half never decreases and ends at a new high, above every earlier value
+    # (a tail that only climbs back to an earlier level, e.g. a one-step jitter, is not a rise)
+    earlier = ys[: len(ys) - len(tail)]
+    rising_at_end = (monotone_up and end == hi and end > max(earlier) and hi - lo > _RISE_NOISE * abs(hi))
+    if not rising_at_end:
+        if bounded_by is None or hi <= bounded_by:
+            return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
+                           margin=float(bounded_by - hi) if bounded_by else None,
+                           details=details, label=label,
+                           summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
+        return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
+                       reason=f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, "
+                       f"but does not grow {blowup_factor:g}x monotonically along {family}")
+    # Still rising at the end of the sweep: bounded only if the rise visibly saturates.
+    sat = saturation(pts)
+    details["saturation"] = sat.details
+    if sat.saturates and (bounded_by is None or sat.bound <= bounded_by):
+        return Outcome(Verdict.SUPPORTED, "parameter sweep + saturation fit",
+                       margin=float(bounded_by - sat.bound) if bounded_by else None,
                        details=details, label=label,
-                       summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
-    if bounded_by is not None and hi > bounded_by:
-        why = (f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, but does not "
-               f"grow {blowup_factor:g}x monotonically along {family}")
+                       summary=f"ratio rises from {show(first)} to {show(end)} along {family} and saturates: "
+                       f"{sat.summary}")
+    if sat.saturates:
+        why = (f"ratio saturates along {family} ({sat.summary}), but the extrapolated bound "
+               f"{sat.bound:.4g} exceeds the bound {bounded_by} used for SUPPORTED")
     else:
-        why = (f"ratio ranges over [{show(lo)}, {show(hi)}] (first {show(first)}, last {show(end)}) along "
-               f"{family}: it rises more than 3x to its maximum at the end of the sweep, but not the "
-               f"{blowup_factor:g}x needed to call it unbounded; no clear bound")
-    return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label, reason=why)
+        why = (f"ratio rises over [{show(lo)}, {show(hi)}] (first {show(first)}, last {show(end)}) to its "
+               f"maximum at the end of the sweep along {family}, less than the {blowup_factor:g}x needed to call "
+               f"it unbounded; saturation not established: {sat.summary}")
+    return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + saturation fit", details=details, label=label,
+                   reason=why)
+
+
+def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str] | None:
+    """Second stated tail model: the ratio of successive increments never increases (within
+    2%) and the last one is at most 1/10 per decade, so the remaining rise is at most
+    d_last * r/(1 - r) with r the last per-step ratio, assuming the ratios keep not
+    increasing beyond the sweep.  Slow growth and slow saturation (log p, sqrt(log p),
+    log log p, c - 1/log p) have increment ratios that rise toward 1 and fail this."""
+    d = [b - a for a, b in zip(ys, ys[1:], strict=False)]
+    if len(d) < 4 or any(x <= 0 for x in d):
+        return None
+    r = [b / a for a, b in zip(d, d[1:], strict=False)]
+    if any(b > a * 1.02 for a, b in zip(r, r[1:], strict=False)) or r[-1] >= 1:
+        return None
+    step_decades = math.log10(max(ps[-2], ps[-1]) / min(ps[-2], ps[-1]))
+    q_decade = r[-1] ** (1 / step_decades)
+    if q_decade > _SAT_Q_MAX_INCREMENTS:
+        return None
+    bound = ys[-1] + d[-1] * r[-1] / (1 - r[-1])
+    return bound, (f"increments {', '.join(f'{x:.3g}' for x in d)} shrink with non-increasing ratios "
+                   f"({', '.join(f'{x:.3g}' for x in r)}; last {q_decade:.3g} per decade): if the ratios keep "
+                   f"not increasing, the limit is at most {bound:.6g}")
+
+
+# A ratio measured/claimed this small says nothing about the claim (see :func:`uninformative`).
+UNINFORMATIVE_RATIO = mp.mpf("1e-100")
+
+
+def uninformative(reason: str, method: str, *, label: str = "", **details: Any) -> Outcome:
+    """An instance family that cannot fail: INCONCLUSIVE, marked so that :func:`all_of`
+    neither counts it as support nor lets it block the other parts."""
+    details["uninformative"] = True
+    return Outcome(Verdict.INCONCLUSIVE, method, summary=f"uninformative: {reason}",
+                   reason=f"uninformative: {reason}", details=details, label=label)
+
+
+# Relative rise below which a "rising" sweep is taken as flat (roundoff of the measurement).
+_RISE_NOISE = 1e-9
+# Saturation test thresholds (residuals in units of the observed rise).
+_SAT_FIT_TOL = 2e-3  # the power-tail model must fit to this rms residual
+_SAT_SEPARATION = 10.0  # ... and every slowly growing model must fit this many times worse
+_SAT_SEPARATION_FLOOR = 5e-3  # ... and no better than this
+_SAT_Q_MAX = 0.5  # increments must at least halve per decade (2-sigma upper end of q)
+# Model-free rule: without a fitted model, only a decisive decay counts (increments shrink >= 10x per decade).
+_SAT_Q_MAX_INCREMENTS = 0.1
+
+
+@dataclass
+class Saturation:
+    saturates: bool
+    bound: float  # extrapolated limit + 3 standard errors (inf when not saturating)
+    summary: str
+    details: dict[str, Any]
+
+
+def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0) -> Saturation:
+    """Saturation test for a sequence that rises to its end.
+
+    Stated tail model: r(p) = c - b p^k (p -> 0) or c - b p^-k (p -> infinity), i.e. the
+    increments shrink geometrically per decade (factor q = 10^-k).  It saturates when (a) at
+    least 5 points spanning ``min_decades`` decades at the end of the sweep are available (the
+    caller's decade rule applies to the whole sweep), (b) this model fits with rms
+    residual <= 0.2% of the observed rise, (c) q's 2-sigma upper end is <= 1/2, (d) the
+    extrapolated limit c has a finite standard error no larger than the observed rise, and
+    (e) every slowly growing alternative (a + b log log p, a + b (log p)^s with 0 < s <= 1)
+    fits at least 10x worse and worse than 0.5% of the rise.  A bounded but slowly
+    saturating sequence (c - 1/log p) fails (b) or (e): over a few decades it cannot be told
+    from slow growth, and the answer is "not established".
+    """
+    ps = [float(p) for p, _ in pts]
+    ys = [float(mp.mpf(r)) for _, r in pts]
+    details: dict[str, Any] = {"model": "r = c - b p^(+-k): increments shrink by q = 10^-k per decade"}
+
+    def no(why: str) -> Saturation:
+        details["why_not"] = why
+        return Saturation(False, math.inf, why, details)
+
+    if len(pts) < 5:
+        return no(f"only {len(pts)} usable points (the tail fit needs >= 5)")
+    # The model is a tail model: fit the longest final stretch on which the ratio rises, then
+    # shorter final stretches (dropping a pre-asymptotic start), as long as >= 5 points span
+    # >= min_decades decades; the first stretch that passes decides.
+    start = len(ys) - 1
+    while start > 0 and ys[start - 1] <= ys[start]:
+        start -= 1
+    tried: list[str] = []
+    result = None
+    for i in range(start, len(ys) - 4):
+        if math.log10(max(ps[i], ps[-1]) / min(ps[i], ps[-1])) < min_decades - 1e-9:
+            break
+        result = _saturation_on(ps[i:], ys[i:], dict(details))
+        geo = None if result.saturates else _shrinking_increments(ps[i:], ys[i:])
+        if geo is not None:
+            bound, summary = geo
+            result = Saturation(True, bound, f"{summary} (the power-tail fit: {result.summary})",
+                                {**result.details, "bound": bound, "model": "increments shrink at least "
+                                 "geometrically, with non-increasing ratios"})
+        tried.append(f"from {pts[i][0]}: {result.summary}")
+        if result.saturates:
+            break
+    if result is None:
+        return no(f"the final rising stretch ({len(ys) - start} points from {pts[start][0]}) has fewer than 5 points "
+                  f"spanning >= {min_decades:g} decades; telling saturation from slow growth needs both")
+    if len(tried) > 1:
+        result.details["stretches_tried"] = tried
+    return result
+
+
+def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any]) -> Saturation:
+    from numeric.saturation import analyse_tail
+
+    def no(why: str) -> Saturation:
+        details["why_not"] = why
+        return Saturation(False, math.inf, why, details)
+
+    try:
+        tail = analyse_tail(ps, ys)
+    except ValueError as exc:
+        return no(str(exc))
+    details["fitted_stretch"] = f"{len(ps)} points, parameter {ps[0]:.4g} .. {ps[-1]:.4g}"
+    details["fits"] = tail.to_json()
+    pt, grow = tail.power_tail, tail.best_growth
+    if pt is None or pt.limit is None or pt.q_hi is None or pt.limit_se is None:
+        return no("the power-tail model could not be fitted")
+    if pt.rms > _SAT_FIT_TOL:
+        return no(f"the power-tail model c - b p^k does not fit (rms residual {pt.rms:.2g} of the rise > "
+                  f"{_SAT_FIT_TOL:g})" + (f"; best slowly growing model: {grow.model}, rms {grow.rms:.2g}"
+                                          if grow else ""))
+    if not pt.q_hi <= _SAT_Q_MAX:
+        return no(f"increments shrink too slowly to extrapolate (q = {pt.q_per_decade:.3g} per decade, "
+                  f"2-sigma upper end {pt.q_hi:.3g} > {_SAT_Q_MAX})")
+    rise = max(ys) - min(ys)
+    if not (math.isfinite(pt.limit_se) and pt.limit_se <= rise):
+        return no(f"extrapolated limit {pt.limit:.4g} has standard error {pt.limit_se:.3g} (> the observed rise)")
+    if grow is not None and grow.rms < max(_SAT_SEPARATION * pt.rms, _SAT_SEPARATION_FLOOR):
+        return no(f"a slowly growing model ({grow.model}) fits nearly as well (rms {grow.rms:.2g} vs "
+                  f"{pt.rms:.2g} of the rise): saturation cannot be told from slow growth over "
+                  f"{tail.decades:.2f} decades")
+    bound = pt.limit + 3 * pt.limit_se
+    details["extrapolated_limit"] = pt.limit
+    details["limit_standard_error"] = pt.limit_se
+    details["bound"] = bound
+    summary = (f"c - b p^k fits with rms {pt.rms:.2g} of the rise over {tail.decades:.2f} decades, increments "
+               f"shrink by q = {pt.q_per_decade:.3g} per decade, extrapolated limit {pt.limit:.6g} +- "
+               f"{pt.limit_se:.2g}")
+    if grow is not None:
+        summary += f"; the best slowly growing model ({grow.model}) fits {grow.rms / max(pt.rms, 1e-300):.3g}x worse"
+    return Saturation(True, bound, summary, details)
 
 
 # ------------------------------------------------------------------ helpers for claim modules

@@ -210,6 +210,14 @@ def _specs() -> dict[str, ModelSpec]:
                   cumulative_text={"G": "sum_{k<t} ||grad L(x_k)||^2 (G[0] = 0)"},
                   notes="GD: x_i+ = (1 - eta h_i) x_i."),
     ]
+    from .vocabulary_loureiro import specs as loureiro_specs  # least squares, diagonal network
+    from .vocabulary_mms import mms_specs  # local: vocabulary_mms builds on this module's types
+
+    specs += mms_specs()
+    specs += loureiro_specs()
+    from .vocabulary_mmv import mmv_specs  # the mmv survey's models
+
+    specs += mmv_specs()
     return {s.name: s for s in specs}
 
 

@@ -16,7 +16,6 @@ the papers:
 from __future__ import annotations
 
 import dataclasses
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,6 +26,7 @@ import sympy as sp
 
 from .. import engines
 from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
+from ..claim import guarded as claim_guarded
 from .domain import Domain, symbols_point
 
 
@@ -48,20 +48,7 @@ class Statement:
 
 def guarded(part: Statement, ctx: Context) -> Outcome:
     """Run one part; a crash becomes an ERROR outcome (never a verdict) with the exception."""
-    from ..claim import error_outcome
-
-    try:
-        out = part.check(ctx)
-    except ClaimError as exc:
-        return error_outcome(f"invalid statement or input: {exc}", label=part.label)
-    except Exception as exc:  # noqa: BLE001 - a crash in one part must not erase the others
-        return error_outcome(traceback.format_exception_only(type(exc), exc)[-1].strip(),
-                             label=part.label, trace=traceback.format_exc(limit=6))
-    if not isinstance(out, Outcome):
-        return error_outcome(f"part returned {type(out).__name__}, not an Outcome", label=part.label)
-    if part.label and not out.label:
-        out.label = part.label
-    return out
+    return claim_guarded(part.check, ctx, part.label)
 
 
 # ---------------------------------------------------------------------- identity
@@ -133,12 +120,17 @@ class Inequality(Statement):
         expr = sp.sympify(self.expr)
         dom = self.domain
         constraints = dom.constraints() if dom is not None else []
+        if constraints:  # one symbol per name: the expression's (whatever its assumptions)
+            by_name = {str(v): v for v in expr.free_symbols}
+            constraints = [c.xreplace({v: by_name[str(v)] for v in c.free_symbols if str(v) in by_name})
+                           for c in constraints]
         syms = sorted(expr.free_symbols, key=str)
+        drawn = sorted(set(syms).union(*(c.free_symbols for c in constraints or [])), key=str)
         sample = None
         box = None
         if dom is not None:
-            def sample(rng, i):
-                return symbols_point(dom.sample(rng, i), syms)
+            def sample(rng, i):  # every symbol the expression or a constraint names
+                return symbols_point(dom.sample(rng, i), drawn)
 
             if all(str(s) in dom.names for s in syms) and dom.search_dimension() == len(dom.names):
                 box = {s: (0.0, 1.0) for s in syms}

@@ -26,7 +26,7 @@ from symbolic.losses import (
 )
 
 from ... import engines
-from ...claim import Claim, Context, Kind, all_of
+from ...claim import Claim, Context, Kind, Variant, all_of, implication
 from ...spec import AllOf, Along, Domain, Identity, Real, claim
 from .assumptions import (
     check_A1,
@@ -41,7 +41,6 @@ from .assumptions import (
 from .sn_common import (
     F,
     class_losses,
-    implication,
     loss_member,
     plot_run,
     sweep_growth,
@@ -221,17 +220,32 @@ def wlog():
 # ---------------------------------------------------------------- Lemma 1, GF limit
 
 
-def _lemma1(ctx: Context):
-    L = _dl(x * y)
-    xdot, ydot = -L * y, -L * x
-    return engines.identity(2 * y * ydot - 2 * x * xdot, 0, ctx, label="d/dt (y^2 - x^2) along GF")
+def _lemma1(proof_factor):
+    """The lemma (d/dt (y^2 - x^2) = 0 along x' = -ell'(xy) y, y' = -ell'(xy) x) and the proof's
+    display 2y(-g x) - 2x(-g y) = 0 with g = ``proof_factor(xy)`` (ell as printed, ell' as read)."""
+    def check(ctx: Context):
+        L = _dl(x * y)
+        xdot, ydot = -L * y, -L * x
+        lemma = engines.identity(2 * y * ydot - 2 * x * xdot, 0, ctx, label="d/dt (y^2 - x^2) along GF")
+        g = proof_factor(x * y)
+        proof = engines.identity(2 * y * (-g * x) - 2 * x * (-g * y), 0, ctx,
+                                 label=f"proof display with {'ell' if proof_factor is ell else 'ell prime'}(x_t y_t): "
+                                 "2y_t(-g x_t) - 2x_t(-g y_t) = 0")
+        return all_of([lemma, proof])
+
+    return check
 
 
 LEMMA1 = Claim(
-    id="ahn.lemma1", title="GF conserves y^2 - x^2", source="Lemma 1 (§2.2)",
-    statement=r"Along the gradient flow for $f$, the quantity $y^2-x^2$ is conserved.",
-    kind=Kind.IDENTITY, hypotheses="ell differentiable", check=_lemma1,
-    notes="The proof text writes ell(x_t y_t) where ell'(x_t y_t) is meant; the check uses ell'.")
+    id="ahn.lemma1", title="GF conserves y^2 - x^2", source="Lemma 1 (§2.2) and its proof",
+    statement=r"Along the gradient flow for $f$, the quantity $y^2-x^2$ is conserved; proof as printed: "
+    r"$rac{d}{dt}(y_t^2-x_t^2)=2y_t(-\ell(x_ty_t)x_t)-2x_t(-\ell(x_ty_t)y_t)=0$.",
+    kind=Kind.IDENTITY, hypotheses="ell differentiable", check=_lemma1(ell),
+    reading=r"The proof's display with $\ell'$ in place of $\ell$ (the catalogue's reading): "
+    r"$2y_t(-\ell'(x_ty_t)x_t)-2x_t(-\ell'(x_ty_t)y_t)=0$, and the lemma itself.",
+    reading_check=_lemma1(_dl),
+    notes="The proof text writes ell(x_t y_t) where ell'(x_t y_t) is meant (catalogue reading); the display "
+    "vanishes with either factor, so the typo does not affect the argument.")
 
 
 def _gf_limit(ctx: Context):
@@ -375,7 +389,9 @@ def _fourth(loss: Loss):
     return sp.limit(sp.diff(loss.pieces[0].expr, u, 3), u, 0, "+")
 
 
-def _lemma5(reading: bool):
+def _lemma5(reading: bool, local: bool = False):
+    """reading: the catalogue's reading (the proof's bound is 1 - eps s^2/6), conclusion as printed
+    (global (A2) with beta = 2); local (reading2): the conclusion weakened to the local part of (A2)."""
     def check(ctx: Context):
         parts = []
         # (1): minimised at 0 and ell'(0) = 0, for (A1) losses
@@ -402,11 +418,12 @@ def _lemma5(reading: bool):
         adv = _lemma5_loss()
         hyps = [check_A1(adv, ctx), const_check(-_fourth(adv), ctx, f"ell''''(0) = {_fourth(adv)} < 0", strict=True)]
         if reading:
-            concl = lambda: all_of([check_A2_local(adv, sp.Integer(2), ctx),  # noqa: E731
-                                    engines.identity(sp.integrate((1 - r_ / sv) * (-sp.Symbol("e", positive=True) * r_),
-                                                                  (r_, 0, sv)),
-                                                     -sp.Symbol("e", positive=True) * sv**2 / 6, ctx,
-                                                     label="int_0^s (1 - r/s)(-eps r) dr = -eps s^2/6 (proof step)")])
+            e_ = sp.Symbol("e", positive=True)
+            step = engines.identity(sp.integrate((1 - r_ / sv) * (-e_ * r_), (r_, 0, sv)), -e_ * sv**2 / 6, ctx,
+                                    label="int_0^s (1 - r/s)(-eps r) dr = -eps s^2/6 (proof step)")
+            a2 = (lambda: check_A2_local(adv, sp.Integer(2), ctx)) if local else (
+                lambda: check_A2(adv, ctx, beta=sp.Integer(2)))
+            concl = lambda: all_of([a2(), step])  # noqa: E731
         else:
             concl = lambda: check_A2(adv, ctx, beta=sp.Integer(2))  # noqa: E731
         out = implication(hyps, concl, "Lemma 5(2) converse")
@@ -436,9 +453,14 @@ LEMMA5 = Claim(
     "(A2) losses; converse on the catalogue's loss ell'(s) = s - s^3 on [0, 3/10], linear to (1/2, 3/5), "
     "constant 3/5 after (satisfies (A1), ell''''(0) = -6)",
     check=_lemma5(False),
-    reading=r"Conversely, $\ell^{(4)}(0)<0$ implies the *local* part of (A2) with $\beta=2$ "
-    r"($\ell'(s)/s\le1-cs^2$ for $0<|s|\le c$); the proof's bound is $1-\varepsilon s^2/6$ (printed: $\varepsilon s^2/2$).",
+    reading=r"As printed, with the proof's bound read as $\ell'(s)/s\le1-\varepsilon\int_0^s(1-r/s)r\,dr="
+    r"1-\varepsilon s^2/6$ (printed: $\varepsilon s^2/2$), the catalogue's reading; the converse still concludes (A2) "
+    r"with $\beta=2$.",
     reading_check=_lemma5(True),
+    extra_variants=(Variant(
+        "reading2", r"Conversely, $\ell^{(4)}(0)<0$ implies only the *local* part of (A2) with $\beta=2$ "
+        r"($\ell'(s)/s\le1-cs^2$ for $0<|s|\le c$), with the proof's bound $1-\varepsilon s^2/6$",
+        _lemma5(True, local=True)),),
     depends_on=("ahn.A1", "ahn.A2"),
 )
 

@@ -52,7 +52,10 @@ def _upper_bound_exact(ctx: Context) -> list:
     parts = [engines.identity(D1, (1 - eta**2 * dl**2) * D, ctx,
                               label="D_{t+1} = (1 - eta^2 ell'(s_t)^2) D_t on the GD map (D = y^2 - x^2)")]
     L = sp.Symbol("L", real=True)  # the value ell'(x_t y_t)
-    drop = sp.expand((D - D1).subs(dl, L))  # D_t - D_{t+1}, derived from the map
+    # D_t - D_{t+1} from the same map written with the value L = ell'(x_t y_t) (substituting L for the
+    # derivative object afterwards depends on how SymPy's cache rebuilt it: it crashed in long runs)
+    xL, yL = x - eta * L * y, y - eta * L * x
+    drop = sp.expand(D - (yL**2 - xL**2))
     parts.append(engines.inequality(
         drop, ctx, strict=False, constraints=[y - x > 0, y + x > 0, eta * L <= 1, eta * L >= -1],
         sample=lambda rng, i: {x: Fraction(rng.uniform(-2, 2)).limit_denominator(1000),

@@ -18,21 +18,21 @@ from numeric import samplers
 from numeric.fit import power_fit
 from numeric.precision import mpf_of
 from numeric.single_neuron import gd_run, unit_hyperbola_point
-from symbolic.losses import FAMILIES, build, ell_beta, ell_rsym, ell_sqr, flat, huber
+from symbolic.losses import FAMILIES, build, ell_beta, ell_rsym, ell_sqr, huber
 
 from ... import engines
-from ...claim import Claim, Context, Kind, all_of
+from ...claim import Claim, Context, Kind, all_of, implication
 from .assumptions import check_A1, check_A2, check_A2plus, check_dl_lipschitz
 from .sn_common import (
-    ETA_TOP,
     SWEEP_NOTE,
     F,
     add_loss_to_cex,
+    adversarial,
     class_losses,
     decade_etas,
     example_losses,
+    flat_etas,
     gap_exponent,
-    implication,
     lipschitz_only,
     mpow,
     plot_run,
@@ -44,21 +44,9 @@ from .sn_common import (
 GAMMA = F(3)  # 2 + delta with delta = 1
 
 
-def adversarial():
-    """Catalogue (ahn.theorem2, ahn.A2plus): ell' = s - s^3 on [0, 3/10], linear to the diagonal at 2/5,
-    ell'(s) = s on [2/5, 4/5], 4/5 beyond (odd extension)."""
-    return flat(F(1), F(3, 10), F(2, 5), F(4, 5))
-
-
 def eos_pool(ctx: Context, finite_beta: bool = False):
     ex = example_losses(betas=(F(3, 2), F(2), F(3), F(10)), huber_too=not finite_beta)
     return ex + class_losses(ctx, "eos", finite_beta=finite_beta) + [adversarial()]
-
-
-def flat_etas(ctx: Context) -> list[Fraction]:
-    """Extended sweep for the flat family (its runs are short): halvings from 9/10, two more
-    points than sweep_points (9/10 .. 9/2560 at the standard budget, 3.45 decades)."""
-    return [ETA_TOP / 2**k for k in range(ctx.budget.sweep_points + 2)]
 
 
 def _gap(run):
@@ -513,8 +501,11 @@ def _prop2(ctx: Context):
     parts = []
     betas = (F(3, 2), F(2), F(3)) if ctx.budget.name != "deep" else (F(3, 2), F(2), F(3), F(6))
     s0 = F(1, 2)
-    for b in betas:
-        loss = ell_beta(b)
+    # the whole admissible class: Example-1 ell_beta, generated finite-beta members, and the flat-stretch
+    # loss (satisfies (A1)-(A2) but not (A2+); s = 1/2 lies on its flat stretch [2/5, 4/5])
+    pool = [ell_beta(b) for b in betas] + class_losses(ctx, "prop2", finite_beta=True, n=2) + [adversarial()]
+    for loss in pool:
+        b = loss.beta
 
         def ratio(p, dps, b=b, loss=loss):
             run = _post_crossing_run(loss, p, s0, ctx)
@@ -529,7 +520,9 @@ def _prop2(ctx: Context):
                 extra = e * mp.power(s, 2 - mpf_of(b))
             return _gap(run) / (e * s * s + extra)
 
-        parts.append(engines.growth([F(1, 5) / 2**k for k in range(ctx.budget.sweep_points)], ratio, ctx,
+        # the flat loss's runs are short (~1/eta steps): five more halvings (to 1/5 2^-11 at standard)
+        n = ctx.budget.sweep_points + (5 if loss.family == "flat" else 0)
+        parts.append(engines.growth([F(1, 5) / 2**k for k in range(n)], ratio, ctx,
                                     label=f"gap / (eta s^2 + case term) [{loss.name}]",
                                     family="eta -> 0, start y^2 = (2/eta)(1 - 1e-12), s = 1/2",
                                     inputs_of=lambda p, loss=loss: {"loss": loss.formula(), "eta": str(p), "s_t": "1/2",
@@ -543,8 +536,9 @@ PROP2 = Claim(
     r"O(\eta|s_{\mathbf t}|^2)-\{O(\eta^{1/(\beta-1)})\ (\beta>2);\ O(\eta\log(|s_{\mathbf t}|/\eta))\ (\beta=2);\ "
     r"O(\eta|s_{\mathbf t}|^{2-\beta})\ (\beta<2)\}$.",
     kind=Kind.ASYMPTOTIC,
-    hypotheses="ell_beta with beta = 3/2, 2, 3 (6 at deep); start exactly after a crossing: y^2 = (2/eta)(1 - 1e-12), "
-    "s = x y = 1/2; eta = 1/5 2^-k",
+    hypotheses="(A1), (A2) with beta < oo: ell_beta with beta = 3/2, 2, 3 (6 at deep), two generated finite-beta "
+    "members, and the flat-stretch loss of ahn.theorem2 (satisfies (A1)-(A2), not (A2+)); start exactly after a "
+    "crossing: y^2 = (2/eta)(1 - 1e-12), s = x y = 1/2; eta = 1/5 2^-k (k < sweep_points, + 5 for the flat loss)",
     check=_prop2, depends_on=("ahn.A2plus", "ahn.prop1"))
 
 CLAIMS = [THEOREM2, REMARKS, A2PLUS, LEMMA7, LEMMA8, PROP1, STOCK, PROP2]

@@ -12,10 +12,10 @@ import mpmath as mp
 import sympy as sp
 
 from numeric.single_neuron import Run, cached_run
-from symbolic.losses import OO, Loss, admissible_loss, ell_beta, ell_rsym, ell_sqr, huber
+from symbolic.losses import OO, Loss, admissible_loss, ell_beta, ell_rsym, ell_sqr, flat, huber
 
 from ... import engines, figures
-from ...claim import Context, Outcome, Verdict, all_of, inconclusive
+from ...claim import Context, Outcome, all_of
 
 XT, YT = Fraction(3, 4), Fraction(5, 4)  # the catalogue's (x~, y~): y~^2 - x~^2 = 1
 F = Fraction
@@ -77,6 +77,19 @@ def decade_etas(ctx: Context, top: Fraction = ETA_TOP, points: int | None = None
     return out
 
 
+def tail_etas(ctx: Context, top: Fraction = ETA_TOP, per_decade: int = 4) -> list[Fraction]:
+    """Step sizes from ``top`` over MIN_DECADES decades, ``per_decade`` log-spaced points per
+    decade (5 per decade beyond the standard budget): dense enough that the last decade alone
+    holds the >= 5 points the growth engine's saturation test fits."""
+    per = per_decade + (1 if ctx.budget.name == "deep" else 0)
+    out = []
+    for k in range(MIN_DECADES * per + 1):
+        m, r = divmod(k, per)
+        mult = F(1) if r == 0 else F(10 ** -(r / per)).limit_denominator(60)
+        out.append(top * mult / 10**m)
+    return out
+
+
 def grid_text(ctx: Context, top: Fraction = ETA_TOP, points: int | None = None) -> str:
     ps = decade_etas(ctx, top, points)
     return f"eta from {ps[0]} to {ps[-1]} ({len(ps)} log-spaced points)"
@@ -96,15 +109,20 @@ def run_of(loss: Loss, eta: Fraction, gamma: Fraction, ctx: Context, xt: Fractio
 def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[Run, Fraction], object],
                  label: str, family: str, *, need_converged: bool = True,
                  params: Sequence[Fraction] | None = None, xt: Fraction = XT, yt: Fraction = YT,
-                 max_steps: int | None = None) -> Outcome:
+                 max_steps: int | Callable[[Fraction], int] | None = None) -> Outcome:
     """engines.growth of ``measure(run, eta)`` (= measured / claimed order) along eta -> 0 from the
     standard initialisation with ``gamma``; runs that do not converge within the step cap
     (``max_steps``, default :func:`eos_steps`), or hit x_t = 0, are not usable points (None).
 
     Default sweep: :func:`decade_etas` (9/10 down to 9/1000 at the standard budget).  The
     engine's ``min_decades=MIN_DECADES`` makes a bounded sweep over fewer decades of eta
-    INCONCLUSIVE (the catalogue's power convention for O() passes)."""
-    steps = max_steps or eos_steps(ctx)
+    INCONCLUSIVE (the catalogue's power convention for O() passes).
+
+    ``max_steps`` may be a function of eta (a cap derived from when the measured event occurs,
+    e.g. the crossing): runs are then cut there, and a run that ends at its cap without the
+    event gives no value."""
+    cap = max_steps if callable(max_steps) else (lambda p: max_steps or eos_steps(ctx))
+    steps = "per-eta" if callable(max_steps) else cap(F(1))
 
     failed: list[Fraction] = []  # runs get longer as eta decreases: once max_steps is hit, skip smaller eta
     unresolved: list[str] = []  # points dropped because precision escalation did not settle them
@@ -113,7 +131,7 @@ def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[R
 
     def at(p: Fraction, d: int):
         with mp.workdps(d):
-            run = run_of(loss, p, gamma, ctx, xt, yt, max_steps=steps)
+            run = run_of(loss, p, gamma, ctx, xt, yt, max_steps=cap(p))
             if run.stopped == "max_steps":
                 failed.append(p)
             if run.stopped == "x_zero" or (need_converged and not run.converged):
@@ -193,21 +211,13 @@ def with_hypotheses(checks: Sequence[Outcome], parts: Sequence[Outcome], dropped
     return out
 
 
-def implication(hyps: Sequence[Outcome], conclusion: Callable[[], Outcome], what: str) -> Outcome:
-    """Check a conclusion only where the hypotheses were established (else INCONCLUSIVE)."""
-    if not all(h.verdict.passes for h in hyps):
-        bad = [h.label for h in hyps if not h.verdict.passes]
-        return inconclusive(f"{what}: hypotheses not established ({', '.join(bad)})", "hypotheses")
-    return all_of([*hyps, conclusion()])
-
-
 def add_loss_to_cex(out: Outcome, loss_of: Callable[[dict], Loss | None]) -> Outcome:
     """Put the loss formula into a counterexample's inputs (instances carry loss parameters)."""
     stack = [out]
     while stack:
         o = stack.pop()
         stack.extend(o.parts)
-        if o.verdict is Verdict.REFUTED and o.counterexample is not None and "loss" not in o.counterexample.inputs:
+        if o.counterexample is not None and "loss" not in o.counterexample.inputs:
             try:
                 inst = {k: Fraction(v) for k, v in o.counterexample.inputs.items() if "[" not in v}
                 loss = loss_of(inst)
@@ -289,3 +299,17 @@ def loss_member(name: str = "loss", betas: Sequence[Fraction] = (F(3, 2), F(3)),
 
     return Member(name, generate, description="ell satisfying (A1)-(A2): Example 1 and the class generator "
                   f"(families {', '.join(families)})")
+
+
+def adversarial():
+    """Catalogue (ahn.theorem2, ahn.A2plus): ell' = s - s^3 on [0, 3/10], linear to the diagonal at 2/5,
+    ell'(s) = s on [2/5, 4/5], 4/5 beyond (odd extension)."""
+    return flat(F(1), F(3, 10), F(2, 5), F(4, 5))
+
+
+
+
+def flat_etas(ctx: Context) -> list[Fraction]:
+    """Extended sweep for the flat family (its runs are short): halvings from 9/10, two more
+    points than sweep_points (9/10 .. 9/2560 at the standard budget, 3.45 decades)."""
+    return [ETA_TOP / 2**k for k in range(ctx.budget.sweep_points + 2)]

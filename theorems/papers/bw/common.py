@@ -19,7 +19,7 @@ from numeric.shallow import Run, gd_run, theorem_cap
 from symbolic.models import Model, ReducedShallowLinear, shallow_linear
 
 from ... import engines
-from ...claim import Context, Outcome, all_of
+from ...claim import Context, Outcome, all_of, proof_with_cross_checks  # noqa: F401 (re-export)
 
 DIMS = (1, 2, 3)
 R = ReducedShallowLinear()

@@ -23,7 +23,7 @@ from numeric import samplers
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, all_of
-from .common import R, model
+from .common import R, model, proof_with_cross_checks
 from .lib_region_c import exact_sampled, state
 
 # ---------------------------------------------------------------- shared helpers
@@ -136,13 +136,15 @@ def _lemma10_ineq_abs(d: int, ctx: Context) -> Outcome:
             b = [a[k] * (1 if k % 2 else -1) for k in range(d)]
         return {"a": tuple(a), "b": tuple(b)}
 
-    def slack(inst):
-        p, _, lm, Qi = state(inst["a"], inst["b"], Fraction(0))
-        Q = sum(abs(x) for x in Qi)
-        return lm * lm - Q * Q - 4 * p * p
+    m, a, b, Qi, na2, nb2, ab, lm, off, frob = _lemma10_exprs(d)
 
-    return exact_sampled(slack, sampler, ctx, strict=False,
-                         label=f"d={d}: lam^2 >= (sum|Q_i|)^2 + 4(a.b)^2, all sign patterns")
+    def sample(rng, i):
+        inst = sampler(rng, i)
+        return dict(zip((*a, *b), (*inst["a"], *inst["b"]), strict=True))
+
+    # |Q_i| is split into sign cases by the engine; each case gets its own certificate
+    return engines.inequality(lm**2 - sum(sp.Abs(x) for x in Qi) ** 2 - 4 * ab**2, ctx, strict=False,
+                              sample=sample, label=f"d={d}: lam^2 >= (sum|Q_i|)^2 + 4(a.b)^2, all sign patterns")
 
 
 def _check_lemma10(ctx: Context) -> Outcome:
@@ -284,6 +286,17 @@ def _lemma11_slack(inst: dict) -> Fraction | None:
     return (c1 - c0) / c0
 
 
+def _cauchy_schwarz_parts(ctx: Context) -> list[Outcome]:
+    """lam + 2 a.b = |a + b|^2 >= 0 on components d = 1, 2, 3: in Region C (a.b < 0) this is
+    lam >= 2|a.b|, the constraint the reduced-scalar inequalities use."""
+    out = []
+    for d in (1, 2, 3):
+        m = model(d)
+        out.append(engines.inequality(m.quantity("lam") + 2 * m.quantity("ab"), ctx, strict=False,
+                                      label=f"d={d}: lam + 2 a.b >= 0 (Cauchy-Schwarz, lam >= 2|a.b| in C)"))
+    return out
+
+
 def _check_lemma11(reading: bool):
     def check(ctx: Context) -> Outcome:
         en, ln, pn = reduced_next()
@@ -298,9 +311,11 @@ def _check_lemma11(reading: bool):
                                         constraints=[E - q > 0, lam - 2 * q >= 0, pn < 0],
                                         sample=_reduced_sampler(), label="(39)-(42) reduced: "
                                         "lam'|a.b| - lam|a'.b'| >= 0"))
-        parts.append(exact_sampled(_lemma11_slack, _one_step_c_sampler, ctx, strict=False,
-                                   label="components d=1,2,3: (C(t+1) - C(t))/C(t) >= 0"))
-        return all_of(parts)
+        parts += _cauchy_schwarz_parts(ctx)
+        check = exact_sampled(_lemma11_slack, _one_step_c_sampler, ctx, strict=False,
+                              label="components d=1,2,3: (C(t+1) - C(t))/C(t) >= 0")
+        # (37), (38), lam >= 2|a.b| and the reduced inequality make a proof on components
+        return proof_with_cross_checks(parts, [check])
 
     return check
 
@@ -385,7 +400,13 @@ def _eq43_components(ctx: Context) -> Outcome:
 
 def _check_eq43(reading: bool):
     def check(ctx: Context) -> Outcome:
-        return all_of([*_eq43_parts(ctx, reading), _eq43_components(ctx)])
+        # the reduced chain plus (37) on components and C >= 2 (Cauchy-Schwarz) prove the
+        # component statement; the exact component points are then a cross-check
+        step = [engines.identity(m.after_step(m.quantity("ab")), m.quantity("ab") * (1 + m.eta**2 * m.quantity("eps") ** 2)
+                                 - m.eta * m.quantity("eps") * m.quantity("lam"), ctx, sample=_region_c_components(m),
+                                 label=f"d={d} (37) a'.b' on components") for d, m in ((d, model(d)) for d in (1, 2, 3))]
+        proof = [*_eq43_parts(ctx, reading), *step, *_cauchy_schwarz_parts(ctx)]
+        return proof_with_cross_checks(proof, [_eq43_components(ctx)])
 
     return check
 
@@ -441,6 +462,20 @@ def _eq44_implication(ctx: Context) -> Outcome:
                          label="Q > 2 sqrt3 |a.b| => lam > 4|a.b| (d=1,2,3, Q=sum|Q_i|)")
 
 
+def _eq44_implication_proved(ctx: Context) -> Outcome:
+    """Q > 2 sqrt3 |a.b| => lam > 4|a.b|: Lemma 10 on components (lam^2 >= Q^2 + 4(a.b)^2,
+    d = 1, 2, 3, sign cases of the Q_i) and, in scalars s = |a.b| > 0, Q = sum|Q_i| > 0,
+    lam > 0: lam - 4s > 0 on {lam^2 - Q^2 - 4s^2 >= 0, Q^2 - 12 s^2 > 0} (Q > 2 sqrt3 s iff
+    Q^2 > 12 s^2 for Q, s >= 0).  The exact component points are the cross-check."""
+    s_, Q_ = sp.symbols("s Q", positive=True)
+    proof = [_lemma10_ineq_abs(d, ctx) for d in (1, 2, 3)]
+    proof.append(engines.inequality(lam - 4 * s_, ctx, strict=True,
+                                    constraints=[lam**2 - Q_**2 - 4 * s_**2 >= 0, Q_**2 - 12 * s_**2 > 0],
+                                    label="scalars: lam > 4s from lam^2 >= Q^2 + 4s^2 and Q^2 > 12 s^2"))
+    return proof_with_cross_checks(proof, [_eq44_implication(ctx)]).named(
+        "Q > 2 sqrt3 |a.b| => lam > 4|a.b| (d=1,2,3, Q=sum|Q_i|)")
+
+
 def _check_eq44(reading: bool):
     def check(ctx: Context) -> Outcome:
         _, _, pn = reduced_next()
@@ -460,7 +495,7 @@ def _check_eq44(reading: bool):
 
         big = [alpha - sp.Rational(1, 2) >= 0, alpha < 1]
         parts = [
-            _eq44_implication(ctx),
+            _eq44_implication_proved(ctx),
             engines.inequality(cleared(pn - mid), ctx, strict=False, constraints=cons, sample=sampler,
                                label=f"(44) first >=, {tag}"),
             engines.inequality(sp.expand(mid - last), ctx, strict=False, constraints=cons, sample=sampler,
@@ -474,6 +509,12 @@ def _check_eq44(reading: bool):
         out = all_of(parts)
         out.details["coefficient (1-alpha)^2-2alpha < 0 exactly for alpha in"] = str(
             sp.solve_univariate_inequality((1 - alpha) ** 2 - 2 * alpha < 0, alpha, relational=False))
+        out.details["sub-statements not encoded here"] = [
+            "min_k lambda(k) = Q(k_1) > (1 - alpha^2)^{k_1} Q(0) (App. E.2 after (44)): k_1 and the alpha of the "
+            "power are not defined in the text; Q(k) >= ... lower bounds along the trajectory are checked by "
+            "bw.lemma13/bw.theorem2's rate checks, not as this display",
+            "'within k steps a(k).b(k) < 2^-k a(0).b(0) and Q(k) > (1 - alpha^2)^k Q(0)' (E.2 text): trajectory "
+            "statements with the same undefined alpha (alpha = eta|eps| changes with k)"]
         return out
 
     return check

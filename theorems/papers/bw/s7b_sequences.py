@@ -134,10 +134,13 @@ SCALES = (Fraction(1), Fraction(1), Fraction(1, 100), Fraction(100), Fraction(1,
 
 def region_c_instances(tag: str, seed: int, cap: Callable = def2_cap,
                        cond: Callable[[Fraction, Fraction, list], bool] | None = None,
-                       scale_sweep: bool = True):
+                       scale_sweep: bool = True, short_first_phase: bool = False):
     """Sampler of Region-C instances (a, b, Phi, eta) with Q(0) > 0, eta = u * cap (u < 1, so the
     open bound holds exactly), an optional extra condition cond(p0, Phi, Q_i), and a scale
-    s applied as (a, b, Phi, eta) -> (s a, s b, s^2 Phi, eta / s^2) (hypotheses are invariant)."""
+    s applied as (a, b, Phi, eta) -> (s a, s b, s^2 Phi, eta / s^2) (hypotheses are invariant).
+
+    ``short_first_phase``: every fifth draw (i % 5 == 3) is a hard case, a(0).b(0) = -t Phi with
+    t in [1/1000, 3/10] (so tau1 is 1 or 2) and eta = 99/100 of the cap."""
 
     def admissible(inst: dict) -> bool:
         a, b, Phi, eta = inst["a"], inst["b"], inst["Phi"], inst["eta"]
@@ -155,13 +158,20 @@ def region_c_instances(tag: str, seed: int, cap: Callable = def2_cap,
             b = samplers.gaussian_vector(rng, d, sc / math.sqrt(d))
             if i % 5 == 4 and cond is not imbalanced:  # near a = -b: small imbalance, long stay in Region C
                 b = tuple(-x + y / 100 for x, y in zip(a, b, strict=True))
+            hard = short_first_phase and i % 5 == 3
+            if hard:  # a.b = -t Phi, small: the first phase lasts one or two steps
+                p, _, _, _ = state(a, b, Phi)
+                t = Fraction(rng.uniform(0.001, 0.3)).limit_denominator(1000) * Phi
+                na = sum(x * x for x in a)
+                coef = ((p + t) / na).limit_denominator(10**6)
+                b = tuple(y - coef * x for x, y in zip(a, b, strict=True))
             p, _, _, Qi = state(a, b, Phi)
             if p < 0 and sum(abs(x) for x in Qi) > 0 and (cond is None or cond(p, Phi, Qi)):
                 break
         else:
             raise ValueError(f"no Region-C instance for {tag}")
         s = SCALES[(i // 2) % len(SCALES)] if scale_sweep else Fraction(1)
-        eta = samplers.step_fraction(rng, i) * cap(a, b, Phi)
+        eta = (Fraction(99, 100) if hard else samplers.step_fraction(rng, i)) * cap(a, b, Phi)
         return {"a": tuple(s * x for x in a), "b": tuple(s * y for y in b), "Phi": s * s * Phi,
                 "eta": eta / (s * s)}
 
@@ -393,7 +403,7 @@ LEMMA12 = Claim(
 
 def _lemma13_check(reading: bool):
     def check(ctx: Context) -> Outcome:
-        samp = region_c_instances("def2", ctx.seed)
+        samp = region_c_instances("def2", ctx.seed, short_first_phase=True)
 
         def idx(tr: Traj):
             return tr.tau1 if reading else tr.tau
@@ -548,14 +558,17 @@ def _lemma14_check(reading: bool):
             return _min((abs(tr.eps[k]) - abs(tr.eps[k + 1])) / abs(tr.eps[0]) for k in range(tr.tau1))
 
         def alpha_bracket(tr: Traj, inst):
-            if tr.tau is None or tr.tau1 < 1:
+            # tau is tau_1: the paper fixes this notation itself (App. F.5, after eq. (79): "where tau is
+            # the tau_1 defined in Definition 2"), so the bracket is alpha(tau1 - 1) >= eta Phi >= alpha(tau1)
+            if tr.tau1 < 1:
                 return None
             h, P = tr.eta, tr.Phi
-            return min(h * abs(tr.eps[tr.tau1 - 1]) - h * P, h * P - h * abs(tr.eps[tr.tau])) / (h * P)
+            return min(h * abs(tr.eps[tr.tau1 - 1]) - h * P, h * P - h * abs(tr.eps[tr.tau1])) / (h * P)
 
         parts += run_parts(ctx, samp, [
             ("alpha(k) = eta|eps(k)| strictly decreasing for k < tau1", alpha_decreasing, True),
-            ("alpha(tau1 - 1) >= eta Phi >= alpha(tau)", alpha_bracket, False),
+            ("alpha(tau1 - 1) >= eta Phi >= alpha(tau), tau = tau1 (the paper's notation, App. F.5 after (79))",
+             alpha_bracket, False),
         ])
         hh, PP = sp.symbols("eta Phi", positive=True)
         parts.append(engines.inequality(
@@ -592,7 +605,9 @@ LEMMA14 = Claim(
     r"$\eta(\Phi+c)^2\le\Phi$",
     kind=Kind.ASYMPTOTIC,
     hypotheses="Region C, -2 a(0).b(0) >= Q(0) > 0, Definition 2's eta = u min{1/(2|eps0|), 2/lam0}; d = 1, 2, 3; "
-    "alpha(k) read as eta|eps(k)| (same monotonicity as n|eps(k)|); s1 rounded up to an index; C = 1 in the "
+    "alpha(k) read as eta|eps(k)| (same monotonicity as n|eps(k)|); tau in alpha(tau) is tau_1, as the paper "
+    "states in App. F.5 after eq. (79) ('where tau is the tau_1 defined in Definition 2'); s1 rounded up to an "
+    "index; C = 1 in the "
     "growth test (the ratio must stay bounded for some absolute C)",
     check=_lemma14_check(False),
     reading=r"(49) as the inequality $|a(k)^\top b(k)|\le(1-\eta\Phi)^k|a(0)^\top b(0)|$ while in Region C",

@@ -1,0 +1,202 @@
+"""Does a rising sequence saturate?  Tail models fitted to a parameter sweep.
+
+Along a sweep p_1, p_2, ... (toward 0 or toward infinity) let L = |log(p / p_1)| + 1 be the
+distance travelled in e-folds (offset so that L >= 1).  Three model classes are fitted by
+least squares to the measured values r(L):
+
+* ``power tail`` (the stated saturation model): r = c - b exp(-k L) = c - b' p^(+-k),
+  k > 0: the increments shrink geometrically, by the factor q = 10^(-k log 10) per decade,
+  and the limit c is finite;
+* ``slow saturation``: r = c - b (L + L0)^(-s), s > 0 (e.g. c - 1/log p): bounded, but the
+  increments shrink only polynomially in L;
+* ``slow growth``: r = a + b log(L + L0) (log log p) or r = a + b (L + L0)^s, 0 < s <= 1
+  (sqrt(log p), log p), b > 0: unbounded.
+
+Nothing here decides a verdict; :func:`theorems.engines.growth` does, from the residuals,
+the limit's standard error and the decay factor per decade reported here.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class TailFit:
+    model: str
+    params: dict[str, float]
+    rms: float  # root-mean-square residual, in units of the observed rise (max - min)
+    limit: float | None = None  # extrapolated limit (bounded models only)
+    limit_se: float | None = None  # its standard error from the fit covariance
+    q_per_decade: float | None = None  # power tail: increments shrink by this factor per decade
+    q_hi: float | None = None  # upper end of q's 2-sigma interval
+
+    def to_json(self) -> dict:
+        out: dict = {"model": self.model, "params": {k: _r(v) for k, v in self.params.items()},
+                     "rms_residual_over_rise": _r(self.rms)}
+        for key in ("limit", "limit_se", "q_per_decade", "q_hi"):
+            v = getattr(self, key)
+            if v is not None:
+                out[key] = _r(v)
+        return out
+
+
+def _r(v: float) -> float | str:
+    return float(f"{v:.6g}") if math.isfinite(v) else str(v)
+
+
+@dataclass
+class TailAnalysis:
+    power_tail: TailFit | None
+    slow_saturation: TailFit | None
+    slow_growth: list[TailFit]
+    decades: float
+
+    @property
+    def best_growth(self) -> TailFit | None:
+        return min(self.slow_growth, key=lambda f: f.rms) if self.slow_growth else None
+
+    def to_json(self) -> dict:
+        return {"decades": round(self.decades, 3),
+                "power_tail": self.power_tail.to_json() if self.power_tail else None,
+                "slow_saturation": self.slow_saturation.to_json() if self.slow_saturation else None,
+                "slow_growth": [f.to_json() for f in self.slow_growth]}
+
+
+def _linear_part(basis: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Least-squares coefficients of y on the columns of ``basis`` and the residual sum of squares."""
+    coef, *_ = np.linalg.lstsq(basis, y, rcond=None)
+    res = y - basis @ coef
+    return coef, float(res @ res)
+
+
+def _profile(design, y: np.ndarray, starts: Sequence[Sequence[float]], valid) -> tuple[np.ndarray, np.ndarray, float]:
+    """Variable projection: minimise over the nonlinear parameters theta the residual of the
+    best linear combination of the columns of ``design(theta)``; ``valid(theta, coef)`` rejects
+    parameters outside the model class.  Returns (theta, coef, residual sum of squares)."""
+    from scipy.optimize import minimize
+
+    def cost(theta):
+        try:
+            basis = design(np.asarray(theta))
+        except (FloatingPointError, ValueError, OverflowError):
+            return np.inf
+        if not np.all(np.isfinite(basis)):
+            return np.inf
+        coef, ssr = _linear_part(basis, y)
+        return ssr if valid(theta, coef) else np.inf
+
+    best = (None, np.inf)
+    scored = sorted((c0, list(x0)) for x0 in starts if np.isfinite(c0 := cost(x0)))
+    for _, x0 in scored[:2]:  # refine from the two best starting points
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            r = minimize(cost, np.asarray(x0, dtype=float), method="Nelder-Mead",
+                         options={"xatol": 1e-9, "fatol": 1e-32, "maxiter": 1500})
+        if r.fun < best[1]:
+            best = (r.x, r.fun)
+    theta = best[0]
+    if theta is None:
+        raise ValueError("no admissible start for the model")
+    coef, ssr = _linear_part(design(theta), y)
+    return theta, coef, ssr
+
+
+def analyse_tail(params: Sequence[float], values: Sequence[float]) -> TailAnalysis:
+    """Fit the three tail models to ``values`` measured at ``params`` (in sweep order)."""
+    p = np.asarray([float(v) for v in params])
+    y = np.asarray([float(v) for v in values])
+    n = len(p)
+    if n < 4:
+        raise ValueError("a tail analysis needs at least 4 points")
+    L = np.abs(np.log(p / p[0])) + 1.0
+    if np.any(np.diff(L) <= 0):
+        raise ValueError("sweep parameters must move monotonically away from the first one")
+    rise = float(y.max() - y.min())
+    if not rise > 0:
+        raise ValueError("constant sequence: nothing to analyse")
+    decades = float(L[-1] - L[0]) / math.log(10)
+    ones = np.ones_like(L)
+
+    def rms_of(ssr: float) -> float:
+        return math.sqrt(ssr / n) / rise
+
+    # power tail: c - b exp(-k (L - 1)), theta = log k
+    def power_design(theta):
+        return np.column_stack([ones, -np.exp(-math.exp(theta[0]) * (L - 1.0))])
+
+    power_tail = None
+    try:
+        theta, (c, b), ssr = _profile(power_design, y, [[math.log(k)] for k in (0.05, 0.3, 1.0, 3.0, 10.0)],
+                                      lambda th, co: co[1] >= 0 and -12 < th[0] < 4)
+        k = math.exp(theta[0])
+        e = np.exp(-k * (L - 1.0))
+        J = np.column_stack([ones, -e, b * (L - 1.0) * e])  # d model / d(c, b, k)
+        dof = n - 3
+        se_c = se_k = math.inf
+        if dof > 0:
+            s2 = ssr / dof
+            try:
+                cov = s2 * np.linalg.inv(J.T @ J)
+                se_c, se_k = math.sqrt(max(cov[0, 0], 0.0)), math.sqrt(max(cov[2, 2], 0.0))
+            except np.linalg.LinAlgError:
+                pass
+        ln10 = math.log(10)
+        q = math.exp(-k * ln10)
+        q_hi = math.exp(-(k - 2 * se_k) * ln10) if math.isfinite(se_k) and k - 2 * se_k > -50 else math.inf
+        power_tail = TailFit("power tail c - b p^k", {"c": c, "b": b, "k_per_efold": k}, rms_of(ssr),
+                             limit=float(c), limit_se=se_c, q_per_decade=q, q_hi=q_hi)
+    except ValueError:
+        pass
+
+    grid = [[math.log(L0 + 1.0), math.log(s)] for L0 in (0.0, 1.0, 5.0, 30.0) for s in (0.3, 1.0, 3.0)]
+
+    # slow saturation: c - b (L + L0)^-s, theta = (log(L0 + 1), log s), L0 > -1
+    def sat_design(theta):
+        L0, s_ = math.exp(theta[0]) - 1.0, math.exp(theta[1])
+        return np.column_stack([ones, -(L + L0) ** (-s_)])
+
+    slow_saturation = None
+    try:
+        theta, (c, b), ssr = _profile(sat_design, y, grid,
+                                      lambda th, co: co[1] >= 0 and -8 < th[1] < 3 and th[0] < 12)
+        slow_saturation = TailFit("slow saturation c - b (log p)^-s",
+                                  {"c": c, "b": b, "L0": math.exp(theta[0]) - 1, "s": math.exp(theta[1])},
+                                  rms_of(ssr), limit=float(c))
+    except ValueError:
+        pass
+
+    growth: list[TailFit] = []
+
+    # slow growth: a + b log(L + L0), theta = log(L0 + 1)
+    def loglog_design(theta):
+        return np.column_stack([ones, np.log(L + math.exp(theta[0]) - 1.0)])
+
+    try:
+        theta, (a, b), ssr = _profile(loglog_design, y, [[math.log(v)] for v in (1.0, 2.0, 10.0, 100.0)],
+                                      lambda th, co: co[1] >= 0 and th[0] < 12)
+        growth.append(TailFit("slow growth a + b log(log p)", {"a": a, "b": b, "L0": math.exp(theta[0]) - 1},
+                              rms_of(ssr)))
+    except ValueError:
+        pass
+
+    # slow growth: a + b (L + L0)^s, 0 < s <= 1, theta = (log(L0 + 1), logit-ish s)
+    def pow_design(theta):
+        L0, s_ = math.exp(theta[0]) - 1.0, 1.0 / (1.0 + math.exp(-theta[1]))
+        return np.column_stack([ones, (L + L0) ** s_])
+
+    try:
+        theta, (a, b), ssr = _profile(pow_design, y,
+                                      [[math.log(L0 + 1.0), t] for L0 in (0.0, 1.0, 5.0, 30.0) for t in (-3, 0, 3)],
+                                      lambda th, co: co[1] >= 0 and th[0] < 12)
+        growth.append(TailFit("slow growth a + b (log p)^s, 0 < s <= 1",
+                              {"a": a, "b": b, "L0": math.exp(theta[0]) - 1, "s": 1 / (1 + math.exp(-theta[1]))},
+                              rms_of(ssr)))
+    except ValueError:
+        pass
+    return TailAnalysis(power_tail, slow_saturation, growth, decades)
