@@ -1,18 +1,48 @@
-"""Time to refute typical false conjectures (and to settle a few true ones).
+"""Time to refute typical false conjectures (and to settle a few true ones), on the built-in
+models and on user-defined models (``--vars/--loss/--param/--let``).
 
-    python benchmarks/bench_conjectures.py [--budget standard]
+    python benchmarks/bench_conjectures.py [--budget standard] [--cli]
 
 Each conjecture is parsed, validated and checked in-process exactly as
-``python -m theorems conjecture`` does (the CLI adds ~2 s of interpreter/import start-up).
+``python -m theorems conjecture`` does; ``--cli`` also times the full command (start-up
+included) for the user-defined models, from command to verdict.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
+import subprocess
+import sys
 import time
 
 from theorems import Budget, Context
-from theorems.conjecture import check_conjecture, prepare
+from theorems.conjectures import check_conjecture, prepare
+from theorems.conjectures.models import UserModel
+
+CHAIN = UserModel("u, v, w", "(u*v*w - 1)^2/2", lets=("C = u^2 - v^2", "p = u*v*w"), name="chain")
+NET = UserModel("a[d], b[d]", "(dot(a,b) - Phi)^2/2", params=("Phi > 0",),
+                lets=("lam = norm2(a) + norm2(b)", "ab = dot(a,b)", "eps = ab - Phi",
+                      "Q = norm2(a) - norm2(b)"), name="net")
+MAT = UserModel("U[2,2], V[2,2]", "frob2(U @ V)/2 - tr(U @ V)",
+                lets=("D = frob2(U) - frob2(V)", "S = frob2(U) + frob2(V)"), name="mat")
+QUAD = UserModel("x", "h*x^2/2", params=("h > 0",), name="quad")
+
+USER_FALSE = [
+    ("chain: GD conserves C", CHAIN, "C_next == C", None, None),
+    ("chain: second-order term off by 2", CHAIN, "C_next - C == -2*eta^2*w^2*C*(p - 1)^2", None, None),
+    ("chain: GF conserves u^2 + v^2", CHAIN, "ddt(u^2 + v^2) == 0", None, None),
+    ("chain: GD descent for eta <= 1/10", CHAIN, "loss_next <= loss", "eta <= 1/10", None),
+    ("net: strict bound, equality set a = b", NET, "lam > 2*abs(ab)", None, None),
+    ("net: gram identity (fails for d >= 2)", NET, "lam^2 - 4*ab^2 == Q^2", None, None),
+    ("net: eps_next, eta^2 term off by 2", NET, "eps_next == eps*(1 - eta*lam + 2*eta^2*eps*ab)",
+     None, None),
+    ("mat: GF conserves the sum S", MAT, "ddt(S) == 0", None, None),
+    ("mat: GD conserves D", MAT, "D_next == D", None, None),
+    ("quad: descent with eta*h <= 2 + 1e-6", QUAD, "loss_next <= loss", "eta*h <= 2 + 1/10^6", None),
+    ("quad: GD trajectory with eta*h <= 3", QUAD, "abs(x[t]) <= abs(x[0])", "eta*h <= 3",
+     "trajectory"),
+]
 
 FALSE = [
     ("identity, factor 2 in the eta^2 term", "shallow_linear",
@@ -45,6 +75,41 @@ TRUE = [
 ]
 
 
+def cli_words(model: UserModel, claim: str, assume: str | None, kind: str | None) -> list[str]:
+    words = [sys.executable, "-m", "theorems", "conjecture", "--vars", model.variables,
+             "--loss", model.loss]
+    for p in model.params:
+        words += ["--param", p]
+    for let in model.lets:
+        words += ["--let", let]
+    words += ["--claim", claim, "--no-report"]
+    if assume:
+        words += ["--assume", assume]
+    if kind:
+        words += ["--kind", kind]
+    return words
+
+
+def run_cli(rows, budget: str) -> list[float]:
+    times = []
+    for name, model, claim, assume, kind in rows:
+        words = cli_words(model, claim, assume, kind) + ["--budget", budget]
+        t0 = time.perf_counter()
+        p = subprocess.run(words, capture_output=True, text=True, timeout=600)
+        dt = time.perf_counter() - t0
+        times.append(dt)
+        verdict = p.stdout.split(": ", 1)[1].split()[0] if ": " in p.stdout else f"exit {p.returncode}"
+        print(f"  {dt:7.2f} s  {verdict:<12} {name}")
+        if p.returncode not in (0, 1):
+            print("    " + " ".join(shlex.quote(w) for w in words) + "\n    " + p.stderr.strip())
+    return times
+
+
+def _stats(t: list[float]) -> str:
+    return (f"median {sorted(t)[len(t) // 2]:.2f} s, worst {max(t):.2f} s, "
+            f"total {sum(t):.2f} s")
+
+
 def run(rows, ctx: Context) -> list[float]:
     times = []
     for name, model, claim, assume, kind in rows:
@@ -59,12 +124,21 @@ def run(rows, ctx: Context) -> list[float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", default="standard")
+    ap.add_argument("--cli", action="store_true",
+                    help="also time the full command (start-up included) for user models")
     args = ap.parse_args()
     ctx = Context(budget=Budget.named(args.budget))
     prepare("shallow_linear", "eps < 1")  # warm-up: imports, model construction
     print(f"false conjectures (budget {args.budget}):")
     t = run(FALSE, ctx)
     print(f"  refuted: median {sorted(t)[len(t) // 2]:.2f} s, max {max(t):.2f} s, total {sum(t):.2f} s")
+    print(f"false conjectures on user-defined models, in-process (budget {args.budget}):")
+    t = run(USER_FALSE, ctx)
+    print(f"  refuted: {_stats(t)}")
+    if args.cli:
+        print(f"false conjectures on user-defined models, command to verdict (budget {args.budget}):")
+        t = run_cli(USER_FALSE, args.budget)
+        print(f"  refuted: {_stats(t)}")
     print(f"true conjectures (budget {args.budget}):")
     run(TRUE, ctx)
 

@@ -310,3 +310,21 @@ def test_growth_needs_enough_decades_to_support():
     assert out.verdict is Verdict.INCONCLUSIVE and "decades" in out.reason
     wide = [Fraction(1, 10**k) for k in range(1, 5)]
     assert engines.growth(wide, lambda p, dps: mp.mpf(2), CTX, min_decades=2).verdict is Verdict.SUPPORTED
+
+
+def test_sampled_unconfirmed_violation_is_inconclusive_not_supported():
+    """A violation seen at working precision that the 2x/3x re-evaluation does not confirm
+    (here: a slack that is negative only at the working precision) never ends SUPPORTED."""
+    ctx = Context(budget=BUDGETS["quick"])
+
+    def slack(inst, dps):
+        return mp.mpf(-1) if dps == ctx.dps else mp.mpf(1)  # an artefact of one precision
+
+    out = engines.sampled(slack, lambda rng, i: {"x": Fraction(i)}, ctx, label="artefact")
+    assert out.verdict is Verdict.INCONCLUSIVE
+    assert "not confirmed" in out.reason and out.details["unconfirmed_candidates"]
+    # the same engine on a genuine violation still refutes, and a true bound still passes
+    bad = engines.sampled(lambda inst, dps: mp.mpf(-1), lambda rng, i: {"x": Fraction(i)}, ctx)
+    assert bad.verdict is Verdict.REFUTED
+    good = engines.sampled(lambda inst, dps: mp.mpf(1), lambda rng, i: {"x": Fraction(i)}, ctx)
+    assert good.verdict is Verdict.SUPPORTED

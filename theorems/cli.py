@@ -5,7 +5,8 @@ REFUTED, 1 when one was REFUTED, 2 on bad input (unknown id, bad option), 3 when
 crashed (ERROR: not a verdict; the crash outranks a refutation because it hides what the
 variant would have said).  ``report`` exits 0 when it wrote the report, 2 on bad options (an
 unwritable ``--out``, another run holding its lock), 130 on Ctrl-C and 143 on SIGTERM (the
-results finished before are cached: ``--resume`` continues).
+results finished before are cached: ``--resume`` continues).  The constants live in
+:mod:`theorems.console`.
 """
 
 from __future__ import annotations
@@ -14,78 +15,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from .claim import BUDGETS, Budget, ClaimError, Context
+from .claim import ClaimError, Context
+from .console import (  # noqa: F401 - re-exported: the exit statuses are part of the CLI's API
+    EXIT_BAD_INPUT,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_REFUTED,
+    EXIT_TERMINATED,
+    _add_run_options,
+    _context,
+    _positive_int,
+    _positive_seconds,
+    _print_result,
+    _time_limit,
+    exit_status,
+)
 
 REPORTS = Path("reports")
 
-EXIT_REFUTED = 1
-EXIT_BAD_INPUT = 2
-EXIT_ERROR = 3
-EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
-EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
-
-
-def exit_status(verdicts) -> int:
-    """The documented exit status for a run's statuses (see the module docstring)."""
-    values = {str(v) for v in verdicts}
-    if "ERROR" in values:
-        return EXIT_ERROR
-    return EXIT_REFUTED if "REFUTED" in values else 0
-
-
-def _context(args) -> Context:
-    dps = args.dps
-    if dps < 15 or dps > 2000:
-        raise ClaimError(f"--dps must be between 15 and 2000 (got {dps})")
-    figures = str(Path(args.out) / "figures") if getattr(args, "out", None) else None
-    return Context(budget=Budget.named(args.budget), dps=dps, seed=args.seed, figures_dir=figures)
-
-
-def _positive_seconds(text: str) -> float:
-    """``--time-limit``: a finite number of seconds > 0, or ``none`` for no limit (0 and
-    negative, infinite or NaN values are refused rather than read as "no limit")."""
-    import math
-
-    if text.strip().lower() == "none":
-        return math.inf
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(
-            f"must be a finite number of seconds > 0, or 'none' for no limit (got {text})")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
-    return value
-
-
-def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--budget", default="standard", choices=sorted(BUDGETS))
-    p.add_argument("--dps", type=int, default=50, help="working decimal digits (default 50)")
-    p.add_argument("--seed", type=int, default=20261122)
-    p.add_argument("--time-limit", type=_positive_seconds, default=None, metavar="SECONDS",
-                   help="seconds per claim variant, or 'none' (default: 120 at quick, 300 at "
-                   "standard, none at deep)")
-
-
-DEFAULT_TIME_LIMITS = {"quick": 120.0, "standard": 300.0}
-
-
-def _time_limit(args) -> float | None:
-    import math
-
-    if args.time_limit is not None:
-        return None if math.isinf(args.time_limit) else args.time_limit
-    return DEFAULT_TIME_LIMITS.get(args.budget)
 
 
 def cmd_list(args) -> int:
@@ -114,26 +61,6 @@ def cmd_check(args) -> int:
             _print_result(r.to_json())
             statuses.append(r.verdict.value)
     return exit_status(statuses)
-
-
-def _print_result(rec) -> None:
-    ev = rec["evidence"]
-    print(f"{rec['id']} ({rec['variant']}): {rec['verdict']}  [{rec['method']}, {rec['seconds']:.2f}s]")
-    print(f"  statement: {rec['statement']}")
-    text = ev.get("summary") or ev.get("reason")
-    if text:
-        print(f"  {text}")
-    from .report import _find
-
-    derived = _find(ev, "derived")
-    if derived:
-        for k, v in derived.items():
-            print(f"  {k}: {v}")
-    cex = _find(ev, "counterexample")
-    if cex and rec["verdict"] == "REFUTED":
-        print("  counterexample (exact inputs): " + ", ".join(f"{k}={v}" for k, v in cex["inputs"].items()))
-        print(f"  violation: {cex['violation']}")
-        print(f"  reproduce: {rec['reproduce']}")
 
 
 def cmd_report(args) -> int:
@@ -267,7 +194,7 @@ def cmd_errata(args) -> int:
 
 def cmd_models(args) -> int:
     try:
-        from .conjecture import list_models
+        from .conjectures import list_models
     except ImportError:
         print("no conjecture models are available in this version", file=sys.stderr)
         return 2
@@ -277,7 +204,7 @@ def cmd_models(args) -> int:
 
 def cmd_conjecture(args) -> int:
     try:
-        from .conjecture import main as conj_main
+        from .conjectures import main as conj_main
     except ImportError:
         print("error: conjectures are not available in this version", file=sys.stderr)
         return 2
@@ -333,9 +260,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     pj = sub.add_parser("conjecture", help="check a user's conjectures")
     add_arguments = None
-    if argv is None or "conjecture" in argv:  # the conjecture module (SymPy) only when needed
+    if argv is None or "conjecture" in argv:  # the conjecture package (SymPy) only when needed
         try:
-            from .conjecture import add_arguments
+            from .conjectures import add_arguments
         except ImportError:
             add_arguments = None
     if add_arguments:

@@ -63,7 +63,7 @@ def identity(
         return all_of([identity(x, y, ctx, label=f"{label}[{i}]", sample=sample, show=show)
                        for i, (x, y) in enumerate(zip(a, c, strict=True))])
     t0 = time.perf_counter()
-    proof = prove_identity(actual, claimed, sample=sample, seed=ctx.seed)
+    proof = prove_identity(actual, claimed, sample=_one_argument(sample), seed=ctx.seed)
     details = {"seconds": round(time.perf_counter() - t0, 3)}
     if proof.holds:
         return Outcome(Verdict.PROVED, f"sympy {proof.method}", summary="difference is exactly 0",
@@ -84,6 +84,29 @@ def identity(
                        counterexample=cex, derived=derived, details=details, label=label)
     return Outcome(Verdict.INCONCLUSIVE, "sympy", reason="difference not reduced to 0 and no "
                    "nonzero witness found in the domain", derived=derived, details=details, label=label)
+
+
+def _one_argument(sample):
+    """Every engine's sampler may be written ``sample(rng, i)`` (the one documented
+    signature); the identity prover calls ``sample(rng)``: count the draws for it.  A legacy
+    ``sample(rng)`` is passed through unchanged."""
+    if sample is None:
+        return None
+    import inspect
+
+    try:
+        params = [p for p in inspect.signature(sample).parameters.values()
+                  if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return sample
+    if len(params) < 2:
+        return sample
+    counter = iter(range(10**9))
+
+    def draw(rng):
+        return sample(rng, next(counter))
+
+    return draw
 
 
 # ------------------------------------------------------------------ sampled (generic)
@@ -138,6 +161,7 @@ def sampled(
     certified_all = certify is not None
     zero_slack: Instance | None = None
     candidates: list[Instance] = []
+    violations: list[tuple[Any, Instance]] = []  # clear negatives seen (confirmed or not)
     t0 = time.perf_counter()
 
     def consider(inst: Instance, at_dps: int) -> Any:
@@ -166,6 +190,7 @@ def sampled(
             continue
         if _violates(v, strict, dps):
             candidates.append(inst)
+            violations.append((v, inst))
         elif strict and _is_zeroish(v, dps):
             zero_slack = zero_slack or inst
             if certify is not None:
@@ -187,6 +212,8 @@ def sampled(
             v = consider(best, dps)  # the search's best point, at working precision
             if v is not None and (_violates(v, strict, dps) or (strict and _is_zeroish(v, dps))):
                 candidates.append(best)
+                if _violates(v, strict, dps):
+                    violations.append((v, best))
 
     details: dict[str, Any] = {"instances": evaluated, "not_applicable": skipped,
                                "diverged": diverged, "dps": dps, **({"search": search_info} if search_info else {})}
@@ -214,6 +241,16 @@ def sampled(
                        figures=_draw(figure, inst, ctx, label or method, details))
     if candidates:
         details["unconfirmed_candidates"] = [fmt_instance(c) for c in candidates[:3]]
+    if violations:
+        # seen but not confirmed: never a positive verdict (the slack may be mis-evaluated at
+        # working precision, or the violation may need more digits than 3x to confirm)
+        v, inst = min(violations, key=lambda t: t[0])
+        details["seconds"] = round(time.perf_counter() - t0, 3)
+        return Outcome(Verdict.INCONCLUSIVE, method, margin=float(v), details=details, label=label,
+                       reason=f"slack {fmt_num(v)} < 0 seen at {fmt_instance(inst)} but not confirmed "
+                       f"from the exact inputs at {2 * dps}/{3 * dps} digits"
+                       + (" or in ball arithmetic" if certify is not None else "")
+                       + "; candidates in the evidence")
 
     if evaluated == 0:
         return Outcome(Verdict.INCONCLUSIVE, method, label=label, details=details,

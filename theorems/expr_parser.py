@@ -31,6 +31,19 @@ MAX_EXPONENT = 1000
 MAX_DIGITS = 200
 
 BigO = sp.Function("O")
+DDT = sp.Function("ddt")  # d/dt along gradient flow; resolved by the conjecture compiler
+MAX_RESULT_DIGITS = 4000  # an exact constant power: below Python's 4300-digit int-to-str limit
+MAX_EXP_NESTING = 2  # exp(exp(x)) is fine, exp(exp(exp(x))) overflows every arithmetic
+
+# Unicode a theorist types -> the ASCII names and operators of the grammar
+UNICODE = {"η": "eta", "ε": "eps", "λ": "lam", "Φ": "Phi", "φ": "phi", "α": "alpha",
+           "β": "beta", "γ": "gamma", "δ": "delta", "μ": "mu", "σ": "sigma", "θ": "theta",
+           "ρ": "rho", "τ": "tau", "ω": "omega", "κ": "kappa", "ξ": "xi", "ζ": "zeta",
+           "≤": "<=", "≥": ">=", "−": "-", "·": "*", "×": "*", "²": "**2", "³": "**3",
+           "⩽": "<=", "⩾": ">="}
+
+# functions of vectors/matrices (names declared as a[n] or W[m,n] in a user model)
+MATRIX_FUNCTIONS = ("dot", "norm2", "sum", "tr", "det", "frob2", "T")
 
 FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int | None]] = {
     # name -> (SymPy constructor, arity; None = two or more)
@@ -44,6 +57,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int | None]] = {
     "atan": (sp.atan, 1),
     "min": (sp.Min, None),
     "max": (sp.Max, None),
+    "ddt": (DDT, 1),
 }
 
 _OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=="}
@@ -160,6 +174,10 @@ class _Walker:
                     raise self.fail(right_node, f"comparison {sym!r} is not supported "
                                     "(use <, <=, >, >=, ==)")
                 right = self.expr(right_node)
+                for side, nd in ((left, left_node), (right, right_node)):
+                    if isinstance(side, sp.MatrixBase):
+                        raise self.fail(nd, "a comparison needs scalars on both sides (use "
+                                        + ", ".join(MATRIX_FUNCTIONS[:-1]) + ")")
                 seg = self.text[left_node.col_offset:getattr(right_node, "end_col_offset", None)]
                 rel = Relation(left, _OPS[type(op)], right, self.col(left_node.col_offset),
                                seg.strip().replace("**", "^") if self.columns else seg.strip())
@@ -181,6 +199,10 @@ class _Walker:
         return out
 
     def _check_value(self, node: ast.AST, value: sp.Expr) -> None:
+        if isinstance(value, sp.MatrixBase):
+            for v in value:
+                self._check_value(node, v)
+            return
         if not isinstance(value, sp.Basic):
             return
         if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
@@ -267,8 +289,19 @@ class _Walker:
         if isinstance(node.op, ast.Pow):
             base = self.expr(node.left)
             ex = self.expr(node.right)
+            if isinstance(base, sp.MatrixBase) or isinstance(ex, sp.MatrixBase):
+                raise self.fail(node, "powers of vectors/matrices are not supported (use dot, "
+                                "norm2, frob2 or '@')")
             if ex.is_number and (abs(ex) > MAX_EXPONENT):
                 raise self.fail(node.right, f"exponent larger than {MAX_EXPONENT} in absolute value")
+            if base.is_number and ex.is_number and base != 0:
+                digits = abs(float(ex)) * abs(float(sp.log(abs(base), 10).evalf(15)))
+                if digits > MAX_RESULT_DIGITS:
+                    raise self.fail(node, f"number too large: about 10^{digits:.3g} (at most "
+                                    f"{MAX_RESULT_DIGITS} digits)")
+            if not ex.is_number and any(not p.exp.is_number for p in ex.atoms(sp.Pow)):
+                raise self.fail(node, "power towers x^(y^z) with variable exponents are not "
+                                "supported")
             if base.is_number and ex.is_number and ex.is_integer is False and base.is_negative:
                 raise self.fail(node, "fractional power of a negative number is not real")
             if base == 0 and ex.is_number and ex.is_negative:
@@ -276,6 +309,22 @@ class _Walker:
             return base**ex
         left = self.expr(node.left)
         right = self.expr(node.right)
+        if isinstance(node.op, ast.MatMult):
+            if not (isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase)):
+                raise self.fail(node, "'@' multiplies vectors/matrices")
+            if left.shape[1] != right.shape[0]:
+                raise self.fail(node, f"'@': shapes {left.shape} and {right.shape} do not match")
+            out = left @ right
+            return out[0, 0] if out.shape == (1, 1) else out
+        mats = isinstance(left, sp.MatrixBase), isinstance(right, sp.MatrixBase)
+        if all(mats) and isinstance(node.op, ast.Add | ast.Sub) and left.shape != right.shape:
+            raise self.fail(node, f"shapes {left.shape} and {right.shape} do not match")
+        if any(mats) and not all(mats) and isinstance(node.op, ast.Add | ast.Sub):
+            raise self.fail(node, "adding a scalar to a vector/matrix is ambiguous")
+        if all(mats) and isinstance(node.op, ast.Mult):
+            raise self.fail(node, "'*' of two vectors/matrices is ambiguous: use dot(x, y) or '@'")
+        if mats[1] and isinstance(node.op, ast.Div):
+            raise self.fail(node, "division by a vector/matrix")
         if isinstance(node.op, ast.Add):
             return left + right
         if isinstance(node.op, ast.Sub):
@@ -302,6 +351,8 @@ class _Walker:
             if len(node.args) != 1:
                 raise self.fail(node, "O() takes exactly one argument")
             return BigO(self.expr(node.args[0]))
+        if fname in MATRIX_FUNCTIONS:
+            return self.matrix_call(node, fname)
         if fname not in FUNCTIONS:
             close = difflib.get_close_matches(fname, list(FUNCTIONS), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -313,6 +364,12 @@ class _Walker:
             want = f"exactly {arity}" if arity is not None else "at least 2"
             raise self.fail(node, f"{fname}() takes {want} argument(s), got {n}")
         args = [self.expr(a) for a in node.args]
+        if any(isinstance(a, sp.MatrixBase) for a in args):
+            raise self.fail(node, f"{fname}() applies to scalars; for a vector/matrix use one of "
+                            + ", ".join(MATRIX_FUNCTIONS))
+        if fname == "exp" and _exp_depth(args[0]) >= MAX_EXP_NESTING:
+            raise self.fail(node, f"exp nested more than {MAX_EXP_NESTING} deep overflows every "
+                            "arithmetic")
         if any(a.has(BigO) for a in args):
             raise self.fail(node, "O(...) cannot be nested inside a function")
         if fname == "log" and args[0].is_number and args[0] <= 0:
@@ -320,6 +377,30 @@ class _Walker:
         if fname == "sqrt" and args[0].is_number and args[0] < 0:
             raise self.fail(node, "the value is not real: sqrt of a negative number")
         return ctor(*args)
+
+    def matrix_call(self, node: ast.Call, fname: str) -> sp.Expr:
+        args = [self.expr(a) for a in node.args]
+        want = 2 if fname == "dot" else 1
+        if len(args) != want:
+            raise self.fail(node, f"{fname}() takes exactly {want} argument(s), got {len(args)}")
+        if not all(isinstance(a, sp.MatrixBase) for a in args):
+            raise self.fail(node, f"{fname}() applies to vectors/matrices (declared as a[n] or "
+                            "W[m,n])")
+        a = args[0]
+        if fname == "dot":
+            b = args[1]
+            if a.shape != b.shape:
+                raise self.fail(node, f"dot(): shapes {a.shape} and {b.shape} differ")
+            return sum((x * y for x, y in zip(a, b, strict=True)), sp.Integer(0))
+        if fname in ("norm2", "frob2"):
+            return sum((x**2 for x in a), sp.Integer(0))
+        if fname == "sum":
+            return sum(a, sp.Integer(0))
+        if fname == "T":
+            return a.T
+        if a.shape[0] != a.shape[1]:
+            raise self.fail(node, f"{fname}() needs a square matrix, got shape {a.shape}")
+        return a.trace() if fname == "tr" else a.det()
 
     def subscript(self, node: ast.Subscript) -> sp.Expr:
         if not isinstance(node.value, ast.Name):
@@ -404,6 +485,41 @@ def parse(
     return Parsed(rels, walker.refs)
 
 
+def _exp_depth(e: sp.Basic) -> int:
+    """How deeply exp is nested in ``e`` (exp(exp(x)) -> 2)."""
+    if not isinstance(e, sp.Basic) or not e.args:
+        return 0
+    inner = max(_exp_depth(a) for a in e.args)
+    return inner + 1 if isinstance(e, sp.exp) else inner
+
+
+def parse_expression(text: str, where: str, names: dict[str, object]) -> sp.Expr:
+    """Parse one expression (no comparison) over ``names`` (name -> SymPy expression, vector
+    or matrix); the result may be a vector/matrix.  Never evaluated: the same whitelist."""
+    if not isinstance(text, str) or not text.strip():
+        raise ClaimError(f"{where}: empty expression")
+    if len(text) > MAX_LENGTH:
+        raise ClaimError(f"{where}: expression longer than {MAX_LENGTH} characters")
+    if any(ch in text for ch in "\n\r\x00"):
+        raise ClaimError(f"{where}: expression must be a single line")
+    lead = len(text) - len(text.lstrip())
+    src, columns = _caret_to_power(text.strip(), lead)
+    try:
+        tree = ast.parse(src, mode="eval")
+    except SyntaxError as exc:
+        msg = " ".join((exc.msg or "invalid syntax").split())
+        raise ClaimError(f"{where}: malformed expression: {msg}") from None
+    except (ValueError, MemoryError, RecursionError) as exc:
+        raise ClaimError(f"{where}: malformed expression ({type(exc).__name__})") from None
+    walker = _Walker(src, where, lambda n: False, sorted(names), False, False, dict(names), columns)
+    if isinstance(tree.body, ast.Compare | ast.BoolOp | ast.Tuple):
+        raise walker.fail(tree.body, "expected an expression, not a comparison or a list")
+    try:
+        return walker.expr(tree.body)
+    except RecursionError:
+        raise ClaimError(f"{where}: expression nested too deeply") from None
+
+
 def _caret_to_power(text: str, lead: int) -> tuple[str, list[int]]:
     """Replace ``^`` by ``**`` (so that it binds like a power, not like Python's xor), with
     the map from columns of the new text to columns of the original one."""
@@ -412,6 +528,9 @@ def _caret_to_power(text: str, lead: int) -> tuple[str, list[int]]:
         if ch == "^":
             out.append("**")
             cols += [k + lead, k + lead]
+        elif ch in UNICODE:
+            out.append(UNICODE[ch])
+            cols += [k + lead] * len(UNICODE[ch])
         else:
             out.append(ch)
             cols.append(k + lead)

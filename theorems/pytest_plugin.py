@@ -64,7 +64,7 @@ def _selected_claims(config: pytest.Config):
         return list(registry.all_claims()), None
     if spec.endswith(".py") or Path(spec).exists():
         try:
-            from .conjecture import load_claims_file
+            from .conjectures import load_claims_file
         except ImportError as exc:  # pragma: no cover
             raise pytest.UsageError(f"--claims {spec}: conjecture files are not supported ({exc})") from exc
         try:

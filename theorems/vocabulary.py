@@ -49,6 +49,7 @@ class Instance:
     standing: list[sp.Basic]  # standing hypotheses as SymPy relations
     cumulative: dict[str, tuple[str, sp.Expr]]  # name -> (description, summand at step k)
     positive_inputs: frozenset[sp.Symbol] = frozenset()
+    arrays: dict[str, sp.MatrixBase] = field(default_factory=dict)  # vectors/matrices by name
 
 
 @dataclass

@@ -8,6 +8,7 @@ One language for paper claims and user conjectures: a claim is metadata plus a s
 
 from .claims import StatementClaim, claim, statement_of
 from .domain import Choice, Domain, Int, Member, Real, State, Vec
+from .relations import RelationDomain
 from .statements import (
     AllOf,
     Along,
@@ -23,5 +24,5 @@ from .statements import (
 )
 
 __all__ = ["AllOf", "Along", "Choice", "Custom", "Domain", "ForEach", "Holds", "Identity",
-           "Inequality", "Int", "Member", "Order", "Real", "State", "Statement", "StatementClaim",
+           "Inequality", "Int", "Member", "Order", "Real", "RelationDomain", "State", "Statement", "StatementClaim",
            "Uncheckable", "Vec", "claim", "guarded", "statement_of"]
