@@ -98,3 +98,11 @@ def test_markdown_keeps_math_and_counts_errors_apart():
     assert "> **Statement (as printed).** $f(x)=2x^2$" in md
     assert "| p | 2 | 0 | 1 | 3 | 0 | 1 | 6 |" in md  # errors column 1, verdicts total 6
     assert "## Errors (1)" in md and "## p.crash (printed) — ERROR" in md
+
+
+def test_variable_names_are_never_read_as_constants():
+    """'I' (the conserved vector of a diagonal network) is a variable, not the imaginary unit."""
+    from theorems.render_math import parse_sympy_text, sympy_html
+
+    assert parse_sympy_text("I").is_Symbol and parse_sympy_text("E").is_Symbol
+    assert "asinh" in sympy_html("asinh(theta/I)/2") and "<code>" not in sympy_html("asinh(theta/I)/2")

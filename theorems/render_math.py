@@ -143,8 +143,12 @@ _FUNCTIONS = {
     "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh,
     "atan": sp.atan, "Max": sp.Max, "Min": sp.Min, "sign": sp.sign, "floor": sp.floor,
     "ceiling": sp.ceiling, "Rational": sp.Rational, "Integer": sp.Integer,
+    "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "asin": sp.asin, "acos": sp.acos,
+    "erf": sp.erf, "gamma": sp.gamma,
 }
-_CONSTANTS = {"pi": sp.pi, "E": sp.E, "I": sp.I, "oo": sp.oo, "zoo": sp.zoo, "nan": sp.nan}
+# "I" and "E" stay symbols: in these papers they are variables (the conserved vector I of a
+# diagonal network, bw's E), and an imaginary unit never occurs in a real-analysis report.
+_CONSTANTS = {"pi": sp.pi, "oo": sp.oo, "zoo": sp.zoo, "nan": sp.nan}
 _KEYWORD_NAMES = {"lambda_": "lambda"}
 _MAX_EXPONENT = 10_000
 

@@ -20,12 +20,13 @@ from symbolic.derive import time_derivative
 
 from ... import engines
 from ...claim import Claim, Context, Kind, Outcome, Variant, all_of
-from ...spec import AllOf, Along, Custom, Identity, Real, claim
+from ...spec import AllOf, Along, Domain, Holds, Identity, Inequality, Real, claim
 from . import plots
 from .common import DIMS, Phi, eps, eta, init_instance, lam, model
 from .lib_alpha import (
     ALPHA,
     GD_INIT,
+    GF_INIT,
     HAND_CASES,
     REDUCED,
     TRUE_FORMULA,
@@ -36,7 +37,8 @@ from .lib_alpha import (
     gd_describe,
     gd_lam_states,
     gd_norm_figure,
-    gf_norm_check,
+    gf_norm_figure,
+    gf_sup_slack,
     hand_case,
     hyp_component_sampler,
     realizable_reduced_sampler,
@@ -650,7 +652,12 @@ def lemma1():
     return AllOf(
         Along(gd_lam_states(GD_STEPS), below_lambar, gd_domain, label="GD: lam(t) <= lambar",
               describe=gd_describe(GD_STEPS), figure=gd_norm_figure("bw.lemma1", "GD: lam(t) <= lambar", GD_STEPS)),
-        Custom(gf_norm_check, label="GF: sup_t lam(t) <= lambar"),
+        Holds(gf_sup_slack, GF_INIT, samples=5, label="GF: sup_t lam(t) <= lambar",
+              method="mpmath Taylor integration of the reduced GF ODE",
+              figure=gf_norm_figure("bw.lemma1", "GF: sup_t lam(t) <= lambar")),
+        Inequality(lam**2 + 4 * Phi**2 - ALPHA,
+                   Domain(Real("epsilon", -4, 4), Real("Phi", 0, 3, lo_open=True), Real("lambda", 0, 12)),
+                   label="GF limit: lambar^2 - alpha(0) >= 0"),
         Identity(ALPHA, lam**2 - 4 * (eps + Phi) ** 2 + 4 * Phi**2, REDUCED, label="alpha = lam^2 - 4(a.b)^2 + 4 Phi^2"),
     )
 
