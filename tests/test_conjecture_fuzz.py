@@ -21,6 +21,9 @@ from theorems.cli import main as cli_main
 
 SENTINEL = Path("/tmp/gd_theorem_suite_fuzz_executed")
 TIME_LIMIT = 8
+# A hang, not a slow run: the limit interrupts Python code within seconds, but one call into C
+# (a huge power in gmpy2) finishes first, and CI shares 2 cores between test workers.
+HANG_SECONDS = 120
 
 NAMES = {"shallow": ["eps", "lam", "ab", "Phi", "eta", "alpha", "Q2gram", "a_i", "b_i"],
          "user": ["u", "v", "loss", "gnorm2", "c", "eta", "C"]}
@@ -90,7 +93,7 @@ def _check_one(model: str, claim: str, assume: list[str], extras: list[list[str]
     rc, out, err, seconds = _run(argv)
     assert rc in (0, 1, 2), (argv, rc, err)  # 3 would be an internal error
     assert "Traceback" not in out + err, (argv, err)
-    assert seconds < TIME_LIMIT * 3 + 10, (argv, seconds)
+    assert seconds < HANG_SECONDS, (argv, seconds)
     assert not SENTINEL.exists(), argv
     if rc == 2:
         assert err.startswith("error:") and len(err.strip().splitlines()) == 1, (argv, err)

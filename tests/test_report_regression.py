@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -64,14 +65,16 @@ def default_sample(recs: list[dict], budget: float, cap: float) -> set[tuple[str
     """The (id, variant) pairs the default run re-runs: see the module docstring."""
     eligible = [r for r in recs if _cost(r) <= cap]
     chosen: dict[tuple[str, str], dict] = {}
-    spent = 0.0
+    spent = Fraction(0)  # exact: float sums drift past the budget (600.0000000000007 > 600)
+    limit = Fraction(budget)
 
     def take(r: dict) -> None:
         nonlocal spent
         key = (r["id"], r["variant"])
-        if key not in chosen and spent + _cost(r) <= budget:
+        cost = Fraction(_cost(r))
+        if key not in chosen and spent + cost <= limit:
             chosen[key] = r
-            spent += _cost(r)
+            spent += cost
 
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in eligible:
@@ -122,7 +125,7 @@ def test_default_sample_is_representative_and_bounded():
     sample = default_sample(recs, budget, cap)
     assert sample == default_sample(list(reversed(recs)), budget, cap)
     by_key = {(r["id"], r["variant"]): r for r in recs}
-    assert sum(_cost(by_key[k]) for k in sample) <= budget
+    assert sum(Fraction(_cost(by_key[k])) for k in sample) <= Fraction(budget)
     assert all(_cost(by_key[k]) <= cap for k in sample)
     pairs = {(r["id"].split(".")[0], r["verdict"]) for r in recs if _cost(r) <= cap}
     covered = {(k[0].split(".")[0], by_key[k]["verdict"]) for k in sample}

@@ -25,7 +25,6 @@ from .console import (  # noqa: F401 - re-exported: the exit statuses are part o
     _add_run_options,
     _context,
     _positive_int,
-    _positive_seconds,
     _print_result,
     _time_limit,
     exit_status,
@@ -72,6 +71,7 @@ def cmd_report(args) -> int:
     A partial run into a directory that has a report.json but no records yet bootstraps the
     records from it first, so the other papers are kept."""
     ctx = _context(args)
+    _time_limit(args)  # validated up front: a bad value exits 2 before anything runs
     out = Path(args.out)
     if args.scheduler and args.executor != "dask":
         raise ClaimError("--scheduler needs --executor dask")

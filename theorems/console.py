@@ -42,23 +42,6 @@ def _context(args) -> Context:
     return Context(budget=Budget.named(args.budget), dps=dps, seed=args.seed, figures_dir=figures)
 
 
-def _positive_seconds(text: str) -> float:
-    """``--time-limit``: a finite number of seconds > 0, or ``none`` for no limit (0 and
-    negative, infinite or NaN values are refused rather than read as "no limit")."""
-    import argparse
-
-    if text.strip().lower() == "none":
-        return math.inf
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(
-            f"must be a finite number of seconds > 0, or 'none' for no limit (got {text})")
-    return value
-
-
 def _positive_int(text: str) -> int:
     import argparse
 
@@ -78,19 +61,26 @@ def _add_run_options(p) -> None:
     p.add_argument("--budget", default="standard", choices=sorted(BUDGETS))
     p.add_argument("--dps", type=int, default=50, help="working decimal digits (default 50, 15..2000)")
     p.add_argument("--seed", type=int, default=20261122)
-    p.add_argument("--time-limit", type=_positive_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--time-limit", default=None, metavar="SECONDS",
                    help="seconds per claim variant (0.5..86400), or 'none' (default: 120 at quick, "
                    "300 at standard, none at deep)")
 
 
 def _time_limit(args) -> float | None:
-    t = args.time_limit
-    if t is None:
+    """``--time-limit``: seconds in [0.5, 86400], or ``none`` for no limit; 0, negative, infinite
+    or NaN values are refused (one-line error, exit 2) rather than read as "no limit"."""
+    text = args.time_limit
+    if text is None:
         return DEFAULT_TIME_LIMITS.get(args.budget)
-    if math.isinf(t):
+    text = str(text).strip()
+    if text.lower() == "none":
         return None
-    if t < 0.5 or t > 86_400:
-        raise ClaimError(f"--time-limit must be between 0.5 and 86400 seconds, or 'none' (got {t})")
+    try:
+        t = float(text)
+    except ValueError:
+        raise ClaimError(f"--time-limit must be a number of seconds or 'none' (got {text!r})") from None
+    if not math.isfinite(t) or t < 0.5 or t > 86_400:
+        raise ClaimError(f"--time-limit must be between 0.5 and 86400 seconds, or 'none' (got {text})")
     return t
 
 

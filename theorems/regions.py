@@ -247,7 +247,10 @@ class Region:
             c0 = sp.expand(diff - c * v)
             if c0.has(v) or c.has(v):
                 continue
-            fc, f0 = compile_exact(c), compile_exact(c0)
+            try:
+                fc, f0 = compile_exact(c), compile_exact(c0)
+            except NotRational:  # e.g. a coefficient exp(10**100): not solved exactly, sampled instead
+                continue
 
             def value(p, fc=fc, f0=f0):
                 fast = _mpq_point(p)
