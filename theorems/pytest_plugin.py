@@ -114,11 +114,15 @@ class ClaimItem(pytest.Item):
         return self.path, None, f"{self.claim.id}[{self.variant}]"
 
 
-class ClaimRefuted(AssertionError):
+class _ClaimFailure(AssertionError):
+    """A claim item that fails, carrying its report record."""
+
     def __init__(self, rec: dict[str, Any]) -> None:
         super().__init__(rec["id"])
         self.rec = rec
 
+
+class ClaimRefuted(_ClaimFailure):
     def describe(self) -> str:
         from .report import _find
 
@@ -137,12 +141,8 @@ class ClaimRefuted(AssertionError):
         return "\n".join(lines)
 
 
-class ClaimCrashed(AssertionError):
+class ClaimCrashed(_ClaimFailure):
     """The check crashed: ERROR is not a verdict, and it fails the test."""
-
-    def __init__(self, rec: dict[str, Any]) -> None:
-        super().__init__(rec["id"])
-        self.rec = rec
 
     def describe(self) -> str:
         rec = self.rec
