@@ -115,15 +115,21 @@ class MMRun:
         return self.A[-1]
 
 
-def _remaining_bound(A, b, d, eta) -> mp.mpf | None:
-    gb = g(b)
+def _g_pair(b) -> tuple[mp.mpf, mp.mpf]:
+    """(g(b), g'(b)) with one ncdf evaluation: exactly the values of :func:`g` and :func:`gprime`."""
+    nc = mp.ncdf(b)
+    return mp.npdf(b) + b * nc, nc
+
+
+def _remaining_bound(A, b, d, eta, pair: tuple | None = None) -> mp.mpf | None:
+    gb, gpb = pair if pair is not None else (g(b), gprime(b))
     x = eta * d * d * gb * gb / 2
     v = A * gb
     # nonlinear correction: ell'(v)/v in [(1/4)(1 - v^2/12), 1/4]
     q = max(abs(1 - x), abs(1 - x * (1 - v * v / 12)))
     if q >= 1:
         return None
-    return eta * gb * gprime(b) * A * A / (4 * (1 - q * q))
+    return eta * gb * gpb * A * A / (4 * (1 - q * q))
 
 
 def gd_run(A0, d, eta, horizon: int, record: bool = True, stop_tol=None,
@@ -137,8 +143,11 @@ def gd_run(A0, d, eta, horizon: int, record: bool = True, stop_tol=None,
     run = MMRun(d=d, eta=eta)
     run.A.append(A)
     run.b.append(b)
+    pair = _g_pair(b)  # (g(b), g'(b)) of the current b: one ncdf per step, shared with the stop check
     for t in range(horizon):
-        A_new, b_new = step(A, b, d, eta)
+        gb, gpb = pair
+        lp = ell_prime(A * gb)  # step(A, b, d, eta), operation for operation
+        A_new, b_new = A - 2 * d * d * eta * lp * gb, b - eta * lp * A * gpb
         if not (mp.isfinite(A_new) and mp.isfinite(b_new)) or abs(A_new) > 1e60:
             raise SimulationDiverged(f"mean model blew up at step {t + 1}")
         inc = b_new - b
@@ -149,8 +158,9 @@ def gd_run(A0, d, eta, horizon: int, record: bool = True, stop_tol=None,
         if record:
             run.A.append(A)
             run.b.append(b)
+        pair = _g_pair(b)
         if t % check_every == 0:
-            rem = _remaining_bound(A, b, d, eta)
+            rem = _remaining_bound(A, b, d, eta, pair)
             if rem is not None and rem < tol * eta:
                 run.converged, run.remaining = True, rem
                 break

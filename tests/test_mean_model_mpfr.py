@@ -46,3 +46,23 @@ def test_final_bias_mpfr():
         b_ref, _ = N.final_bias(1, 200, F(3, 2), horizon_time=1)
         b_got, _ = N.final_bias_mpfr(1, 200, F(3, 2), horizon_time=1)
         assert abs(b_ref - b_got) < mp.mpf(10) ** -25 and b_ref != 0
+
+
+def test_gd_run_is_bit_for_bit_the_step_loop():
+    """gd_run shares g(b), g'(b) between the step and the stopping check: the same values, bit
+    for bit, as iterating :func:`step` and checking :func:`_remaining_bound`."""
+    with mp.workdps(50):
+        d, eta = mp.mpf(50), 12 * mp.pi / 2500
+        A, b, tol = mp.mpf(1), mp.mpf(0), mp.mpf(10) ** -42
+        As, bs = [A], [b]
+        for t in range(3000):
+            A, b = N.step(A, b, d, eta)
+            As.append(A)
+            bs.append(b)
+            if t % 16 == 0:
+                rem = N._remaining_bound(A, b, d, eta)
+                if rem is not None and rem < tol * eta:
+                    break
+        run = N.gd_run(1, 50, eta, 3000)
+        assert run.converged and run.remaining == rem
+        assert run.A == As and run.b == bs
