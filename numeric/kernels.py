@@ -446,3 +446,39 @@ def _horner(coeffs: list, s):
     for c in reversed(coeffs[:-1]):
         acc = acc * s + c
     return acc
+
+
+# ---------------------------------------------------------------- reduced GD recursion (6)-(7)
+
+
+def reduced_gd_outcome(e0, l0, Phi, eta, tol, max_steps: int) -> tuple[str, int] | None:
+    """The (eps, lam) recursion eps+ = eps (1 - eta lam + eta^2 eps (eps + Phi)),
+    lam+ = (1 + eta^2 eps^2) lam - 4 eta eps (eps + Phi) in MPFR, classified as in bw's
+    large-step analysis: ("diverged", t) at the first t with |eta eps| >= max(6, 4 eta Phi) and
+    eta lam <= (eta eps)^2 / 2, ("converged", t) at the first t with |eps| < tol and
+    |1 - eta lam| < 1, else ("undecided", max_steps).
+
+    Inputs are mpf (converted exactly) or exact rationals; the operations are those of the
+    mpmath loop it replaces, in the same order, each correctly rounded to nearest-even at the
+    current mpmath precision, so the iterates and the outcome are the mpmath loop's bit for bit.
+    Returns None if MPFR's exponent range was exceeded (mpmath has none): the caller then runs
+    its mpmath loop."""
+    with mpfr_precision() as ctx:
+        ctx.clear_flags()
+        e, l, P, h, tol = (to_mpfr(v) for v in (e0, l0, Phi, eta, tol))
+        p = h * P
+        big = max(6, 4 * p)  # as Python's max(6, 4 p) on mpf: compared below, the same test
+        out = ("undecided", max_steps)
+        for t in range(max_steps + 1):
+            X, S = h * e, h * l
+            if abs(X) >= big and S <= X * X / 2:
+                out = ("diverged", t)
+                break
+            if abs(e) < tol and abs(1 - S) < 1:
+                out = ("converged", t)
+                break
+            ep = e + P
+            e, l = e * (1 - h * l + h * h * e * ep), (1 + h * h * e * e) * l - 4 * h * e * ep
+        if ctx.overflow or ctx.underflow or ctx.invalid:
+            return None
+        return out

@@ -275,3 +275,30 @@ def test_reduced_gf_taylor_fixed_point_and_divergence():
         # lam < 0, eps > 0 is not a network state: eps grows without bound
         with pytest.raises(SimulationDiverged):
             gf_reduced_flow(mp.mpf(1), [mp.mpf(1), mp.mpf(-5)], [mp.mpf(k) for k in range(0, 200, 5)])
+
+
+def test_reduced_gd_outcome_equals_the_mpmath_loop(monkeypatch):
+    """bw's large-step classification (Theorem 2, eos_outcome) in MPFR against its mpmath loop:
+    the same outcome and step on sampled instances, at the working and the confirmation digits."""
+    import random
+
+    from theorems.papers.bw import s4_speed as S
+
+    rng = random.Random(11)
+    insts = [S.eos_sampler(rng, i) for i in range(24)]
+    fast = {}
+    for dps in (50, 100):
+        for k, inst in enumerate(insts):
+            fast[(k, dps)] = S.eos_outcome(inst, dps, 3000)
+    monkeypatch.setattr(S, "reduced_gd_outcome", lambda *args: None)  # the mpmath loop
+    for (k, dps), got in fast.items():
+        assert got == S.eos_outcome(insts[k], dps, 3000)
+    assert {o for o, _ in fast.values() if o} >= {"converged", "diverged"}  # both outcomes exercised
+
+
+def test_reduced_gd_outcome_falls_back_outside_mpfr_exponent_range():
+    with kernels.mpfr_precision(60), mp.workdps(18):
+        # an undecided run whose lam overflows MPFR's exponent range within the step budget
+        huge = mp.mpf(2) ** (2**40)
+        assert kernels.reduced_gd_outcome(mp.mpf(1) / 10, huge, mp.mpf(1), mp.mpf(1) / 10**9,
+                                          mp.mpf(10) ** -10, 5) is None
