@@ -360,6 +360,14 @@ def find_certificate(
     bases = [bases[k] for k in keep]
     entries = sum(len(b) ** 2 for b in bases)
     notes: dict[str, Any] = {"degree": D, "multipliers": len(mults), "gram_sizes": [len(b) for b in bases]}
+    # cheapest and exact: a linear program over (multiplier x monomial^2) terms whose vertex
+    # solution is recovered exactly in rationals (no rounding of an interior point needed)
+    if len(mults) > 1 or pos_cands or free_cands:
+        lp = _exact_lp(target, gens, p, mults, D, pos_cands, free_cands, n, strict, region, time_limit)
+        if lp is not None:
+            lp.seconds = time.perf_counter() - t0
+            lp.notes = {**notes, **lp.notes}
+            return lp
     if entries > max_gram_entries:
         return SOSResult(False, reason=f"SDP too large for the budget ({entries} Gram entries > "
                          f"{max_gram_entries})", seconds=time.perf_counter() - t0, notes=notes)
@@ -417,6 +425,105 @@ def _solve_and_round(target, gens, p, mults, bases, pos_cands, free_cands, n, st
     notes["rounding_attempts"] = tries[-3:]
     return SOSResult(False, reason="numerical SOS solution found but no rounding verified exactly",
                      seconds=time.perf_counter() - t0, notes=notes)
+
+
+_LP_MAX_COLUMNS = 20_000  # columns of the exact LP (multiplier x monomial-square terms)
+
+
+def _exact_lp(target, gens, p: PolyDict, mults, D: int, pos_cands, free_cands, n: int, strict: bool,
+              region: dict[str, Any], time_limit: float) -> SOSResult | None:
+    """p = sum_k sum_m c_km m^2 mult_k + sum_j f_j e_j mono_j (+ c w), c >= 0, f free: a linear
+    program (diagonal Gram matrices).  HiGHS returns a basic (vertex) solution; its support
+    columns are then solved exactly over Q and the certificate checked by :func:`verify`.
+    None when the LP is infeasible, too large, or the exact solve does not give c >= 0."""
+    import scipy.sparse as sps
+    from flint import fmpq, fmpq_mat
+    from scipy.optimize import linprog
+
+    cols: list[tuple[str, int, Monomial | None, PolyDict]] = []  # (kind, index, monomial, poly)
+    for k, (_, md) in enumerate(mults):
+        half = (D - _degree(md)) // 2
+        if half < 0:
+            continue
+        for m in _monomials_upto(n, half):
+            cols.append(("sq", k, m, _mul(md, {_mono_add(m, m): Fraction(1)})))
+    n_sq = len(cols)
+    for k, (_, wd) in enumerate(pos_cands):
+        cols.append(("pos", k, None, wd))
+    n_pos = len(cols)
+    for k, (_, _, fd) in enumerate(free_cands):
+        cols.append(("free", k, None, fd))
+    if len(cols) > _LP_MAX_COLUMNS or n_sq == 0:
+        return None
+    index: dict[Monomial, int] = {m: i for i, m in enumerate(p)}
+    rows, cs, vals = [], [], []
+    for j, (_, _, _, poly) in enumerate(cols):
+        for m, c in poly.items():
+            rows.append(index.setdefault(m, len(index)))
+            cs.append(j)
+            vals.append(float(c))
+    scale = float(max(abs(c) for c in p.values()))
+    A = sps.csr_matrix((vals, (rows, cs)), shape=(len(index), len(cols)))
+    b = np.zeros(len(index))
+    for m, c in p.items():
+        b[index[m]] = float(c) / scale
+    cost = np.zeros(len(cols))
+    bounds = [(0, None)] * n_pos + [(None, None)] * (len(cols) - n_pos)
+    if strict:  # as much strictness as allowed (capped), least total weight otherwise
+        cost[n_sq:n_pos] = -1.0
+        bounds[n_sq:n_pos] = [(0, 1.0)] * (n_pos - n_sq)
+    cost[:n_sq] = 1e-6  # prefer few, small terms (a vertex with small support)
+    try:
+        sol = linprog(cost, A_eq=A, b_eq=b, bounds=bounds, method="highs",
+                      options={"time_limit": time_limit, "presolve": True})
+    except ValueError:
+        return None
+    if sol.status != 0 or sol.x is None:
+        return None
+    x = sol.x * scale
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(x))))
+    support = [j for j in range(len(cols)) if abs(x[j]) > tol]
+    if strict and not any(n_sq <= j < n_pos for j in support):
+        return None
+    # exact: solve the coefficient equations on the support columns over Q
+    mons = list(index)
+    M = fmpq_mat(len(mons), len(support))
+    for r_, m in enumerate(mons):
+        for c_, j in enumerate(support):
+            v = cols[j][3].get(m)
+            if v:
+                M[r_, c_] = fmpq(v.numerator, v.denominator)
+    rhs = fmpq_mat(len(mons), 1, [fmpq(p.get(m, Fraction(0)).numerator, p.get(m, Fraction(0)).denominator)
+                                  for m in mons])
+    y = _solve_consistent(M.transpose() * M, M.transpose() * rhs)
+    if y is None or M * y != rhs:
+        return None
+    vals_q = [Fraction(int(v.p), int(v.q)) for v in y.entries()]
+    grams: dict[int, list[tuple[Monomial, Fraction]]] = {}
+    positive: list[tuple[Fraction, sp.Expr]] = []
+    vanishing: list[tuple[Fraction, sp.Expr, sp.Expr]] = []
+    for j, v in zip(support, vals_q, strict=True):
+        kind, k, m, _ = cols[j]
+        if kind != "free" and v < 0:
+            return None
+        if kind == "sq" and v:
+            grams.setdefault(k, []).append((m, v))
+        elif kind == "pos" and v:
+            positive.append((v, pos_cands[k][0]))
+        elif kind == "free" and v:
+            e, mono, _ = free_cands[k]
+            vanishing.append((v, e, mono))
+    terms = [SOSTerm(sp.Integer(1), [], [])] if 0 not in grams else []
+    for k in sorted(grams):
+        basis = [m for m, _ in grams[k]]
+        G = [[grams[k][i][1] if i == j else Fraction(0) for j in range(len(basis))] for i in range(len(basis))]
+        terms.append(SOSTerm(mults[k][0], basis, G))
+    cert = SOSCertificate(gens, target, terms, positive, vanishing, **region)
+    ok, why = verify(cert)
+    if not ok or (strict and not cert.strictly_positive):
+        return None
+    return SOSResult(True, cert, why, notes={"form": "linear combination of (constraint products) x "
+                                             "(monomial squares): exact LP vertex", "lp_support": len(support)})
 
 
 _MAX_MULTIPLIERS = 150  # products of three constraints only while the SDP stays this small
