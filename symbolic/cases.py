@@ -76,15 +76,15 @@ def _half_power(a: sp.Basic) -> bool:
 
 def lift_sqrt(expr: sp.Expr, constraints: list[sp.Basic]
               ) -> tuple[sp.Expr, list[sp.Basic], dict[sp.Symbol, sp.Expr]]:
-    """Replace every sqrt(B) (B without sqrt) by a fresh symbol t >= 0 with t^2 = B, B >= 0; odd
-    powers B^(n/2), also negative ones, become t^n."""
+    """Replace every sqrt(B) (B without sqrt) in the expression and the constraints by a fresh
+    symbol t >= 0 with t^2 = B, B >= 0; odd powers B^(n/2), also negative ones, become t^n."""
     expr = sp.sympify(expr)
     lifted: dict[sp.Symbol, sp.Expr] = {}
     extra: list[sp.Basic] = []
     cons = list(constraints)
     k = 0
     while True:
-        roots = [a for a in sp.preorder_traversal(expr) if _half_power(a) and not any(
+        roots = [a for part in (expr, *cons) for a in sp.preorder_traversal(part) if _half_power(a) and not any(
             _half_power(b) for b in sp.preorder_traversal(a.base))]
         if not roots:
             break

@@ -207,12 +207,16 @@ def verify(cert: SOSCertificate) -> tuple[bool, str]:
     pairs = {sp.expand(a * b) for a, b in itertools.combinations_with_replacement(cons, 2)}
     pos_vars = [h for h in stricts if h.is_Symbol]
     allowed_mult = {sp.Integer(1), *cons, *pairs, *(sp.expand(x * g) for x in pos_vars for g in pairs)}
-    allowed_pos = {sp.Integer(1), *stricts, *(sp.expand(a * b) for a, b in itertools.combinations(stricts, 2))}
+    if len(cons) <= _LP_MAX_FACTORS_CONS:  # products of up to _LP_MAX_FACTORS constraints (LP terms)
+        for k in range(3, _LP_MAX_FACTORS + 1):
+            allowed_mult |= {sp.expand(sp.Mul(*c)) for c in itertools.combinations_with_replacement(cons, k)}
+    allowed_pos = {sp.Integer(1), *stricts,
+                   *(sp.expand(a * b) for a, b in itertools.combinations_with_replacement(stricts, 2))}
     zeros = {sp.expand(e) for e in cert.region_zero}
     total: PolyDict = {}
     for i, t in enumerate(cert.terms):
         if sp.expand(t.multiplier) not in allowed_mult:
-            return False, f"multiplier {t.multiplier} is not 1, a constraint, or a product of two"
+            return False, f"multiplier {t.multiplier} is not 1, a constraint, or an allowed product of them"
         ok, _, _ = ldl_psd(t.gram)
         if not ok:
             return False, f"Gram matrix {i} (multiplier {t.multiplier}) is not positive semidefinite"
@@ -287,6 +291,7 @@ def find_certificate(
     products: bool = True,
     time_limit: float = 20.0,
     max_gram_entries: int = 12_000,
+    lp_only: bool = False,
 ) -> SOSResult:
     """Search for p = s_0 + sum s_j m_j (+ c w) and verify it exactly (see module doc).
 
@@ -294,6 +299,7 @@ def find_certificate(
     polynomials e = 0 (each gets a free polynomial multiplier).
     ``degree``: degree of the certificate (default: deg p rounded up to even).
     ``products``: also use pairwise products of constraints as multipliers (Schmuedgen).
+    ``lp_only``: stop after the exact LP (diagonal Gram matrices), the cheap first pass.
     The work is capped deterministically (``max_gram_entries``, solver iterations, a fixed list
     of rounding denominators); ``time_limit`` is only a wall-clock safety net per SDP solve."""
     t0 = time.perf_counter()
@@ -328,13 +334,18 @@ def find_certificate(
                    if _degree(xd) + _degree(gd) <= D and not sp.expand(g).has(x)]
         if len(mults) + len(triples) <= _MAX_MULTIPLIERS:
             mults += triples
+            # then x * g with g involving x too, while the count stays within the cap
+            more = [(sp.expand(x * g), _mul(xd, gd)) for x, xd in pos_vars for g, gd in pairs
+                    if _degree(xd) + _degree(gd) <= D and sp.expand(g).has(x)]
+            if len(mults) + len(more) <= _MAX_MULTIPLIERS:
+                mults += more
     # strictly positive candidates w for a strict claim: 1, strict constraints, their products
     pos_cands: list[tuple[sp.Expr, PolyDict]] = []
     if strict:
         pos_cands.append((sp.Integer(1), {tuple([0] * n): Fraction(1)}))
         stricts = [(h, hd) for h, hd, s in cons if s]
         pos_cands += stricts
-        for (h1, d1), (h2, d2) in itertools.combinations(stricts, 2):
+        for (h1, d1), (h2, d2) in itertools.combinations_with_replacement(stricts, 2):
             if _degree(d1) + _degree(d2) <= D:
                 pos_cands.append((h1 * h2, _mul(d1, d2)))
     # free multipliers of the equalities: e * m for every monomial m within the degree
@@ -363,11 +374,29 @@ def find_certificate(
     # cheapest and exact: a linear program over (multiplier x monomial^2) terms whose vertex
     # solution is recovered exactly in rationals (no rounding of an interior point needed)
     if len(mults) > 1 or pos_cands or free_cands:
-        lp = _exact_lp(target, gens, p, mults, D, pos_cands, free_cands, n, strict, region, time_limit)
+        lp_mults = list(mults)
+        if len(cons) <= _LP_MAX_FACTORS_CONS:  # the LP affords every product of up to 4 constraints
+            seen = {sp.expand(m) for m, _ in lp_mults}
+            for k in range(2, _LP_MAX_FACTORS + 1):
+                for combo in itertools.combinations_with_replacement(cons, k):
+                    if sum(_degree(c[1]) for c in combo) > D:
+                        continue
+                    m = sp.expand(sp.Mul(*[c[0] for c in combo]))
+                    if m in seen:
+                        continue
+                    seen.add(m)
+                    md: PolyDict = {tuple([0] * n): Fraction(1)}
+                    for c in combo:
+                        md = _mul(md, c[1])
+                    lp_mults.append((m, md))
+        lp = _exact_lp(target, gens, p, lp_mults, D, pos_cands, free_cands, n, strict, region, time_limit)
         if lp is not None:
             lp.seconds = time.perf_counter() - t0
             lp.notes = {**notes, **lp.notes}
             return lp
+    if lp_only:
+        return SOSResult(False, reason="no exact LP certificate at this degree", notes=notes,
+                         seconds=time.perf_counter() - t0)
     if entries > max_gram_entries:
         return SOSResult(False, reason=f"SDP too large for the budget ({entries} Gram entries > "
                          f"{max_gram_entries})", seconds=time.perf_counter() - t0, notes=notes)
@@ -427,6 +456,8 @@ def _solve_and_round(target, gens, p, mults, bases, pos_cands, free_cands, n, st
                      seconds=time.perf_counter() - t0, notes=notes)
 
 
+_LP_MAX_FACTORS = 4  # LP terms: products of up to this many constraints ...
+_LP_MAX_FACTORS_CONS = 7  # ... while there are at most this many constraints
 _LP_MAX_COLUMNS = 20_000  # columns of the exact LP (multiplier x monomial-square terms)
 
 

@@ -557,7 +557,7 @@ def _rel_polynomial(c: sp.Basic) -> bool:
 _SOS_LIMITS = {"quick": (10.0, 1_500, 0), "standard": (20.0, 3_000, 1), "deep": (60.0, 20_000, 2)}
 # branch-and-bound caps: (safety seconds, pieces)
 _BB_LIMITS = {"quick": (20.0, 1_000), "standard": (30.0, 4_000), "deep": (120.0, 40_000)}
-SOS_METHOD = "exact SOS certificate (Clarabel SDP, rounded to rationals, verified exactly)"
+SOS_METHOD = "exact SOS certificate (exact LP vertex or Clarabel SDP rounded to rationals; verified exactly)"
 BB_METHOD = "branch and bound in arb ball arithmetic"
 
 
@@ -587,7 +587,32 @@ def _sos_constraint_polys(constraints: Sequence[sp.Basic], gens: set[sp.Symbol])
             nonneg.append(s)
         elif s.is_negative:
             positive.append(-s)
+    # fewer constraints keep the products (Schmuedgen) affordable: drop repeats, g >= 0 when also
+    # g > 0, and B >= 0 when t^2 = B (implied by the equality)
+    positive = list(dict.fromkeys(positive))
+    # a constraint g = x * h (>= or > 0) with x > 0 a strict variable gives h (>= or > 0)
+    pos_syms = {h for h in positive if h.is_Symbol}
+    nonneg = [_sos_drop_positive_factors(g, pos_syms) for g in nonneg]
+    positive = [h if h in pos_syms else _sos_drop_positive_factors(h, pos_syms) for h in positive]
+    squares = {sp.expand(-e.subs(t, 0)) for e in zero for t in e.free_symbols
+               if e.is_polynomial(t) and sp.degree(e, t) == 2 and sp.expand(e - e.subs(t, 0)) == t**2}
+    nonneg = [g for g in dict.fromkeys(nonneg) if g not in positive and g not in squares]
     return nonneg, positive, zero, dropped
+
+
+def _sos_drop_positive_factors(g: sp.Expr, pos_syms: set[sp.Symbol]) -> sp.Expr:
+    """g divided by its factors that are > 0 on the region (strictly positive variables, or factors
+    SymPy knows are positive, such as 1 + t for a lifted root t >= 0): the sign is unchanged."""
+    if g in pos_syms or not g.free_symbols:
+        return g
+    const, factors = sp.factor_list(g)
+
+    def positive(f: sp.Expr) -> bool:
+        return f in pos_syms or bool(f.is_positive)
+
+    if const == 0 or not any(positive(f) for f, _ in factors):
+        return g
+    return sp.expand(sp.sign(const) * sp.Mul(*[f**k for f, k in factors if not positive(f)]))
 
 
 def _sos_sign_polynomial(g: sp.Expr) -> sp.Expr:
@@ -780,6 +805,7 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
         if lifted:  # t^2 = B on the region: reduce every polynomial modulo t^2 - B (exact)
             core, nonneg, positive, zero, gens = _sos_reduce_lifted(core, nonneg, positive, zero, gens, lifted)
             reduced_by = [f"{t}^2 = {sp.sstr(r.base)}" for t, r in lifted.items()]
+        core, nonneg, positive, zero, gens, eliminated = _sos_eliminate(core, nonneg, positive, zero, gens)
         res = None
         # the problem as given, its squared form, then exact substitutions x = t / y (y > 0) that
         # lower the degree (e.g. eta = t/eps when eta enters only through eta*eps); each problem
@@ -796,11 +822,22 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
                 problems.append((sq, nonneg, positive, zero, gens, step))
         problems += [(*sub[:5], {**prob[5], "substitution": sub[5]}) for prob in list(problems)
                      for sub in _sos_substitutions(*prob[:5], strict)]
+        # a Positivstellensatz multiplier: target * (1 + sum of the lifted roots), >= 1 on the region
+        roots_left = [t for t in lifted if t in gens]
+        if roots_left:
+            w = 1 + sp.Add(*roots_left)
+            problems.append((sp.expand(core * w), nonneg, positive, zero, gens,
+                             {"multiplier": f"the target times {sp.sstr(w)} (>= 1 on the region, as each "
+                              "lifted root is >= 0) is certified; it has the target's sign"}))
         steps: dict[str, str] = {}
-        for target_poly, p_nonneg, p_positive, p_zero, p_gens, p_steps in problems:
-            res = _sos_plans(target_poly, p_gens, p_nonneg, p_positive, p_zero, strict, seconds, size,
-                             extra_degrees)
-            steps = p_steps
+        # first the exact LP on every problem (cheap), then the SDPs
+        for lp_only in (True, False):
+            for target_poly, p_nonneg, p_positive, p_zero, p_gens, p_steps in problems:
+                res = _sos_plans(target_poly, p_gens, p_nonneg, p_positive, p_zero, strict, seconds, size,
+                                 extra_degrees, lp_only=lp_only)
+                steps = p_steps
+                if res is not None and res.proved:
+                    break
             if res is not None and res.proved:
                 break
         if res is None:
@@ -812,6 +849,8 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
                     **{k: v for k, v in res.notes.items() if k in ("degree", "gram_sizes", "sdp_status")}}
         entry = {"case": case.description or "whole region", "certificate": res.certificate.to_json(),
                  "seconds": round(res.seconds, 3), **steps}
+        if eliminated:
+            entry["eliminated"] = eliminated
         if factors_dropped:
             entry["positive_factors_divided_out"] = factors_dropped
             entry["certified_polynomial"] = sp.sstr(core)
@@ -857,8 +896,45 @@ def _sos_reduce_lifted(core: sp.Expr, nonneg, positive, zero, gens: set[sp.Symbo
     return core, nonneg, positive, zero, gens
 
 
+def _sos_eliminate(core: sp.Expr, nonneg, positive, zero, gens: set[sp.Symbol]):
+    """Eliminate x by an equality k*x + q = 0 (k a nonzero rational, q free of x): on the region
+    x = -q/k, so substituting it everywhere (and dropping the equality and x) is exact.  Returns
+    (core, nonneg, positive, zero, gens, [descriptions])."""
+    done: list[str] = []
+    zero = list(zero)
+    changed = True
+    while changed:
+        changed = False
+        for e in zero:
+            for x in sorted(e.free_symbols & set(gens), key=str):
+                k = sp.expand(e).coeff(x, 1)
+                if not (k.is_Rational and k != 0) or sp.expand(e - k * x).has(x):
+                    continue
+                value = sp.expand(-(e - k * x) / k)
+                if (x.is_positive or x.is_nonnegative or x.is_negative) and x not in {
+                        h for h in positive if h.is_Symbol} | {g for g in nonneg if g.is_Symbol}:
+                    continue  # its sign assumption would be lost
+                sub = {x: value}
+                core = sp.expand(core.xreplace(sub))
+                nonneg = [sp.expand(g.xreplace(sub)) for g in nonneg]
+                positive = [sp.expand(h.xreplace(sub)) for h in positive]
+                zero = [sp.expand(z.xreplace(sub)) for z in zero if z is not e]
+                nonneg = [g for g in nonneg if not (g.is_number and g >= 0)]
+                positive = [h for h in positive if not (h.is_number and h > 0)]
+                gens = (set(gens) - {x}) | value.free_symbols
+                pos_syms = {h for h in positive if h.is_Symbol}
+                nonneg = [_sos_drop_positive_factors(g, pos_syms) for g in nonneg]
+                positive = [h if h in pos_syms else _sos_drop_positive_factors(h, pos_syms) for h in positive]
+                done.append(f"{x} = {sp.sstr(value)} (from the equality {sp.sstr(e)} = 0)")
+                changed = True
+                break
+            if changed:
+                break
+    return core, nonneg, positive, zero, gens, done
+
+
 def _sos_plans(target_poly: sp.Expr, gens: set[sp.Symbol], nonneg, positive, zero, strict: bool,
-               seconds: float, size: int, extra_degrees: int):
+               seconds: float, size: int, extra_degrees: int, lp_only: bool = False):
     """Cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
     (stopping when the SDP outgrows the budget).  The last result, or None if no plan fits."""
     from symbolic.sos import find_certificate
@@ -872,7 +948,7 @@ def _sos_plans(target_poly: sp.Expr, gens: set[sp.Symbol], nonneg, positive, zer
                                positive if use_constraints else [], zero if use_constraints else [],
                                strict=strict,
                                degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
-                               products=len(nonneg) + len(positive) <= 8)
+                               products=len(nonneg) + len(positive) <= 8, lp_only=lp_only)
         if res.proved or (use_constraints and "too large" in res.reason):
             break
     return res
