@@ -95,7 +95,8 @@ def lift_sqrt(expr: sp.Expr, constraints: list[sp.Basic]
 
         def lift(e: sp.Basic, base: sp.Expr = r.base, t: sp.Symbol = t) -> sp.Basic:
             # B^(n/2) -> t^n for every odd n (1/sqrt(B) -> 1/t: defined only where B > 0)
-            return e.replace(lambda a: _half_power(a) and a.base == base, lambda a: t ** int(2 * a.exp))
+            return e.replace(lambda node: _half_power(node) and node.base == base,
+                             lambda node: t ** int(2 * node.exp))
 
         expr = lift(expr)
         cons = [lift(c) for c in cons]
