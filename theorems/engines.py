@@ -745,7 +745,7 @@ def _sos_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], c
     if key not in _SOS_CACHE:
         try:
             _SOS_CACHE[key] = _sos_search(expr, strict, constraints, ctx)
-        except (ArithmeticError, ValueError, np.linalg.LinAlgError, sp.PolynomialError) as exc:
+        except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError, sp.PolynomialError) as exc:
             # a failed proof attempt is recorded, never a verdict: the sampling below still runs
             _SOS_CACHE[key] = {"error": f"{type(exc).__name__}: {exc}"}
     found = _SOS_CACHE[key]
