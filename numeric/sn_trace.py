@@ -184,7 +184,7 @@ class Trace:
                     xs.append(x)
                     ys.append(y)
             got = self._blocks[c] = (xs, ys)
-            if len(self._blocks) > 64:
+            if len(self._blocks) > 16:
                 self._blocks.popitem(last=False)
         else:
             self._blocks.move_to_end(c)
@@ -280,7 +280,7 @@ class Trace:
 
 
 _CACHE: OrderedDict[tuple, Trace] = OrderedDict()
-_CACHE_MAX_STEPS = 30_000_000  # least recently used traces are dropped beyond this many recorded steps
+_CACHE_MAX_STEPS = 20_000_000  # least recently used traces are dropped beyond this many recorded steps (16 bytes each)
 
 
 _BLOCKS: dict[tuple, Callable | None] = {}

@@ -38,9 +38,10 @@ VARIANT_STEPS = {"quick": 400_000, "standard": 4_000_000, "deep": 80_000_000}
 ESCALATE_FACTOR = 10  # values above this multiple of the first usable one are confirmed at higher precision
 
 
-def step_cap(budget: str, pool_size: int) -> int:
-    """Steps per run: the variant's step budget shared out over its ``pool_size`` losses."""
-    return VARIANT_STEPS.get(budget, VARIANT_STEPS["standard"]) // max(1, pool_size)
+def step_cap(budget: str, pool_size: int, factor: int = 1) -> int:
+    """Steps per run: ``factor`` times the variant's step budget shared out over its
+    ``pool_size`` losses."""
+    return factor * VARIANT_STEPS.get(budget, VARIANT_STEPS["standard"]) // max(1, pool_size)
 
 
 def grid(admissible: Callable[[Fraction], bool] = lambda p: True) -> list[Fraction]:
@@ -78,7 +79,7 @@ def _predict(done: list[tuple[Fraction, int]], p: Fraction) -> float | None:
     return n2 * float(p2 / p) ** k
 
 
-def _needs(done: list[tuple[Fraction, int]], first_usable: Fraction | None, pool_size: int) -> str:
+def _needs(done: list[tuple[Fraction, int]], first_usable: Fraction | None, pool_size: int, factor: int = 1) -> str:
     """What MIN_DECADES / TARGET_DECADES of usable points would need (extrapolated run length)."""
     if first_usable is None or len(done) < 2:
         return ""
@@ -90,23 +91,24 @@ def _needs(done: list[tuple[Fraction, int]], first_usable: Fraction | None, pool
         n = _predict(done, p)
         if n is None:
             continue
-        where = next((b for b in ("standard", "deep") if n <= step_cap(b, pool_size)), None)
+        where = next((b for b in ("standard", "deep") if n <= step_cap(b, pool_size, factor)), None)
         out.append(f"{dec} decades need eta down to {float(p):.3g} (~{n:.2g} steps per run: "
-                   + (f"--budget {where})" if where else f"beyond --budget deep's cap of {step_cap('deep', pool_size):,} "
+                   + (f"--budget {where})" if where else f"beyond --budget deep's cap of {step_cap('deep', pool_size, factor):,} "
                       "steps per run)"))
     return "; ".join(out)
 
 
 def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], object], label: str, family: str, *,
                 level: Callable[[Fraction], object], admissible: Callable[[Fraction], bool], hyp_text: str,
-                gamma: Fraction, event: str, pool_size: int) -> Outcome:
+                gamma: Fraction, event: str, pool_size: int, steps_factor: int = 1) -> Outcome:
     """engines.growth of ``measure(trace, eta)`` along eta -> 0 (see the module docstring).
 
     ``level(eta)``: the run is extended until delta_t < level (the claim's window has closed);
     ``admissible(eta)``: the claim's hypotheses can hold at eta (grid restriction);
     ``measure`` returns None where the window is empty or was not reached;
-    ``pool_size``: how many losses the claim sweeps (they share the variant's step budget)."""
-    cap = step_cap(ctx.budget.name, pool_size)
+    ``pool_size``: how many losses the claim sweeps (they share the variant's step budget, times
+    ``steps_factor`` for claims whose measure costs little beyond the runs)."""
+    cap = step_cap(ctx.budget.name, pool_size, steps_factor)
     dps0 = ctx.dps
 
     def trace(p: Fraction) -> Trace:
@@ -172,9 +174,10 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
 
     rng = (f"{params[0]} .. {params[-1]} ({len(params)} points, {math.log10(params[0] / params[-1]):.2f} decades)"
            if params else "none")
-    needs = _needs(done, first_usable, pool_size) if stop_note else ""
+    needs = _needs(done, first_usable, pool_size, steps_factor) if stop_note else ""
     fam = (f"{family}; eta = 9/10 * 10^(-k/4) where {hyp_text}: {rng}; runs until {event}, at most {cap:,} steps "
-           f"per run (--budget {ctx.budget.name}: {VARIANT_STEPS.get(ctx.budget.name, 0):,} steps over {pool_size} losses)" + (f"; {stop_note}" if stop_note else "") + (f"; {needs}" if needs else ""))
+           f"per run (--budget {ctx.budget.name}: {steps_factor * VARIANT_STEPS.get(ctx.budget.name, 0):,} steps over "
+           f"{pool_size} losses)" + (f"; {stop_note}" if stop_note else "") + (f"; {needs}" if needs else ""))
     out = engines.growth(params, ratio, ctx, label=f"{label} [{loss.name}]", family=fam, min_decades=MIN_DECADES,
                          inputs_of=lambda p: loss_inputs(loss, eta=p, gamma=gamma, **{"x~": XT, "y~": YT}))
     out.details["loss"] = loss.formula()

@@ -29,11 +29,15 @@ from .sn_common import (
 )
 
 GAMMA = F(3)
+# the window claims (eq13, prop4, theorem5) have the top of their range cut by the hypotheses (eta < 0.14 ..
+# 0.37) and measure one window per run: they get twice the step budget of the crossing claims (measured: still
+# within ~20 s per variant at standard)
+WINDOW_STEPS_FACTOR = 2
 RANGE_NOTE = ("; eta sweeps (ahn.qs_sweep): eta = 9/10 * 10^(-k/4), restricted to the step sizes where the "
               "hypotheses can hold (window 10 eta^(beta/(beta-1)) <= delta < 1/2 non-empty: eta < "
               "20^(-(beta-1)/beta), 0.37 for beta = 3/2, 0.22 for beta = 2, 0.14 for beta = 3), runs extended only "
-              "until the window has closed and down to the budget's step cap per run (4,000,000 steps per "
-              "claim variant at standard, 80,000,000 at deep, shared out over the losses swept); a pass needs usable points spanning >= 2 decades; each part states its usable "
+              "until the window has closed and down to the budget's step cap per run (8,000,000 steps per "
+              "claim variant at standard, 160,000,000 at deep, shared out over the losses swept); a pass needs usable points spanning >= 2 decades; each part states its usable "
               "range and, when the step cap ends it early, the eta (and budget) that 2 and 3 decades would need. "
               "The bouncing phase lasts ~eta^-2 (beta > 2), log(1/eta) eta^-2 (beta = 2), eta^-beta/(beta-1) "
               "(beta < 2) steps (Remark 3), so the step cap, not the hypotheses, ends each sweep")
@@ -96,7 +100,7 @@ def _qs_sweep(ctx: Context, loss, measure, what: str, *, floor_window: bool, poo
     if floor_window:
         return trace_sweep(ctx, loss, measure, what, "eta -> 0", level=lambda p: 10 * mpow(p, gq),
                            admissible=window_top(gq), hyp_text=f"10 eta^{gq} < 1/2", gamma=GAMMA,
-                           event=f"delta_t < 10 eta^{gq}", pool_size=pool_size)
+                           event=f"delta_t < 10 eta^{gq}", pool_size=pool_size, steps_factor=WINDOW_STEPS_FACTOR)
     return trace_sweep(ctx, loss, measure, what, "eta -> 0", level=lambda p: 0, admissible=lambda p: True,
                        hyp_text="eta < 1", gamma=GAMMA, event="the crossing (delta_t < 0)", pool_size=pool_size)
 
