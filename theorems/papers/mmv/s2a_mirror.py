@@ -153,12 +153,12 @@ def example2_asym():
     (8/5, 1/5) times the scale."""
     w, k = sp.symbols("w k", positive=True)
     D = k / 4 * (1 + w / k * sp.asinh(w / k) - sp.sqrt(1 + (w / k) ** 2))
-    small = [Fraction(1, 10**j) for j in (2, 3, 4, 6, 8)]
+    small = [Fraction(1, 10**j) for j in (2, 3, 4, 6, 8, 12, 16)]
     large = [Fraction(j) for j in (3, 10, 30, 100, 300)]
     return AllOf(
         Identity(sp.limit(D / (w**2 / (8 * k)), k, sp.oo), 1, label="D ~ w^2/(8k) as k -> infinity"),
         Identity(sp.limit(D / (w * sp.log(1 / k) / 4), k, 0, "+"), 1, label="D ~ |w| log(1/k)/4 as k -> 0"),
-        Order(_to_l1, small, family="eps = 10^-2 .. 10^-8, A = [1, 2], y = 2, a = (4, 1)",
+        Order(_to_l1, small, family="eps = 10^-2 .. 10^-16, A = [1, 2], y = 2, a = (4, 1)",
               label="|argmin - l1 solution| = O(eps) (tends to the min-l1 interpolator)"),
         Order(_to_wl2, large, family="eps = 3 .. 300", label="|argmin - weighted-l2 solution| = O(1/eps)"),
     )
