@@ -25,6 +25,7 @@ from theorems.spec import (
     claim,
 )
 
+from .lib_common import ProvedWithCrossChecks, finite_limit
 from .lib_mirror import (
     disc_argmin,
     dist,
@@ -236,12 +237,17 @@ def _sensing_distance(alpha: Fraction, dps: int):
 def commuting_sensing():
     """A_j = Q diag(c_j) Q^T with a common exact rotation Q (2 x 2, Cayley): GF on U U^T keeps
     U = Q diag(x) (the field stays of that form, exact), so the eigenvalues s = x^2 follow
-    ds/dt = 4 s (C^T r); with one measurement c = (1, 2), y = 2, the limit from U(0) = alpha^{1/2} I
-    against the nuclear-norm-minimal PSD solution s = (0, 1) (LP on the eigenvalues), as
-    alpha -> 0 (distance / sqrt(alpha) must stay bounded)."""
+    ds_j/dt = 4 r c_j s_j, r = y - c.s.  With one measurement c = (1, 2), y = 2 and
+    U(0) = alpha^{1/2} I (s(0) = (alpha, alpha)), SymPy derives two exact facts: s_2/s_1^2 is
+    conserved (so s_2 alpha = s_1^2 along the flow), and dr/dt = -4 r (s_1 + 4 s_2), so r keeps
+    its sign, s increases while r > 0 and r decays at least like e^{-20 alpha t}: the limit is the
+    positive intersection of s_2 alpha = s_1^2 with s_1 + 2 s_2 = 2 (solved exactly).  Its
+    distance to the nuclear-norm-minimal PSD solution s = (0, 1) over sqrt(alpha) has a finite
+    SymPy limit as alpha -> 0+.  The float64 integration over alpha = 10^-2 .. 10^-10 (distance /
+    sqrt(alpha) must stay bounded) is the cross-check."""
     r = sp.Symbol("r", real=True)
     Q = sp.Matrix([[(1 - r**2) / (1 + r**2), -2 * r / (1 + r**2)], [2 * r / (1 + r**2), (1 - r**2) / (1 + r**2)]])
-    x = sp.symbols("x1 x2", real=True)
+    x = sp.symbols("x1 x2", positive=True)
     c = sp.symbols("c1 c2", real=True)
     yv = sp.Symbol("y", real=True)
     U = Q * sp.diag(*x)
@@ -250,11 +256,35 @@ def commuting_sensing():
     Lg = (yv - sum(Am.multiply_elementwise(Um * Um.T))) ** 2 / 2
     field = Um.applyfunc(lambda s_: -sp.diff(Lg, s_)).subs(dict(zip(list(Um), list(U), strict=True)))
     in_basis = (Q.T * field).applyfunc(sp.simplify)
-    alphas = [Fraction(1, 10**k) for k in (2, 4, 6, 8)]
-    return AllOf(
-        Identity(sp.Matrix([in_basis[0, 1], in_basis[1, 0]]), sp.zeros(2, 1),
-                 label="the GF field at U = Q diag(x) is Q diag(.)"),
-        Order(_sensing_distance, alphas, family="alpha = 10^-2 .. 10^-8", label="|s(inf) - (0, 1)| / sqrt(alpha) bounded"),
+    # the instance c = (1, 2), y = 2: eigenvalue flow ds_j/dt = 2 x_j dx_j/dt, s_j = x_j^2
+    inst = {c[0]: 1, c[1]: 2, yv: 2}
+    ds = [sp.simplify((2 * x[j] * in_basis[j, j]).subs(inst)) for j in range(2)]
+    sv = [x[j] ** 2 for j in range(2)]
+    resid = 2 - sv[0] - 2 * sv[1]
+    drift_invariant = sp.simplify(ds[1] / sv[1] - 2 * ds[0] / sv[0])
+    drift_residual = sp.simplify(-(ds[0] + 2 * ds[1]) + 4 * resid * (sv[0] + 4 * sv[1]))
+    alpha = sp.Symbol("alpha", positive=True)
+    s1, s2 = sp.symbols("s1 s2", positive=True)
+    limits = sp.solve([s1 + 2 * s2 - 2, alpha * s2 - s1**2], [s1, s2], dict=True)
+    if len(limits) != 1:
+        raise ArithmeticError(f"expected one positive intersection, got {limits}")
+    lim = limits[0]
+    ratio = sp.sqrt(lim[s1] ** 2 + (lim[s2] - 1) ** 2) / sp.sqrt(alpha)
+    alphas = [Fraction(1, 10**k) for k in range(2, 11)]
+    return ProvedWithCrossChecks(
+        proof=(
+            Identity(sp.Matrix([in_basis[0, 1], in_basis[1, 0]]), sp.zeros(2, 1),
+                     label="the GF field at U = Q diag(x) is Q diag(.)"),
+            Identity(ds[0], 4 * resid * sv[0], label="ds_1/dt = 4 r s_1 (c = (1, 2), y = 2)"),
+            Identity(drift_invariant, 0, label="d/dt (log s_2 - 2 log s_1) = 0, so s_2 alpha = s_1^2"),
+            Identity(drift_residual, 0, label="dr/dt = -4 r (s_1 + 4 s_2): r -> 0 monotonically"),
+            finite_limit(ratio, alpha, 0, f"|s(inf) - (0, 1)| / sqrt(alpha) at s(inf) = ({sp.sstr(lim[s1])}, "
+                                          f"{sp.sstr(lim[s2])}) bounded"),
+        ),
+        checks=(
+            Order(_sensing_distance, alphas, family="alpha = 10^-2 .. 10^-10 (float64 integration)",
+                  label="|s(inf) - (0, 1)| / sqrt(alpha) bounded (integrated)"),
+        ),
     )
 
 

@@ -317,6 +317,7 @@ def _(printed):
 # ------------------------------------------------------------------ Soudry et al.
 
 TAUS = (2, 5, 10, 30, 100, 300)
+GD_STEPS = tuple(round(10 ** (k / 4)) for k in range(8, 25))  # t = 10^2 .. 10^6, four points per decade
 
 
 def soudry_statement(direction):
@@ -327,13 +328,12 @@ def soudry_statement(direction):
 
     def gd_ratio(p, dps):
         w = tuple(float(x) for x in direction())
-        steps = tuple(10**k for k in range(2, 6))
-        return gd_angles(steps, w)[int(p)] * mp.log(int(p))
+        return gd_angles(GD_STEPS, w)[int(p)] * mp.log(int(p))
 
     return AllOf(
         Order(gf_ratio, [Fraction(t) for t in TAUS], family="GF, log-time tau = log t = 2 .. 300",
               label="angle(theta(t), w_svm) * log t bounded (mpmath GF in log-time)"),
-        Order(gd_ratio, [Fraction(10**k) for k in range(2, 6)], family="GD eta = 1, t = 10^2 .. 10^5 (float64)",
+        Order(gd_ratio, [Fraction(t) for t in GD_STEPS], family="GD eta = 1, t = 10^2 .. 10^6, 4 per decade (float64)",
               label="angle(theta_t, w_svm) * log t bounded (GD)"),
     )
 
