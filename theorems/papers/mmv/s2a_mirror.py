@@ -298,6 +298,8 @@ def table1():
     mmv.example2_asym, mmv.deepdiag_woodworth, mmv.deepdiag_yun, mmv.dft_conv,
     mmv.commuting_sensing and mmv.eq34_35."""
     return Uncheckable("a qualitative summary table of cited results; its checkable entries are checked as "
-                       "mmv.example2_asym, mmv.deepdiag_woodworth, mmv.deepdiag_yun, mmv.dft_conv, "
-                       "mmv.commuting_sensing and mmv.eq34_35")
-
+                       "mmv.example2_asym and mmv.deepdiag_woodworth / mmv.deepdiag_yun (sparse recovery), "
+                       "mmv.commuting_sensing (nuclear norm) and mmv.eq34_35 (implicit rank); for the compressed-sensing "
+                       "row only the convolution theorem is stated (mmv.dft_conv): the implicit ||F beta||_1 bias of "
+                       "circular-convolution networks is cited ([26], [27]) without a loss, depth or initialisation, "
+                       "which a statement of that setting would supply")
