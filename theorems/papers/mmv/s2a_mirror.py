@@ -5,6 +5,7 @@ the scale asymptotics, the depth-L variants, the convolution theorem and commuti
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import mpmath as mp
 import numpy as np
@@ -226,6 +227,12 @@ def dft_conv():
 
 
 def _sensing_distance(alpha: Fraction, dps: int):
+    return _sensing_distance_float64(alpha)
+
+
+@lru_cache(maxsize=32)
+def _sensing_distance_float64(alpha: Fraction) -> float:
+    """float64 integration (the digits do not enter; a re-evaluation at more digits reuses it)."""
     s = gf_psd_diagonal(A1, Y1, float(alpha))
     return float(np.linalg.norm(s - [0, 1])) / float(alpha) ** 0.5
 
