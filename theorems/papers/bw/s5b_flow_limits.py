@@ -879,7 +879,7 @@ def _mixed_slack(kind: str):
 
 
 def _mixed_describe(inst: Inst, dps: int):
-    out = _mixed_run(inst, dps)
+    out = cached("mixed", inst, dps, lambda: _mixed_run(inst, dps))
     lamT, _, qT, _, eT = out[-1]
     plus, _ = _blocks(inst)
     return {"run": "GF" if inst["eta"] == 0 else "GD", "a_i=-b_i block |a_i-b_i|^2 at start": out[0][2],
