@@ -26,7 +26,7 @@ from numeric.dynamics import SimulationDiverged
 from numeric.precision import mpf_of
 
 from ... import engines
-from ...claim import Claim, Context, Kind, Outcome, all_of, inconclusive
+from ...claim import Claim, Context, Kind, Outcome, Variant, all_of, inconclusive
 from . import plots
 from .common import model
 from .lib_region_c import exact_sampled, state
@@ -401,7 +401,9 @@ LEMMA12 = Claim(
 # ---------------------------------------------------------------- Lemma 13
 
 
-def _lemma13_check(reading: bool):
+def _lemma13_check(reading: bool, chain_before_tau1: bool = False):
+    """``reading``: the catalogue's reading (tau = tau_1, mu = lam, a(tau).b(tau) > 0, min for max);
+    ``chain_before_tau1`` (reading2 only): the chain lam >= Q >= w_t >= w_{t+1} only for t < tau_1."""
     def check(ctx: Context) -> Outcome:
         samp = region_c_instances("def2", ctx.seed, short_first_phase=True)
 
@@ -435,10 +437,10 @@ def _lemma13_check(reading: bool):
             return _min((x - ref) / tr.lam[0] for x in tr.lam)
 
         def chain(tr: Traj, inst):
-            n = tr.tau1 if reading else len(tr.lam) - 1
+            n = tr.tau1 if chain_before_tau1 else len(tr.lam) - 1
             vals = [min(tr.lam[t] - tr.Q[t], tr.Q[t] - tr.w[t], tr.w[t] - tr.w[t + 1]) / tr.lam[0]
                     for t in range(n)]
-            if reading:
+            if chain_before_tau1:
                 vals.append((tr.Q[n] - tr.w[n]) / tr.lam[0])
             return _min(vals)
 
@@ -449,7 +451,7 @@ def _lemma13_check(reading: bool):
              mu_ge_w, False),
             (f"lam(t) >= {'min' if reading else 'max'}{{lam(tau1), lam(tau1-1)}} for all computed t",
              mu_ge_pair, False),
-            ("lam(t) >= sum_i|Q_i(t)| >= w_t >= w_{t+1} for " + ("t < tau1 (and Q >= w at tau1)" if reading
+            ("lam(t) >= sum_i|Q_i(t)| >= w_t >= w_{t+1} for " + ("t < tau1 (and Q >= w at tau1)" if chain_before_tau1
                                                                   else "all computed t"), chain, False),
         ], horizon="converged", figure=sequences_figure(plots.part_tag(ctx, "bw.lemma13"), "converged")))
         if not reading:
@@ -477,11 +479,15 @@ LEMMA13 = Claim(
     "sentence before Lemma 13 concludes (mu(t) >= w_{tau1}); the first-exit version of that part is reported "
     "for information only; 'all t' = every step until |eps| < 10^-(dps/2)",
     check=_lemma13_check(False),
-    reading=r"$\tau=\tau_1$, $\mu=\lambda$: $a(\tau_1)^\top b(\tau_1)>0$, $\lambda(t)\ge w_{\tau_1}$ and "
-    r"$\lambda(t)\ge\min\{\lambda(\tau_1),\lambda(\tau_1-1)\}$ for all $t$; the chain "
-    r"$\lambda(t)\ge\sum_i|Q_i(t)|\ge w_t\ge w_{t+1}$ for $t<\tau_1$ (where Lemma 12 compares $w$ with $Q$)",
+    reading=r"(the catalogue's reading) $\tau=\tau_1$, $\mu=\lambda$: $a(\tau_1)^\top b(\tau_1)>0$, "
+    r"$\lambda(t)\ge w_{\tau_1}$ and $\lambda(t)\ge\min\{\lambda(\tau_1),\lambda(\tau_1-1)\}$ for all $t$; the "
+    r"chain $\lambda(t)\ge\sum_i|Q_i(t)|\ge w_t\ge w_{t+1}$ for all $t$, as printed",
     reading_check=_lemma13_check(True),
     depends_on=("bw.lemma12", "bw.def2"),
+    extra_variants=(Variant(
+        "reading2", r"the reading, with the chain $\lambda(t)\ge\sum_i|Q_i(t)|\ge w_t\ge w_{t+1}$ only for "
+        r"$t<\tau_1$ (and $Q\ge w$ at $\tau_1$), where Lemma 12 compares $w$ with $Q$",
+        _lemma13_check(True, chain_before_tau1=True)),),
 )
 
 
@@ -645,7 +651,8 @@ def _c1_real_slack(inst):
 
 
 def _bounds_parts(ctx: Context, reading: bool, which: str) -> list[Outcome]:
-    """Shared by Lemma 15 (w = sequence) and Lemma 16 (w replaced by the true Q)."""
+    """Shared by Lemma 15 (w = sequence) and Lemma 16 (w replaced by the true Q); ``reading``: |a0.b0| in
+    the upper bound on tau1 ((51) / (65))."""
     samp = region_c_instances(which, ctx.seed, cond=imbalanced)
     use_Q = which == "lemma16"
 
@@ -812,9 +819,11 @@ LEMMA15 = Claim(
 )
 
 
-def _lemma16_check(reading: bool):
+def _lemma16_check(reading: bool, abs_65: bool = False):
+    """``reading``: the catalogue's reading of (64), a(tau1).b(tau1) > 0; ``abs_65`` (reading2):
+    also |a0.b0| in (65), as in Lemma 15's reading."""
     def check(ctx: Context) -> Outcome:
-        parts = _bounds_parts(ctx, reading, "lemma16")
+        parts = _bounds_parts(ctx, abs_65, "lemma16")
         samp = region_c_instances("lemma16", ctx.seed, cond=imbalanced)
 
         def c1_vs(tr: Traj, inst):
@@ -847,10 +856,12 @@ LEMMA16 = Claim(
     kind=Kind.INEQUALITY,
     hypotheses="as bw.lemma15 (Q = sum_i |Q_i|, w0 = Q0, z0 = eps0), with the true Q(tau1); scale sweep",
     check=_lemma16_check(False),
-    reading=r"(64) read as $a(\tau_1)^\top b(\tau_1)>0$, and (65) upper bound with $|a(0)^\top b(0)|$ "
-    r"(as in bw.lemma15's reading)",
+    reading=r"(the catalogue's reading) (64) read as $a(\tau_1)^\top b(\tau_1)>0$; the rest as printed",
     reading_check=_lemma16_check(True),
     depends_on=("bw.lemma15", "bw.lemma12"),
+    extra_variants=(Variant(
+        "reading2", r"the reading, and (65) upper bound with $|a(0)^\top b(0)|$ (as in bw.lemma15's reading)",
+        _lemma16_check(True, abs_65=True)),),
 )
 
 
