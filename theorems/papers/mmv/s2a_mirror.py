@@ -17,16 +17,17 @@ from theorems.spec import (
     AllOf,
     Choice,
     Domain,
+    FiniteLimit,
     Holds,
     Identity,
     Order,
+    ProofWithCrossChecks,
     Real,
     Uncheckable,
     Vec,
     claim,
 )
 
-from .lib_common import ProvedWithCrossChecks, finite_limit
 from .lib_mirror import (
     disc_argmin,
     dist,
@@ -278,14 +279,14 @@ def commuting_sensing():
     lim = limits[0]
     ratio = sp.sqrt(lim[s1] ** 2 + (lim[s2] - 1) ** 2) / sp.sqrt(alpha)
     alphas = [Fraction(1, 10**k) for k in range(2, 11)]
-    return ProvedWithCrossChecks(
+    return ProofWithCrossChecks(
         proof=(
             Identity(sp.Matrix([in_basis[0, 1], in_basis[1, 0]]), sp.zeros(2, 1),
                      label="the GF field at U = Q diag(x) is Q diag(.)"),
             Identity(ds[0], 4 * resid * sv[0], label="ds_1/dt = 4 r s_1 (c = (1, 2), y = 2)"),
             Identity(drift_invariant, 0, label="d/dt (log s_2 - 2 log s_1) = 0, so s_2 alpha = s_1^2"),
             Identity(drift_residual, 0, label="dr/dt = -4 r (s_1 + 4 s_2): r -> 0 monotonically"),
-            finite_limit(ratio, alpha, 0, f"|s(inf) - (0, 1)| / sqrt(alpha) at s(inf) = ({sp.sstr(lim[s1])}, "
+            FiniteLimit(ratio, alpha, 0, f"|s(inf) - (0, 1)| / sqrt(alpha) at s(inf) = ({sp.sstr(lim[s1])}, "
                                           f"{sp.sstr(lim[s2])}) bounded"),
         ),
         checks=(

@@ -13,16 +13,18 @@ from theorems.claim import Kind
 from theorems.spec import (
     AllOf,
     Domain,
+    FiniteLimit,
     Holds,
     Identity,
     Inequality,
     Order,
+    ProofWithCrossChecks,
     Real,
     Vec,
     claim,
 )
 
-from .lib_common import ProvedWithCrossChecks, WithEvidence, finite_limit, q
+from .lib_common import WithEvidence, q
 from .lib_factorization import (
     gd_angles,
     gf_log_time_angles,
@@ -167,17 +169,17 @@ def eq29():
         raise ArithmeticError(f"(28) = sigma/2 has {len(t_half)} solutions in t: {t_half}")
     scale = sp.log(1 / a) / sig
     m_pos = Domain(Real("m", 0, None, lo_open=True))
-    return ProvedWithCrossChecks(
+    return ProofWithCrossChecks(
         proof=(
             Identity(mf.value_at_transition(c), c * sig * s0 / (sig - a * s0 + c * s0),
                      label="(28) at log(c/alpha)/(2 sigma)"),
             Identity(mf.value_at_transition(C), C * sig * s0 / (sig - a * s0 + C * s0),
                      label="(28) at log(C/alpha)/(2 sigma)"),
-            finite_limit(rel_small, c, 0, "~ c sigma_0: relative error / (c sigma_0/sigma), alpha = c^2"),
-            finite_limit(rel_large, C, sp.oo, "~ sigma: relative error / (sigma/(C sigma_0)), alpha sigma_0 < sigma",
+            FiniteLimit(rel_small, c, 0, "~ c sigma_0: relative error / (c sigma_0/sigma), alpha = c^2"),
+            FiniteLimit(rel_large, C, sp.oo, "~ sigma: relative error / (sigma/(C sigma_0)), alpha sigma_0 < sigma",
                          domain=m_pos),
-            finite_limit(t_half[0] / scale, a, 0, f"t(sigma/2) = {sp.sstr(t_half[0])} = O(log(1/alpha)/sigma)"),
-            finite_limit(scale / t_half[0], a, 0, "log(1/alpha)/sigma = O(t(sigma/2))"),
+            FiniteLimit(t_half[0] / scale, a, 0, f"t(sigma/2) = {sp.sstr(t_half[0])} = O(log(1/alpha)/sigma)"),
+            FiniteLimit(scale / t_half[0], a, 0, "log(1/alpha)/sigma = O(t(sigma/2))"),
         ),
         checks=(
             Order(_approx_small, small, family="c = 10^-k, alpha = c^2 (sigma = 2, sigma_0 = 1)",
