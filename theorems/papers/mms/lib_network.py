@@ -375,10 +375,12 @@ def edge_step(m: Minimum) -> Fraction:
 
 def stable_step_cap(m: Minimum) -> Fraction:
     """A rational step below the float64 estimate of the largest strongly stable step (the gap
-    beyond 2/lambda_upper shrunk by 1% against rounding); strong stability is re-decided exactly."""
+    beyond 2/lambda_upper shrunk by 1% against rounding and kept to 3 significant digits, so that
+    the sampled steps do not depend on the last bits of the float64 guide); strong stability is
+    re-decided exactly."""
+    gap = float(f"{(m.stable_step_ratio - 1) * 0.99:.3g}")  # 3 digits: the same cap whatever the BLAS
     with mp.workdps(60):
-        r = mp.mpf(m.stable_step_ratio)
-        return F(mp.nstr(2 / m.sharpness_upper() * (1 + (r - 1) * (1 - mp.mpf(10) ** -2)), 55))
+        return F(mp.nstr(2 / m.sharpness_upper() * (1 + mp.mpf(gap)), 55))
 
 
 def beyond_edge_member(name: str = "theta*") -> Member:
