@@ -1,5 +1,5 @@
 """The sampler of minima strongly stable beyond 2/lambda_upper (the regime of (35)-(36) and of
-Theorem 2's Delta): its instances are decided exactly, a wrong claim that holds only outside the
+Theorem 2's Delta): its instances are strongly stable at 50 digits, a wrong claim that holds only outside the
 regime ("strong stability forces lambda_upper <= 2/eta") is REFUTED there, the true (35) passes
 with informative instances, and the float64 guide and the exact reduction agree with the theory
 (one toggling neuron leaves no room beyond 2/lambda_upper; dead neurons change nothing)."""

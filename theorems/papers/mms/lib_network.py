@@ -337,7 +337,7 @@ def beyond_edge_minimum(rng: random.Random, *, pad: bool = False, third: bool = 
     of w2); a third live neuron with a knot off the data if ``third``; dead neurons (knot beyond
     x_max, inactive on every data point) padding k up to n if ``pad``; b2 rational; y_j := f(x_j)
     exactly.  Kept when the float64 bisection finds strong stability up to eta lambda_upper / 2 >=
-    ``min_ratio`` (rejection sampling; every instance is re-decided exactly by the checks)."""
+    ``min_ratio`` (rejection sampling; every instance is re-decided at the working precision by the checks)."""
     for _ in range(max_tries):
         n = rng.randint(4, 6)
         xs = tuple(sorted(F(v, 100) for v in rng.sample(range(-200, 201), n)))
@@ -377,7 +377,7 @@ def stable_step_cap(m: Minimum) -> Fraction:
     """A rational step below the float64 estimate of the largest strongly stable step (the gap
     beyond 2/lambda_upper shrunk by 1% against rounding and kept to 3 significant digits, so that
     the sampled steps do not depend on the last bits of the float64 guide); strong stability is
-    re-decided exactly."""
+    re-decided at the working precision."""
     gap = float(f"{(m.stable_step_ratio - 1) * 0.99:.3g}")  # 3 digits: the same cap whatever the BLAS
     with mp.workdps(60):
         return F(mp.nstr(2 / m.sharpness_upper() * (1 + mp.mpf(gap)), 55))
@@ -398,7 +398,7 @@ def beyond_edge_member(name: str = "theta*") -> Member:
 def beyond_edge_domain(name: str = "theta*") -> Domain:
     """Minima of :func:`beyond_edge_minimum` with 2/lambda_upper < eta <= (float64) largest strongly
     stable step: the regime where lambda_upper > 2/eta (the checks still decide strong stability
-    exactly per instance and count an instance that fails it as not applicable)."""
+    per instance at the working precision and count an instance that fails it as not applicable)."""
     return Domain(
         beyond_edge_member(name),
         Real("eta", ("2/lambda_upper(theta*)", lambda s: edge_step(s[name])),

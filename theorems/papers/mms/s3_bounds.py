@@ -231,7 +231,8 @@ def _thm2_describe(inst, dps):
        r"(3C^2\frac{1+k-L}n+\frac2\eta)}$ (25).",
        hypotheses="GD (full batch); minima built to be strongly stable beyond 2/lambda_upper (two knots on data "
        "points) and random interpolating minima with 1-2 knots on data points (k = n <= 5); strong stability "
-       "decided exactly per instance (cone-wise one-step non-expansiveness, KKT over the faces); rho from the "
+       "decided per instance at the working precision (cone-wise one-step non-expansiveness, KKT over the faces; a "
+       "margin below -10^(-dps/2) counts as not strongly stable); rho from the "
        "smallest-sup-norm neuron rescaling of f (any implementation of f may supply rho, as printed); (24) can fail "
        "only where W > 1/eta - 1/2 (Delta >= 0), which needs lambda_upper > 2/eta by (37)")
 def theorem2():

@@ -343,8 +343,8 @@ def _rhs_describe(inst, dps):
        r"\frac2\eta+3C^2\frac{p_{\max}}n+C\sqrt{3\frac{p_{\max}}n(3C^2\frac{p_{\max}}n+\frac2\eta)}$ (35).",
        hypotheses="(a) the printed RHS against the solution of Lemma 2's condition lambda <= 2/eta + delta(lambda) "
        "with the stated delta (q = p_max/n); (b) the inequality itself at GD minima whose strong stability is "
-       "decided exactly, C = max ||grad phi||_inf (Lemma 5's C): minima built to be strongly stable beyond "
-       "2/lambda_upper (the only place (35) can fail; with one toggling neuron, or generic random minima, strong "
+       "decided at the working precision (KKT over the faces of each cone), C = max ||grad phi||_inf (Lemma 5's "
+       "C): minima built to be strongly stable beyond 2/lambda_upper (the only place (35) can fail; with one toggling neuron, or generic random minima, strong "
        "stability forces lambda_upper <= 2/eta) and random NUM-interp minima")
 def eq35():
     """(35): Lemma 2 says strong stability needs lambda <= 2/eta + 2 sqrt(3) C sqrt(lambda q); its
@@ -368,8 +368,8 @@ def _(printed):
        statement=r"$\lambda^{\rm upper}_{\max}(\theta^*)\le\frac2\eta+3C^2\frac{1+k-L}n+C\sqrt{3\frac{1+k-L}n(3C^2"
        r"\frac{1+k-L}n+\frac2\eta)}$ (36).",
        hypotheses="(a) the substitution step: the RHS of (35) is nondecreasing in p_max (exact derivative); (b) (36) at "
-       "strongly stable GD minima (decided exactly; minima built to be strongly stable beyond 2/lambda_upper, and "
-       "random NUM-interp minima), C from the smallest-sup-norm rescaling")
+       "strongly stable GD minima (decided at the working precision; minima built to be strongly stable beyond "
+       "2/lambda_upper, and random NUM-interp minima), C from the smallest-sup-norm rescaling")
 def eq36():
     """(36): monotone substitution of p_max <= 1 + k - L into (35)."""
     dr = sp.diff(printed_35(), q)
