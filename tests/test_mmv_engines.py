@@ -15,6 +15,7 @@ import sympy as sp
 from symbolic.deep_linear import DeepLinear
 from theorems import Budget, Context, Verdict
 from theorems.conjecture import check_conjecture, prepare
+from theorems.papers.mmv.lib_common import ProvedWithCrossChecks, finite_limit
 from theorems.papers.mmv.lib_factorization import svm_direction
 from theorems.papers.mmv.lib_mirror import l2_potential, mirror_residual, survey_potential, thm1_gap
 from theorems.papers.mmv.s2a_mirror import THM1
@@ -109,6 +110,39 @@ def test_true_max_margin_direction_is_never_refuted_and_gf_supports_it():
     assert out.verdict is not Verdict.REFUTED
     gf = [p for p in out.parts if "GF" in p.label]
     assert gf and all(p.verdict in PASS for p in gf)
+
+
+# ------------------------------------------------------------------ exact limits, cross-checks
+
+A_ = sp.Symbol("a", positive=True)
+
+
+def test_finite_limit_refutes_an_unbounded_ratio_and_proves_a_bounded_one():
+    """log(1/a) / 1 is not O(1) as a -> 0+ (limit oo); (1 + a)/(2 + a) - 1/3 and
+    log(1/a)/log(2/a) (a c - b/log p tail no sweep decides) have finite limits."""
+    assert finite_limit(sp.log(1 / A_), A_, 0, "log(1/a) = O(1)").check(QUICK).verdict is Verdict.REFUTED
+    for ratio in ((1 + A_) / (2 + A_), sp.log(1 / A_) / sp.log(2 / A_)):
+        assert finite_limit(ratio, A_, 0, "bounded").check(QUICK).verdict is Verdict.PROVED
+    m = sp.Symbol("m", positive=True)
+    out = finite_limit(m * A_ / (1 + A_), A_, sp.oo, "symbolic limit", domain=Domain(Real("m", 0, None, lo_open=True)))
+    assert out.check(QUICK).verdict is Verdict.PROVED
+
+
+def test_finite_limit_without_a_limit_is_undecided():
+    out = finite_limit(2 + sp.sin(1 / A_), A_, 0, "oscillating").check(QUICK)
+    assert out.verdict is Verdict.INCONCLUSIVE and "no limit" in out.reason
+
+
+def test_a_failing_cross_check_enters_the_verdict_and_a_passing_one_cannot_add_to_a_proof():
+    x = sp.Symbol("x", real=True)
+    proof = (Identity((x + 1) ** 2, x**2 + 2 * x + 1, label="square"),)
+    good = Holds(lambda inst, dps: 1, Domain(Real("x", 0, 1)), label="slack 1")
+    bad = Holds(lambda inst, dps: -1, Domain(Real("x", 0, 1)), label="slack -1")
+    ok = ProvedWithCrossChecks(proof, (good,)).check(QUICK)
+    assert ok.verdict is Verdict.PROVED and ok.details["cross_checks (exact points; a proof covers them)"]
+    assert ProvedWithCrossChecks(proof, (bad,)).check(QUICK).verdict is Verdict.REFUTED
+    wrong = (Identity((x + 1) ** 2, x**2 + 1, label="wrong square"),)
+    assert ProvedWithCrossChecks(wrong, (good,)).check(QUICK).verdict is Verdict.REFUTED
 
 
 # ------------------------------------------------------------------ vocabulary

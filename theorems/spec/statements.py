@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import mpmath as mp
 import sympy as sp
 
 from .. import engines
-from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
+from ..claim import ClaimError, Context, Outcome, all_of, inconclusive
 from ..claim import guarded as claim_guarded
 from .domain import Domain, symbols_point
 
@@ -126,43 +125,17 @@ class Inequality(Statement):
                            for c in constraints]
         syms = sorted(expr.free_symbols, key=str)
         drawn = sorted(set(syms).union(*(c.free_symbols for c in constraints or [])), key=str)
-        sample = None
-        box = None
+        sample = search = None
         if dom is not None:
             def sample(rng, i):  # every symbol the expression or a constraint names
                 return symbols_point(dom.sample(rng, i), drawn)
 
-            if all(str(s) in dom.names for s in syms) and dom.search_dimension() == len(dom.names):
-                box = {s: (0.0, 1.0) for s in syms}
-        out = engines.inequality(expr, ctx, strict=self.strict,
-                                 constraints=constraints if constraints is not None else [],
-                                 sample=sample, search_box=None, label=self.label,
-                                 prove=constraints is not None)
-        if box is not None and out.verdict.passes and out.verdict is not Verdict.PROVED:
-            # a search over the domain's own box (the engine's sampler covered the draws)
-            f = sp.lambdify(syms, expr, modules="mpmath")
-
-            def slack(inst, dps):
-                if not dom.contains(inst):
-                    return None
-                return f(*[mp.mpf(inst[str(s)].numerator) / inst[str(s)].denominator for s in syms])
-
-            searched = Holds(slack, dom, strict=self.strict, label=self.label,
-                             certify=_ball_certifier(expr, syms, dom)).check(ctx)
-            if searched.verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE):
-                return searched
-        return out
-
-
-def _ball_certifier(expr: sp.Expr, syms: Sequence[sp.Symbol], dom: Domain):
-    from numeric import ball
-
-    def certify(inst):
-        if not dom.contains(inst):
-            return None
-        return ball.evaluate(expr, symbols_point(inst, syms))
-
-    return certify
+            if all(str(s) in dom.names for s in drawn) and dom.search_dimension() == len(dom.names):
+                search = engines.Search([(0.0, 1.0)] * len(dom.names), lambda x: dom.from_unit(list(x)))
+        return engines.inequality(expr, ctx, strict=self.strict,
+                                  constraints=constraints if constraints is not None else [],
+                                  sample=sample, search=search, label=self.label,
+                                  prove=constraints is not None)
 
 
 # ---------------------------------------------------------------------- sampled slack
