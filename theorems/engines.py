@@ -426,6 +426,7 @@ def inequality(
     constraints: Sequence[sp.Basic] = (),
     sample: Callable[[Any, int], Mapping[sp.Symbol, Fraction]] | None = None,
     search_box: Mapping[sp.Symbol, tuple[float, float]] | None = None,
+    search: Search | None = None,
     label: str = "",
     prove: bool = True,
 ) -> Outcome:
@@ -507,8 +508,7 @@ def inequality(
             return {str(k): Fraction(v) for k, v in seeds[i].items()}
         return {str(k): Fraction(v) for k, v in sample(rng, i - len(seeds)).items()}
 
-    search = None
-    if search_box:
+    if search is None and search_box:
         keys = list(search_box)
 
         def to_instance(x):
@@ -557,7 +557,7 @@ def _rel_polynomial(c: sp.Basic) -> bool:
 _SOS_LIMITS = {"quick": (10.0, 1_500, 0), "standard": (20.0, 3_000, 1), "deep": (60.0, 20_000, 2)}
 # branch-and-bound caps: (safety seconds, pieces)
 _BB_LIMITS = {"quick": (20.0, 1_000), "standard": (30.0, 4_000), "deep": (120.0, 40_000)}
-SOS_METHOD = "exact SOS certificate (Clarabel SDP, rounded to rationals, verified exactly)"
+SOS_METHOD = "exact SOS certificate (exact LP vertex or Clarabel SDP rounded to rationals; verified exactly)"
 BB_METHOD = "branch and bound in arb ball arithmetic"
 
 
@@ -574,6 +574,8 @@ def _sos_constraint_polys(constraints: Sequence[sp.Basic], gens: set[sp.Symbol])
         elif isinstance(c, sp.Rel) and not isinstance(c, sp.Ne):
             g = c.lhs - c.rhs if isinstance(c, sp.StrictGreaterThan | sp.GreaterThan) else c.rhs - c.lhs
             g = sp.expand(g)
+            if not is_polynomial(g) and not g.has(sp.Abs, sp.Max, sp.Min, sp.Float):
+                g = _sos_sign_polynomial(g)
             if is_polynomial(g):
                 (positive if isinstance(c, sp.StrictGreaterThan | sp.StrictLessThan) else nonneg).append(g)
                 continue
@@ -585,7 +587,47 @@ def _sos_constraint_polys(constraints: Sequence[sp.Basic], gens: set[sp.Symbol])
             nonneg.append(s)
         elif s.is_negative:
             positive.append(-s)
+    # fewer constraints keep the products (Schmuedgen) affordable: drop repeats, g >= 0 when also
+    # g > 0, and B >= 0 when t^2 = B (implied by the equality)
+    positive = list(dict.fromkeys(positive))
+    # a constraint g = x * h (>= or > 0) with x > 0 a strict variable gives h (>= or > 0)
+    pos_syms = {h for h in positive if h.is_Symbol}
+    nonneg = [_sos_drop_positive_factors(g, pos_syms) for g in nonneg]
+    positive = [h if h in pos_syms else _sos_drop_positive_factors(h, pos_syms) for h in positive]
+    squares = {sp.expand(-e.subs(t, 0)) for e in zero for t in e.free_symbols
+               if e.is_polynomial(t) and sp.degree(e, t) == 2 and sp.expand(e - e.subs(t, 0)) == t**2}
+    nonneg = [g for g in dict.fromkeys(nonneg) if g not in positive and g not in squares]
     return nonneg, positive, zero, dropped
+
+
+def _sos_drop_positive_factors(g: sp.Expr, pos_syms: set[sp.Symbol]) -> sp.Expr:
+    """g divided by its factors that are > 0 on the region (strictly positive variables, or factors
+    SymPy knows are positive, such as 1 + t for a lifted root t >= 0): the sign is unchanged."""
+    if g in pos_syms or not g.free_symbols:
+        return g
+    const, factors = sp.factor_list(g)
+
+    def positive(f: sp.Expr) -> bool:
+        return f in pos_syms or bool(f.is_positive)
+
+    if const == 0 or not any(positive(f) for f, _ in factors):
+        return g
+    return sp.expand(sp.sign(const) * sp.Mul(*[f**k for f, k in factors if not positive(f)]))
+
+
+def _sos_sign_polynomial(g: sp.Expr) -> sp.Expr:
+    """A polynomial with the sign of the rational function g wherever g is defined: n/d becomes
+    n * (the factors of d not known to be >= 0); a factor of d known >= 0 (or an even power) is
+    > 0 wherever g is defined, so it is dropped.  g itself when that is not a rational function."""
+    num, den = sp.fraction(sp.together(g))
+    if not (is_polynomial(num) and is_polynomial(den)):
+        return g
+    const, factors = sp.factor_list(den)
+    out = num * (-1 if const < 0 else 1)
+    for f, k in factors:
+        if k % 2 == 1 and not f.is_nonnegative:
+            out *= f
+    return sp.expand(out)
 
 
 def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: bool):
@@ -601,7 +643,7 @@ def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: 
 
     def sign_known(f: sp.Expr) -> int:
         f = sp.expand(f)
-        if f in known or (f.is_Symbol and f.is_positive):
+        if f in known or f.is_positive:
             return 1
         if -f in known or (f.is_Symbol and f.is_negative):
             return -1
@@ -614,6 +656,8 @@ def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: 
             sign = -sign
         for f, k in factors:
             sg = sign_known(f)
+            if not is_num and not sg and k % 2 == 1 and f.is_nonnegative:
+                sg = 1  # >= 0 and a denominator: > 0 wherever expr is defined
             if sg:
                 sign *= sg**k
                 dropped.append(f"({f})^{k}")
@@ -624,10 +668,50 @@ def _strip_positive_factors(expr: sp.Expr, positive: Sequence[sp.Expr], strict: 
     return sp.expand(sign * core), dropped
 
 
-def _squared_form(p: sp.Expr, nonneg: Sequence[sp.Expr], positive: Sequence[sp.Expr]) -> list[sp.Expr]:
+def _sos_positive_symbols(nonneg: Sequence[sp.Expr], positive: Sequence[sp.Expr],
+                          zero: Sequence[sp.Expr] = ()) -> set[sp.Symbol]:
+    """Symbols that are > 0 on the region: strict constraints x > 0, then (to a fixpoint) x with
+    x - q >= 0 where q has non-negative coefficients and a term of positive symbols, and t >= 0
+    with t^2 - B = 0 where B is such a q (each term a positive constant times positive symbols
+    and even powers, one term of positive symbols only)."""
+    pos = {h for h in positive if h.is_Symbol}
+    nonneg_syms = {g for g in nonneg if g.is_Symbol}
+
+    def surely_positive(q: sp.Expr) -> bool:
+        if not q.free_symbols or not q.is_polynomial():
+            return bool(q.is_positive)
+        poly = sp.Poly(q, *sorted(q.free_symbols, key=str))
+        some = False
+        for monom, coeff in poly.terms():
+            syms = [(g, k) for g, k in zip(poly.gens, monom, strict=True) if k]
+            if coeff < 0 or any(g not in pos and k % 2 for g, k in syms):
+                return False
+            some = some or all(g in pos for g, _ in syms)
+        return some
+
+    changed = True
+    while changed:
+        changed = False
+        for g in nonneg:
+            for x in g.free_symbols - pos:
+                if g.is_polynomial(x) and sp.degree(g, x) == 1 and g.coeff(x, 1) == 1 and surely_positive(
+                        sp.expand(x - g)):
+                    pos.add(x)
+                    changed = True
+        for e in zero:
+            for t in e.free_symbols & nonneg_syms - pos:
+                if e.is_polynomial(t) and sp.degree(e, t) == 2 and sp.expand(e - t**2).free_symbols.isdisjoint({t}) \
+                        and surely_positive(sp.expand(t**2 - e)):
+                    pos.add(t)
+                    changed = True
+    return pos
+
+
+def _squared_form(p: sp.Expr, nonneg: Sequence[sp.Expr], positive: Sequence[sp.Expr],
+                  zero: Sequence[sp.Expr] = ()) -> list[sp.Expr]:
     """[A^2 - B^2] when p = A - B with A (positive terms) and B (negated negative terms) both
     >= 0 on the region and A + B > 0 there (then sign(p) = sign(A^2 - B^2)); else []."""
-    pos_syms = {h for h in positive if h.is_Symbol}
+    pos_syms = _sos_positive_symbols(nonneg, positive, zero)
     nonneg_syms = pos_syms | {g for g in nonneg if g.is_Symbol}
     poly = sp.Poly(p, *sorted(p.free_symbols, key=str)) if p.free_symbols else None
     if poly is None or len(poly.terms()) < 2:
@@ -661,7 +745,7 @@ def _sos_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], c
     if key not in _SOS_CACHE:
         try:
             _SOS_CACHE[key] = _sos_search(expr, strict, constraints, ctx)
-        except (ArithmeticError, ValueError, np.linalg.LinAlgError, sp.PolynomialError) as exc:
+        except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError, sp.PolynomialError) as exc:
             # a failed proof attempt is recorded, never a verdict: the sampling below still runs
             _SOS_CACHE[key] = {"error": f"{type(exc).__name__}: {exc}"}
     found = _SOS_CACHE[key]
@@ -671,11 +755,32 @@ def _sos_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], c
     return dict(found) if found is not None else None
 
 
-def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context
-                ) -> Outcome | dict[str, Any] | None:
-    from symbolic.cases import Case, lift_sqrt, sign_cases
-    from symbolic.sos import find_certificate
+def _sos_fixed_signs(expr: sp.Expr, constraints: Sequence[sp.Basic], ctx: Context, max_atoms: int = 3
+                     ) -> tuple[sp.Expr, list[dict[str, Any]]]:
+    """Replace |u| by u (or -u) where an exact SOS certificate shows u >= 0 (u <= 0) on the whole
+    region, so that no sign case is needed for it; the certificates go into the evidence."""
+    fixed: list[dict[str, Any]] = []
+    atoms = [a for a in sp.preorder_traversal(expr) if isinstance(a, sp.Abs)
+             and not a.args[0].has(sp.Abs, sp.Max, sp.Min)]
+    for atom in list(dict.fromkeys(atoms))[:max_atoms]:
+        u = atom.args[0]
+        for sign, value in ((">= 0", u), ("<= 0", -u)):
+            out = _sos_search(value, False, constraints, ctx, fix_signs=False)
+            if isinstance(out, Outcome) and out.verdict is Verdict.PROVED:
+                expr = expr.xreplace({atom: value})
+                fixed.append({"sign": f"{sp.sstr(u)} {sign} on the whole region, so |.| = {sp.sstr(value)}",
+                              **out.details})
+                break
+    return expr, fixed
 
+
+def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ctx: Context,
+                fix_signs: bool = True) -> Outcome | dict[str, Any] | None:
+    from symbolic.cases import Case, lift_sqrt, sign_cases
+
+    signs_fixed: list[dict[str, Any]] = []
+    if fix_signs and expr.has(sp.Abs):
+        expr, signs_fixed = _sos_fixed_signs(expr, constraints, ctx)
     has_pieces = expr.has(sp.Abs, sp.Max, sp.Min)
     cases = sign_cases(expr, list(constraints)) if has_pieces else [Case(expr, list(constraints), "")]
     if cases is None:
@@ -696,22 +801,42 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
             return None if not proofs else {"failed_case": case.description,
                                             "reason": "not polynomial after the case split"}
         core, factors_dropped = stripped
+        reduced_by = []
+        if lifted:  # t^2 = B on the region: reduce every polynomial modulo t^2 - B (exact)
+            core, nonneg, positive, zero, gens = _sos_reduce_lifted(core, nonneg, positive, zero, gens, lifted)
+            reduced_by = [f"{t}^2 = {sp.sstr(r.base)}" for t, r in lifted.items()]
+        core, nonneg, positive, zero, gens, eliminated = _sos_eliminate(core, nonneg, positive, zero, gens)
         res = None
-        squared = None
-        for target_poly in (core, *_squared_form(core, nonneg, positive)):
-            if target_poly is not core:
-                squared = target_poly
-            deg = sp.Poly(target_poly, *sorted(gens, key=str)).total_degree() if gens else 0
-            # cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
-            plans = [(0, False)] if (nonneg or positive or zero) and not strict else []
-            plans += [(extra, True) for extra in (0, 2, 4)[: 1 + extra_degrees]]
-            for extra, use_constraints in plans:
-                res = find_certificate(target_poly, sorted(gens, key=str), nonneg if use_constraints else [],
-                                       positive if use_constraints else [], zero if use_constraints else [],
-                                       strict=strict,
-                                       degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
-                                       products=len(nonneg) + len(positive) <= 8)
-                if res.proved or (use_constraints and "too large" in res.reason):
+        # the problem as given, its squared form, then exact substitutions x = t / y (y > 0) that
+        # lower the degree (e.g. eta = t/eps when eta enters only through eta*eps); each problem
+        # carries the steps that make it equivalent to the case (they go into the evidence)
+        problems: list[tuple] = [(core, nonneg, positive, zero, gens, {})]
+        for sq in _squared_form(core, nonneg, positive, zero):
+            step = {"squared_form": f"{sp.sstr(core)} = A - B with A, B >= 0 and A + B > 0 on the region, "
+                    f"so it has the sign of A^2 - B^2 = {sp.sstr(sq)}"}
+            if lifted:
+                reduced = _sos_reduce_lifted(sq, nonneg, positive, zero, gens, lifted)
+                step["squared_form"] += f", reduced modulo {', '.join(reduced_by)}: {sp.sstr(reduced[0])}"
+                problems.append((*reduced, step))
+            else:
+                problems.append((sq, nonneg, positive, zero, gens, step))
+        problems += [(*sub[:5], {**prob[5], "substitution": sub[5]}) for prob in list(problems)
+                     for sub in _sos_substitutions(*prob[:5], strict)]
+        # a Positivstellensatz multiplier: target * (1 + sum of the lifted roots), >= 1 on the region
+        roots_left = [t for t in lifted if t in gens]
+        if roots_left:
+            w = 1 + sp.Add(*roots_left)
+            problems.append((sp.expand(core * w), nonneg, positive, zero, gens,
+                             {"multiplier": f"the target times {sp.sstr(w)} (>= 1 on the region, as each "
+                              "lifted root is >= 0) is certified; it has the target's sign"}))
+        steps: dict[str, str] = {}
+        # first the exact LP on every problem (cheap), then the SDPs
+        for lp_only in (True, False):
+            for target_poly, p_nonneg, p_positive, p_zero, p_gens, p_steps in problems:
+                res = _sos_plans(target_poly, p_gens, p_nonneg, p_positive, p_zero, strict, seconds, size,
+                                 extra_degrees, lp_only=lp_only)
+                steps = p_steps
+                if res is not None and res.proved:
                     break
             if res is not None and res.proved:
                 break
@@ -720,27 +845,175 @@ def _sos_search(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], ct
         if not res.proved:
             return {"reason": res.reason, "failed_case": case.description or "(no split)",
                     "cases_proved": len(proofs), "cases": len(cases), "seconds": round(time.perf_counter() - t0, 3),
+                    "problems_tried": len(problems),
                     **{k: v for k, v in res.notes.items() if k in ("degree", "gram_sizes", "sdp_status")}}
         entry = {"case": case.description or "whole region", "certificate": res.certificate.to_json(),
-                 "seconds": round(res.seconds, 3)}
-        if squared is not None:
-            entry["squared_form"] = (f"{sp.sstr(core)} = A - B with A, B >= 0 and A + B > 0 on the region, "
-                                     f"so it has the sign of A^2 - B^2 = {sp.sstr(squared)} (certified)")
+                 "seconds": round(res.seconds, 3), **steps}
+        if eliminated:
+            entry["eliminated"] = eliminated
         if factors_dropped:
             entry["positive_factors_divided_out"] = factors_dropped
             entry["certified_polynomial"] = sp.sstr(core)
         if lifted:
             entry["lifted"] = {str(t): str(r) for t, r in lifted.items()}
+            entry["reduced_modulo"] = reduced_by
         if dropped:
             entry["constraints_not_used"] = dropped
         proofs.append(entry)
     details = {"sos": proofs, "seconds": round(time.perf_counter() - t0, 3),
+               **({"signs_fixed": signs_fixed} if signs_fixed else {}),
                "verification": "each identity expanded exactly over Q; each Gram matrix PSD by exact "
                "LDL^T (symbolic.sos.verify)"}
     split = f" in {len(cases)} sign cases" if len(cases) > 1 else ""
-    return Outcome(Verdict.PROVED, SOS_METHOD + (" + sign case split" if has_pieces else ""),
+    return Outcome(Verdict.PROVED, SOS_METHOD + (" + sign case split" if has_pieces else "")
+                   + (" + signs of |.| arguments fixed by SOS" if signs_fixed else ""),
                    summary=f"{'expr > 0' if strict else 'expr >= 0'}{split}: polynomial identity "
                    "expr = sum of (SOS x constraint products) checked exactly", details=details)
+
+
+def _sos_reduce_lifted(core: sp.Expr, nonneg, positive, zero, gens: set[sp.Symbol], lifted):
+    """Remainders modulo t^2 - B (t = sqrt(B) lifted): equal on the region, so the problem is
+    unchanged; a lifted t that no longer occurs outside its own constraints (t >= 0, t^2 = B) is
+    dropped (for every admissible point of the other variables t = sqrt(B) exists).  Returns
+    (core, nonneg, positive, zero, gens)."""
+    def rem(p: sp.Expr) -> sp.Expr:
+        for t, r in lifted.items():
+            if p.has(t):
+                p = sp.expand(sp.rem(sp.expand(p), t**2 - r.base, t))
+        return p
+
+    core = rem(core)
+    nonneg = [rem(g) for g in nonneg]
+    positive = [rem(h) for h in positive]
+    zero = list(zero)
+    for t in lifted:
+        others = [p for p in (core, *nonneg, *positive) if sp.expand(p - t) != 0]
+        if not any(p.has(t) for p in others):
+            nonneg = [g for g in nonneg if not g.has(t)]
+            positive = [h for h in positive if not h.has(t)]
+            zero = [e for e in zero if not e.has(t)]
+    gens = {g for g in gens if any(p.has(g) for p in (core, *nonneg, *positive, *zero))} | core.free_symbols
+    return core, nonneg, positive, zero, gens
+
+
+def _sos_eliminate(core: sp.Expr, nonneg, positive, zero, gens: set[sp.Symbol]):
+    """Eliminate x by an equality k*x + q = 0 (k a nonzero rational, q free of x): on the region
+    x = -q/k, so substituting it everywhere (and dropping the equality and x) is exact.  Returns
+    (core, nonneg, positive, zero, gens, [descriptions])."""
+    done: list[str] = []
+    zero = list(zero)
+    changed = True
+    while changed:
+        changed = False
+        for e in zero:
+            for x in sorted(e.free_symbols & set(gens), key=str):
+                k = sp.expand(e).coeff(x, 1)
+                if not (k.is_Rational and k != 0) or sp.expand(e - k * x).has(x):
+                    continue
+                value = sp.expand(-(e - k * x) / k)
+                if (x.is_positive or x.is_nonnegative or x.is_negative) and x not in {
+                        h for h in positive if h.is_Symbol} | {g for g in nonneg if g.is_Symbol}:
+                    continue  # its sign assumption would be lost
+                sub = {x: value}
+                core = sp.expand(core.xreplace(sub))
+                nonneg = [sp.expand(g.xreplace(sub)) for g in nonneg]
+                positive = [sp.expand(h.xreplace(sub)) for h in positive]
+                zero = [sp.expand(z.xreplace(sub)) for z in zero if z is not e]
+                nonneg = [g for g in nonneg if not (g.is_number and g >= 0)]
+                positive = [h for h in positive if not (h.is_number and h > 0)]
+                gens = (set(gens) - {x}) | value.free_symbols
+                pos_syms = {h for h in positive if h.is_Symbol}
+                nonneg = [_sos_drop_positive_factors(g, pos_syms) for g in nonneg]
+                positive = [h if h in pos_syms else _sos_drop_positive_factors(h, pos_syms) for h in positive]
+                done.append(f"{x} = {sp.sstr(value)} (from the equality {sp.sstr(e)} = 0)")
+                changed = True
+                break
+            if changed:
+                break
+    return core, nonneg, positive, zero, gens, done
+
+
+def _sos_plans(target_poly: sp.Expr, gens: set[sp.Symbol], nonneg, positive, zero, strict: bool,
+               seconds: float, size: int, extra_degrees: int, lp_only: bool = False):
+    """Cheapest first: a plain SOS (no constraints used), then Putinar/Schmuedgen at rising degree
+    (stopping when the SDP outgrows the budget).  The last result, or None if no plan fits."""
+    from symbolic.sos import find_certificate
+
+    res = None
+    deg = sp.Poly(target_poly, *sorted(gens, key=str)).total_degree() if gens else 0
+    plans = [(0, False)] if (nonneg or positive or zero) and not strict else []
+    plans += [(extra, True) for extra in (0, 2, 4)[: 1 + extra_degrees]]
+    for extra, use_constraints in plans:
+        res = find_certificate(target_poly, sorted(gens, key=str), nonneg if use_constraints else [],
+                               positive if use_constraints else [], zero if use_constraints else [],
+                               strict=strict,
+                               degree=deg + deg % 2 + extra, time_limit=seconds, max_gram_entries=size,
+                               products=len(nonneg) + len(positive) <= 8, lp_only=lp_only)
+        if res.proved or (use_constraints and "too large" in res.reason):
+            break
+    return res
+
+
+def _sos_total_degree(polys: Sequence[sp.Expr], gens: Sequence[sp.Symbol]) -> int:
+    return sum(sp.Poly(p, *gens).total_degree() for p in polys if p.free_symbols)
+
+
+def _sos_image(p: sp.Expr, x: sp.Symbol, t: sp.Symbol, y: sp.Symbol) -> sp.Expr:
+    """y^k p(x = t/y) as a polynomial, k the least power clearing the denominator (ValueError
+    unless the denominator is c * y^k with c > 0, so that the sign is kept where y > 0)."""
+    num, den = sp.fraction(sp.together(sp.expand(p).xreplace({x: t / y})))
+    poly = sp.Poly(den, y)
+    if len(poly.terms()) != 1 or not (poly.LC().is_Rational and poly.LC() > 0):
+        raise ValueError("denominator is not a positive multiple of a power of y")
+    return sp.expand(num)
+
+
+def _sos_substitutions(core: sp.Expr, nonneg: Sequence[sp.Expr], positive: Sequence[sp.Expr],
+                       zero: Sequence[sp.Expr], gens: set[sp.Symbol], strict_mark: bool = False,
+                       keep: int = 1):
+    """Equivalent lower-degree problems by the change of variables x = t / y with y a variable
+    that is > 0 on the region (a strict constraint ``y > 0``).  On {y > 0} the map (x, y) ->
+    (t, y) = (x y, y) is a bijection, so p >= 0 (> 0) on the region iff y^k p(t/y, y) >= 0 (> 0)
+    on the image, each polynomial multiplied by the positive power of y that clears its
+    denominator; t keeps the sign constraint of x.  Only substitutions that lower the summed
+    total degree of the target and the constraints are kept (the best ``keep`` of them)."""
+    order = sorted(gens, key=str)
+    if len(order) < 2:
+        return []
+    base = _sos_total_degree([core, *nonneg, *positive, *zero], order)
+    pos_syms = [h for h in positive if h.is_Symbol]
+    found = []
+    for y in pos_syms:
+        for x in order:
+            if x == y or not core.has(x):
+                continue
+            t = sp.Symbol(f"{x}_{y}", real=True)  # t = x * y
+
+            try:
+                new_pos = [_sos_image(h, x, t, y) for h in positive if sp.expand(h - x) != 0]
+                new_nonneg = [_sos_image(g, x, t, y) for g in nonneg if sp.expand(g - x) != 0]
+                new_zero = [_sos_image(e, x, t, y) for e in zero]
+                new_core = _sos_image(core, x, t, y)
+            except ValueError:
+                continue
+            if any(sp.expand(h - x) == 0 for h in positive):
+                new_pos.append(t)
+            elif any(sp.expand(g - x) == 0 for g in nonneg):
+                new_nonneg.append(t)
+            new_gens = (set(gens) - {x}) | {t}
+            new_order = sorted(new_gens, key=str)
+            deg = _sos_total_degree([new_core, *new_nonneg, *new_pos, *new_zero], new_order)
+            if deg < base and new_core.free_symbols:
+                found.append((deg, str(x), str(y), (new_core, new_nonneg, new_pos, new_zero, new_gens,
+                              f"{x} = {t}/{y}: {y} > 0 on the region, so ({x}, {y}) -> ({t}, {y}) = ({x}*{y}, {y}) "
+                              f"is a bijection and each polynomial times a positive power of {y} keeps its "
+                              f"sign; the certificate below is for the image: {sp.sstr(new_core)} "
+                              f"{'>' if strict_mark else '>='} 0 on "
+                              + ", ".join([*(f'{sp.sstr(g)} >= 0' for g in new_nonneg),
+                                           *(f'{sp.sstr(h)} > 0' for h in new_pos),
+                                           *(f'{sp.sstr(e)} = 0' for e in new_zero)]))))
+    found.sort(key=lambda f: (f[0], f[1], f[2]))
+    return [f[3] for f in found[:keep]]
 
 
 def _box_from_constraints(expr: sp.Expr, constraints: Sequence[sp.Basic]):
