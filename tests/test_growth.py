@@ -243,3 +243,24 @@ def test_measured_theorem1_plateau_is_supported_and_a_log_bumped_copy_is_not():
     # the same measurements plus 0.01 log(1/eta): slow growth riding on the transient
     out = engines.growth(THM1_ETAS, lambda p, dps: mp.mpf(table[p]) + mp.mpf("0.01") * _L(p), CTX, family="bumped")
     assert out.verdict is Verdict.INCONCLUSIVE
+
+
+def test_quantised_constant_is_flat_within_its_resolution():
+    """eta floor(log 2 / eta): rises toward log 2 by less than one step eta at each point, so the
+    second half is one constant read with its steps: bounded, not rising (SUPPORTED)."""
+    ratio = _staircase(lambda p: mp.log(2), _M)  # on eta = 1/5 .. 1/320: 0.6, 0.6, 0.65, ..., 0.6875, 0.690625
+    assert [mp.nstr(ratio(p, 50), 6) for p in THM1_ETAS[-3:]] == ["0.6875", "0.6875", "0.690625"]
+    out = engines.growth(THM1_ETAS, ratio, CTX, family="eta floor(log 2/eta)", resolution=float)
+    assert out.verdict is Verdict.SUPPORTED, out.reason
+    assert "one constant quantised" in out.summary
+    # read as exact values, the same numbers rise to the end and no fit can tell (no false comfort)
+    assert engines.growth(THM1_ETAS, ratio, CTX, family="x").verdict is Verdict.INCONCLUSIVE
+
+
+def test_a_count_moving_by_whole_steps_is_not_flat():
+    """Counts 7, 7, 8, 8, 9, 9, 10, 10 (one step per two points: log growth) with step 1 are not one
+    constant, whatever the reading."""
+    ps = [Fraction(1, 2**k) for k in range(8)]
+    table = dict(zip(ps, [7, 7, 8, 8, 9, 9, 10, 10], strict=True))
+    out = engines.growth(ps, lambda p, dps: mp.mpf(table[p]), CTX, family="counts", resolution=lambda p: 1.0)
+    assert out.verdict is Verdict.INCONCLUSIVE

@@ -911,12 +911,18 @@ def growth(
     # (a tail that only climbs back to an earlier level, e.g. a one-step jitter, is not a rise)
     earlier = ys[: len(ys) - len(tail)]
     rising_at_end = (monotone_up and end == hi and end > max(earlier) and hi - lo > _RISE_NOISE * abs(hi))
+    flat_note = ""
+    if rising_at_end and resolution is not None and _constant_within_steps(
+            [float(y) for y in tail], [float(resolution(p)) for p, _ in pts[len(pts) - len(tail):]]):
+        rising_at_end = False
+        flat_note = (" (the second half of the sweep is one constant quantised: every value there is the floor, "
+                     "or every value the ceiling, of one number in its own resolution step)")
     if not rising_at_end:
         if bounded_by is None or hi <= bounded_by:
             return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
                            margin=float(bounded_by - hi) if bounded_by else None,
                            details=details, label=label,
-                           summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
+                           summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}{flat_note}")
         return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
                        reason=f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, "
                        f"but does not grow {blowup_factor:g}x monotonically along {family}")
@@ -945,6 +951,16 @@ def growth(
                f"it unbounded; saturation not established: {sat.summary}")
     return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + saturation fit", details=details, label=label,
                    reason=why)
+
+
+def _constant_within_steps(vals: list[float], steps: list[float]) -> bool:
+    """Is a quantised stretch one constant c, read with steps h_i?  Floor reading: v_i in (c - h_i, c]
+    for all i, i.e. max v < min(v_i + h_i); ceiling reading: v_i in [c, c + h_i), i.e.
+    min v > max(v_i - h_i).  (A count that moves by a whole step within the stretch is not constant.)"""
+    # a step is a float: a value exactly one step above another must not pass on its rounding
+    floor_ok = max(vals) < min(v + h * (1 - 1e-9) for v, h in zip(vals, steps, strict=True))
+    ceil_ok = min(vals) > max(v - h * (1 - 1e-9) for v, h in zip(vals, steps, strict=True))
+    return floor_ok or ceil_ok
 
 
 def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str] | None:
