@@ -161,32 +161,49 @@ def analyse_tail(params: Sequence[float], values: Sequence[float],
             out.rms_over_resolution = math.sqrt(ssr_w / n)
         return out
 
-    # power tail: c - b exp(-k (L - 1)), theta = log k
-    def power_design(theta):
-        return np.column_stack([ones, -np.exp(-math.exp(theta[0]) * (L - 1.0))])
+    def power_tail_fit(terms: int, extra: tuple[str, np.ndarray] | None = None) -> TailFit:
+        """c - b1 e^{-k(L-1)} [- b2 e^{-2k(L-1)}] [+ e g(L)]: one or two terms of the power expansion
+        (b1 >= 0), optionally plus a slowly growing term e g(L), e >= 0.  theta = log k.  (The saturation
+        test uses one term: with two, 9-point sweeps let a last increment as large as the one before pass.)"""
+        def design(theta):
+            k = math.exp(theta[0])
+            cols = [ones] + [-np.exp(-j * k * (L - 1.0)) for j in range(1, terms + 1)]
+            return np.column_stack(cols + ([extra[1]] if extra else []))
 
-    power_tail = None
-    try:
-        theta, (c, b), ssr = _profile(weighted(power_design), yw, [[math.log(k)] for k in (0.05, 0.3, 1.0, 3.0, 10.0)],
-                                      lambda th, co: co[1] >= 0 and -12 < th[0] < 4)
+        def valid(th, co):
+            return co[1] >= 0 and (extra is None or co[-1] >= 0) and -12 < th[0] < 4
+
+        theta, coef, ssr = _profile(weighted(design), yw, [[math.log(k)] for k in (0.05, 0.3, 1.0, 3.0, 10.0)], valid)
         k = math.exp(theta[0])
-        e = np.exp(-k * (L - 1.0))
-        J = np.column_stack([ones, -e, b * (L - 1.0) * e]) * w[:, None]  # d model / d(c, b, k), weighted
-        dof = n - 3
+        n_params = 2 + terms + (1 if extra else 0)
+        name = "power tail c - b p^k" if terms == 1 else "power tail, two terms c - b1 p^k - b2 p^2k"
+        params_ = {"c": coef[0], **{f"b{j}": coef[j] for j in range(1, terms + 1)}, "k_per_efold": k}
+        if extra:
+            params_["e"] = coef[-1]
+            return fit_of(f"{name} + e {extra[0]}", params_, design, theta, coef, n_params)
+        # standard errors of c and k from the weighted Jacobian of the model in (c, b_j, k)
+        cols = [ones] + [-np.exp(-j * k * (L - 1.0)) for j in range(1, terms + 1)]
+        dk = sum(coef[j] * j * (L - 1.0) * np.exp(-j * k * (L - 1.0)) for j in range(1, terms + 1))
+        J = np.column_stack(cols + [dk]) * w[:, None]
+        dof = n - n_params
         se_c = se_k = math.inf
         if dof > 0:
             # residual variance in units of the resolution, never below 1 when a resolution is stated
             s2 = ssr / dof if h is None else max(ssr / dof, 1.0)
             try:
                 cov = s2 * np.linalg.inv(J.T @ J)
-                se_c, se_k = math.sqrt(max(cov[0, 0], 0.0)), math.sqrt(max(cov[2, 2], 0.0))
+                se_c, se_k = math.sqrt(max(cov[0, 0], 0.0)), math.sqrt(max(cov[-1, -1], 0.0))
             except np.linalg.LinAlgError:
                 pass
         ln10 = math.log(10)
         q = math.exp(-k * ln10)
         q_hi = math.exp(-(k - 2 * se_k) * ln10) if math.isfinite(se_k) and k - 2 * se_k > -50 else math.inf
-        power_tail = fit_of("power tail c - b p^k", {"c": c, "b": b, "k_per_efold": k}, power_design, theta,
-                            np.array([c, b]), 3, limit=float(c), limit_se=se_c, q_per_decade=q, q_hi=q_hi)
+        return fit_of(name, params_, design, theta, coef, n_params,
+                      limit=float(coef[0]), limit_se=se_c, q_per_decade=q, q_hi=q_hi)
+
+    power_tail = None
+    try:
+        power_tail = power_tail_fit(1)
     except ValueError:
         pass
 
@@ -236,19 +253,12 @@ def analyse_tail(params: Sequence[float], values: Sequence[float],
                               "s": 1 / (1 + math.exp(-theta[1]))}, pow_design, theta, coef, 4))
     except ValueError:
         pass
-    # power tail plus slow growth: c - b exp(-k (L - 1)) + e g(L), e >= 0, g = L (log p) or log L (log log p):
-    # a saturating transient hiding a slowly growing term (the nested alternative to the power tail)
+    # power tail plus slow growth: ... + e g(L), e >= 0, g = L (log p) or log L (log log p): a saturating
+    # transient hiding a slowly growing term (the nested alternative to each power tail)
     mixtures: list[TailFit] = []
     for gname, g in (("log p", L), ("log log p", np.log(L + 1.0))):
-        def mix_design(theta, g=g):
-            return np.column_stack([ones, -np.exp(-math.exp(theta[0]) * (L - 1.0)), g])
-
         try:
-            theta, coef, _ = _profile(weighted(mix_design), yw, [[math.log(k)] for k in (0.05, 0.3, 1.0, 3.0, 10.0)],
-                                      lambda th, co: co[1] >= 0 and co[2] >= 0 and -12 < th[0] < 4)
-            mixtures.append(fit_of(f"power tail + e {gname}",
-                                   {"c": coef[0], "b": coef[1], "k_per_efold": math.exp(theta[0]), "e": coef[2]},
-                                   mix_design, theta, coef, 4))
+            mixtures.append(power_tail_fit(1, (gname, g)))
         except ValueError:
             pass
     return TailAnalysis(power_tail, slow_saturation, growth, decades, n, h is not None, mixtures)

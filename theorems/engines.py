@@ -1084,8 +1084,6 @@ def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0,
 
 def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any],
                    resolution: list[float] | None = None) -> Saturation:
-    from scipy.stats import f as f_dist
-
     from numeric.saturation import analyse_tail
 
     def no(why: str) -> Saturation:
@@ -1099,17 +1097,31 @@ def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any],
     n = tail.n_points
     details["fitted_stretch"] = f"{n} points, parameter {ps[0]:.4g} .. {ps[-1]:.4g}"
     details["fits"] = tail.to_json()
-    pt, grow = tail.power_tail, tail.best_growth
-    if pt is None or pt.limit is None or pt.q_hi is None or pt.limit_se is None:
-        return no("the power-tail model could not be fitted")
     rise = max(ys) - min(ys)
-    if resolution is not None:
+    if tail.power_tail is None:
+        return no("the power-tail model could not be fitted")
+    return _power_tail_test(tail.power_tail, tail.mixtures or [], tail, rise, resolution is not None, details)
+
+
+def _power_tail_test(pt, mixtures, tail, rise: float, with_resolution: bool, details: dict[str, Any]) -> Saturation:
+    """The saturation test for one fitted power tail (one or two terms); see :func:`saturation`."""
+    from scipy.stats import f as f_dist
+
+    def no(why: str) -> Saturation:
+        details["why_not"] = why
+        return Saturation(False, math.inf, why, details)
+
+    n = tail.n_points
+    name = pt.model
+    if pt.limit is None or pt.q_hi is None or pt.limit_se is None:
+        return no(f"the model {name} could not be fitted")
+    if with_resolution:
         # Known resolution: a model fits when some parameters put every point within one resolution
         # step; the least-squares fit's largest residual is a witness for the power tail, and an
         # rms residual above one step at the least-squares optimum excludes a growth model (rms <= max).
         assert pt.max_over_resolution is not None
         if pt.max_over_resolution > 1:
-            return no(f"the power-tail model c - b p^k does not fit within the resolution (largest residual "
+            return no(f"the {name} does not fit within the resolution (largest residual "
                       f"{pt.max_over_resolution:.3g} resolution steps)")
         fitting = [g for g in tail.slow_growth if g.rms_over_resolution is not None and g.rms_over_resolution <= 1]
         if fitting:
@@ -1117,7 +1129,7 @@ def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any],
             return no(f"a slowly growing model ({g.model}) also fits within the resolution (rms "
                       f"{g.rms_over_resolution:.3g} steps): saturation cannot be told from slow growth over "
                       f"{tail.decades:.2f} decades at this resolution")
-        fit_text = (f"c - b p^k fits within the resolution (largest residual {pt.max_over_resolution:.3g} steps) "
+        fit_text = (f"{name} fits within the resolution (largest residual {pt.max_over_resolution:.3g} steps) "
                     f"over {tail.decades:.2f} decades, while no slowly growing model can (rms residual "
                     f"{min(g.rms_over_resolution or math.inf for g in tail.slow_growth):.3g} steps at best)")
     else:
@@ -1125,31 +1137,33 @@ def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any],
         # leaves out (pre-asymptotic terms, discreteness of the dynamics); every slowly growing model
         # must leave a significantly larger residual variance (F test at the 1% level).
         floor = (_SAT_FLOAT_FLOOR * rise) ** 2 * n  # float64 fits resolve no better than this
-        s2_pt = max(pt.ssr, floor) / (n - 3)
+        dof_pt = n - pt.n_params
+        s2_pt = max(pt.ssr, floor) / dof_pt
         for g in tail.slow_growth:
             dof = n - g.n_params
             if dof < 1:
-                return no(f"too few points ({n}) to test {g.model} against the power tail")
+                return no(f"too few points ({n}) to test {g.model} against the {name}")
             ratio = (max(g.ssr, floor) / dof) / s2_pt
-            crit = float(f_dist.ppf(1 - _SAT_LEVEL, dof, n - 3))
+            crit = float(f_dist.ppf(1 - _SAT_LEVEL, dof, dof_pt))
             if ratio < crit:
                 return no(f"a slowly growing model ({g.model}, rms {g.rms:.2g} of the rise) is not significantly "
-                          f"worse than the power tail c - b p^k (rms {pt.rms:.2g}): residual-variance ratio "
-                          f"{ratio:.3g} < {crit:.3g}, the F test's 1% point with ({dof}, {n - 3}) degrees of "
+                          f"worse than the {name} (rms {pt.rms:.2g}): residual-variance ratio "
+                          f"{ratio:.3g} < {crit:.3g}, the F test's 1% point with ({dof}, {dof_pt}) degrees of "
                           f"freedom; saturation cannot be told from slow growth over {tail.decades:.2f} decades")
         # nested alternative: the power tail plus a slowly growing term e g(log p); a significant e > 0
         # (F test, 1 extra parameter) means the rise hides growth
-        for m in tail.mixtures or []:
+        for m in mixtures:
             dof = n - m.n_params
             if dof < 1 or m.params.get("e", 0.0) <= 0:
                 continue
             gain = (max(pt.ssr, floor) - max(m.ssr, floor)) / (max(m.ssr, floor) / dof)
             crit = float(f_dist.ppf(1 - _SAT_LEVEL, 1, dof))
             if gain >= crit:
-                return no(f"the power tail plus a slowly growing term ({m.model}, e = {m.params['e']:.3g}) fits "
-                          f"significantly better than the power tail alone (F = {gain:.3g} >= {crit:.3g}, the 1% "
+                return no(f"the {name} plus a slowly growing term ({m.model}, e = {m.params['e']:.3g}) fits "
+                          f"significantly better than the tail alone (F = {gain:.3g} >= {crit:.3g}, the 1% "
                           f"point with (1, {dof}) degrees of freedom): the rise hides slow growth")
-        fit_text = (f"c - b p^k fits with rms {pt.rms:.2g} of the rise over {tail.decades:.2f} decades")
+        grow = tail.best_growth
+        fit_text = f"{name} fits with rms {pt.rms:.2g} of the rise over {tail.decades:.2f} decades"
         if grow is not None:
             fit_text += (f"; every slowly growing model leaves a significantly larger residual variance (F test, "
                          f"1% level; best: {grow.model}, rms {grow.rms:.2g})")
@@ -1159,6 +1173,7 @@ def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any],
     if not (math.isfinite(pt.limit_se) and pt.limit_se <= rise):
         return no(f"extrapolated limit {pt.limit:.4g} has standard error {pt.limit_se:.3g} (> the observed rise)")
     bound = pt.limit + 3 * pt.limit_se
+    details["tail_model"] = name
     details["extrapolated_limit"] = pt.limit
     details["limit_standard_error"] = pt.limit_se
     details["bound"] = bound
