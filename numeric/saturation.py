@@ -12,8 +12,15 @@ least squares to the measured values r(L):
 * ``slow growth``: r = a + b log(L + L0) (log log p) or r = a + b (L + L0)^s, 0 < s <= 1
   (sqrt(log p), log p), b > 0: unbounded.
 
-Nothing here decides a verdict; :func:`theorems.engines.growth` does, from the residuals,
-the limit's standard error and the decay factor per decade reported here.
+* ``power tail + slow growth``: c - b exp(-k L) + e g(L), e >= 0, g = L or log L: the nested
+  alternative in which a saturating transient hides a slowly growing term.
+
+With a per-point ``resolution`` (a quantised ratio, e.g. eta times an iteration count) every fit
+is weighted by 1/h_i and reports its largest and rms residual in resolution steps.
+
+Nothing here decides a verdict; :func:`theorems.engines.growth` does, from the residual sums of
+squares, the residuals in resolution steps, the limit's standard error and the decay factor per
+decade reported here.
 """
 
 from __future__ import annotations

@@ -1059,7 +1059,7 @@ def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0,
     while start > 0 and ys[start - 1] <= ys[start]:
         start -= 1
     tried: list[str] = []
-    result = None
+    result = first_result = None
     for i in range(start, len(ys) - 4):
         if math.log10(max(ps[i], ps[-1]) / min(ps[i], ps[-1])) < min_decades - 1e-9:
             break
@@ -1072,12 +1072,16 @@ def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0,
                                 {**result.details, "bound": bound, "model": "increments shrink at least "
                                  "geometrically, with non-increasing ratios"})
         tried.append(f"from {pts[i][0]}: {result.summary}")
+        if len(tried) == 1:
+            first_result = result
         if result.saturates:
             break
     if result is None:
         return no(f"the final rising stretch ({len(ys) - start} points from {pts[start][0]}) has fewer than 5 points "
                   f"spanning >= {min_decades:g} decades; telling saturation from slow growth needs both")
     if len(tried) > 1:
+        if not result.saturates and first_result is not None:  # why the longest stretch failed; shorter ones in details
+            result = first_result
         result.details["stretches_tried"] = tried
     return result
 
