@@ -1099,8 +1099,15 @@ def growth(
     blowup_factor: float = 100.0,
     inputs_of: Callable[[Fraction], Mapping[str, str]] | None = None,
     min_decades: float | None = None,
+    resolution: Callable[[Fraction], float] | None = None,
+    resolution_note: str = "",
 ) -> Outcome:
     """An O(.) claim along a family: ``ratio(p)`` = measured / claimed order at parameter p.
+
+    ``resolution(p)``: the measured ratio's resolution at p when it is quantised or noisy (e.g.
+    eta x an iteration count has resolution eta: the smooth quantity it counts lies within one
+    step of it), stated in the evidence with ``resolution_note``.  The saturation test then asks
+    for consistency within the resolution instead of comparing residual variances.
 
     ``min_decades``: a bounded ratio is only evidence if the usable points span at least this
     many decades of the parameter; a shorter sweep is INCONCLUSIVE, never SUPPORTED.
@@ -1110,8 +1117,9 @@ def growth(
       precision: no absolute constant can absorb it along this family.
     * SUPPORTED when the ratio stays within ``bounded_by`` (if given) and is not still rising
       at the end of the sweep, or when it is still rising but passes the saturation test of
-      :func:`saturation` (stated tail model c - b p^k, extrapolated limit + 3 standard errors
-      within ``bounded_by``).
+      :func:`saturation` (stated tail model c - b p^k tested against slow growth at the noise
+      level or resolution of the measured ratio; extrapolated limit + 3 standard errors within
+      ``bounded_by``).
     * INCONCLUSIVE when the ratio drifts without a clear verdict, in particular when a rise
       at the end cannot be told from slow growth (log p, log log p) over the decades swept.
     The fitted exponent of ratio vs. parameter and its residuals are always in the evidence.
@@ -1176,17 +1184,30 @@ def growth(
     # (a tail that only climbs back to an earlier level, e.g. a one-step jitter, is not a rise)
     earlier = ys[: len(ys) - len(tail)]
     rising_at_end = (monotone_up and end == hi and end > max(earlier) and hi - lo > _RISE_NOISE * abs(hi))
+    flat_note = ""
+    if rising_at_end and resolution is not None and _constant_within_steps(
+            [float(y) for y in tail], [float(resolution(p)) for p, _ in pts[len(pts) - len(tail):]]):
+        rising_at_end = False
+        flat_note = (" (the second half of the sweep is one constant quantised: every value there is the floor, "
+                     "or every value the ceiling, of one number in its own resolution step)")
     if not rising_at_end:
         if bounded_by is None or hi <= bounded_by:
             return Outcome(Verdict.SUPPORTED, "parameter sweep + fit",
                            margin=float(bounded_by - hi) if bounded_by else None,
                            details=details, label=label,
-                           summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}")
+                           summary=f"ratio stays in [{show(lo)}, {show(hi)}] along {family}{flat_note}")
         return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + fit", details=details, label=label,
                        reason=f"ratio reaches {show(hi)}, above the bound {bounded_by} used for SUPPORTED, "
                        f"but does not grow {blowup_factor:g}x monotonically along {family}")
     # Still rising at the end of the sweep: bounded only if the rise visibly saturates.
-    sat = saturation(pts)
+    res_pts = None
+    if resolution is not None:
+        res_pts = [float(resolution(p)) for p, _ in pts]
+        if not all(math.isfinite(h) and h > 0 for h in res_pts):
+            raise ClaimError(f"resolution must be positive and finite at every sweep point, got {res_pts}")
+        details["resolution"] = {"note": resolution_note or "stated per-point resolution of the measured ratio",
+                                 "values": [f"{h:.6g}" for h in res_pts]}
+    sat = saturation(pts, resolution=res_pts)
     details["saturation"] = sat.details
     if sat.saturates and (bounded_by is None or sat.bound <= bounded_by):
         return Outcome(Verdict.SUPPORTED, "parameter sweep + saturation fit",
@@ -1203,6 +1224,16 @@ def growth(
                f"it unbounded; saturation not established: {sat.summary}")
     return Outcome(Verdict.INCONCLUSIVE, "parameter sweep + saturation fit", details=details, label=label,
                    reason=why)
+
+
+def _constant_within_steps(vals: list[float], steps: list[float]) -> bool:
+    """Is a quantised stretch one constant c, read with steps h_i?  Floor reading: v_i in (c - h_i, c]
+    for all i, i.e. max v < min(v_i + h_i); ceiling reading: v_i in [c, c + h_i), i.e.
+    min v > max(v_i - h_i).  (A count that moves by a whole step within the stretch is not constant.)"""
+    # a step is a float: a value exactly one step above another must not pass on its rounding
+    floor_ok = max(vals) < min(v + h * (1 - 1e-9) for v, h in zip(vals, steps, strict=True))
+    ceil_ok = min(vals) > max(v - h * (1 - 1e-9) for v, h in zip(vals, steps, strict=True))
+    return floor_ok or ceil_ok
 
 
 def _shrinking_increments(ps: list[float], ys: list[float]) -> tuple[float, str] | None:
@@ -1242,9 +1273,8 @@ def uninformative(reason: str, method: str, *, label: str = "", **details: Any) 
 # Relative rise below which a "rising" sweep is taken as flat (roundoff of the measurement).
 _RISE_NOISE = 1e-9
 # Saturation test thresholds (residuals in units of the observed rise).
-_SAT_FIT_TOL = 2e-3  # the power-tail model must fit to this rms residual
-_SAT_SEPARATION = 10.0  # ... and every slowly growing model must fit this many times worse
-_SAT_SEPARATION_FLOOR = 5e-3  # ... and no better than this
+_SAT_LEVEL = 0.01  # significance level of the F test: slow growth vs the power tail (exact values)
+_SAT_FLOAT_FLOOR = 1e-12  # float64 least squares resolve residuals no finer than this fraction of the rise
 _SAT_Q_MAX = 0.5  # increments must at least halve per decade (2-sigma upper end of q)
 # Model-free rule: without a fitted model, only a decisive decay counts (increments shrink >= 10x per decade).
 _SAT_Q_MAX_INCREMENTS = 0.1
@@ -1258,19 +1288,32 @@ class Saturation:
     details: dict[str, Any]
 
 
-def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0) -> Saturation:
+def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0,
+               resolution: Sequence[float] | None = None) -> Saturation:
     """Saturation test for a sequence that rises to its end.
 
     Stated tail model: r(p) = c - b p^k (p -> 0) or c - b p^-k (p -> infinity), i.e. the
-    increments shrink geometrically per decade (factor q = 10^-k).  It saturates when (a) at
-    least 5 points spanning ``min_decades`` decades at the end of the sweep are available (the
-    caller's decade rule applies to the whole sweep), (b) this model fits with rms
-    residual <= 0.2% of the observed rise, (c) q's 2-sigma upper end is <= 1/2, (d) the
-    extrapolated limit c has a finite standard error no larger than the observed rise, and
-    (e) every slowly growing alternative (a + b log log p, a + b (log p)^s with 0 < s <= 1)
-    fits at least 10x worse and worse than 0.5% of the rise.  A bounded but slowly
-    saturating sequence (c - 1/log p) fails (b) or (e): over a few decades it cannot be told
-    from slow growth, and the answer is "not established".
+    increments shrink geometrically per decade (factor q = 10^-k).  Alternatives: slow growth
+    (a + b log log p, a + b (log p)^s with 0 < s <= 1) and the power tail plus a slowly growing
+    term (c - b p^k + e log p, + e log log p).  It saturates when (a) at least 5 points spanning
+    ``min_decades`` decades at the end of the sweep are available (the caller's decade rule
+    applies to the whole sweep), (b) the data rule out the alternatives at the measured
+    quantity's own noise level, (c) q's 2-sigma upper end is <= 1/2 and (d) the extrapolated
+    limit c has a finite standard error no larger than the observed rise.  For (b):
+
+    * exact values (no ``resolution``): the noise scale is what the power tail leaves unexplained,
+      its residual variance; every slowly growing model must leave a residual variance larger by
+      the F test's 1% point, and the extra growth term of the nested alternative must not be
+      significant at 1%;
+    * values with a stated per-point ``resolution`` h_i (quantised counts, e.g. eta t0 with step
+      eta): the power tail must fit every point within h_i, and no slowly growing model may
+      (its least-squares rms residual exceeds one step, so its largest residual does for every
+      choice of its parameters).
+
+    A bounded but slowly saturating sequence (c - 1/log p) fails (b) or (c): over a few decades
+    it cannot be told from slow growth, and the answer is "not established".  A slowly growing
+    term much smaller than the noise (or the resolution) over the sweep is invisible to any test
+    on these points; the rule only decides what the data show.
     """
     ps = [float(p) for p, _ in pts]
     ys = [float(mp.mpf(r)) for _, r in pts]
@@ -1289,29 +1332,35 @@ def saturation(pts: Sequence[tuple[Fraction, Any]], min_decades: float = 1.0) ->
     while start > 0 and ys[start - 1] <= ys[start]:
         start -= 1
     tried: list[str] = []
-    result = None
+    result = first_result = None
     for i in range(start, len(ys) - 4):
         if math.log10(max(ps[i], ps[-1]) / min(ps[i], ps[-1])) < min_decades - 1e-9:
             break
-        result = _saturation_on(ps[i:], ys[i:], dict(details))
-        geo = None if result.saturates else _shrinking_increments(ps[i:], ys[i:])
+        result = _saturation_on(ps[i:], ys[i:], dict(details), None if resolution is None else list(resolution[i:]))
+        # the model-free increment rule reads increments of the smooth quantity: not for quantised data
+        geo = None if result.saturates or resolution is not None else _shrinking_increments(ps[i:], ys[i:])
         if geo is not None:
             bound, summary = geo
             result = Saturation(True, bound, f"{summary} (the power-tail fit: {result.summary})",
                                 {**result.details, "bound": bound, "model": "increments shrink at least "
                                  "geometrically, with non-increasing ratios"})
         tried.append(f"from {pts[i][0]}: {result.summary}")
+        if len(tried) == 1:
+            first_result = result
         if result.saturates:
             break
     if result is None:
         return no(f"the final rising stretch ({len(ys) - start} points from {pts[start][0]}) has fewer than 5 points "
                   f"spanning >= {min_decades:g} decades; telling saturation from slow growth needs both")
     if len(tried) > 1:
+        if not result.saturates and first_result is not None:  # why the longest stretch failed; shorter ones in details
+            result = first_result
         result.details["stretches_tried"] = tried
     return result
 
 
-def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any]) -> Saturation:
+def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any],
+                   resolution: list[float] | None = None) -> Saturation:
     from numeric.saturation import analyse_tail
 
     def no(why: str) -> Saturation:
@@ -1319,37 +1368,94 @@ def _saturation_on(ps: list[float], ys: list[float], details: dict[str, Any]) ->
         return Saturation(False, math.inf, why, details)
 
     try:
-        tail = analyse_tail(ps, ys)
+        tail = analyse_tail(ps, ys, resolution)
     except ValueError as exc:
         return no(str(exc))
-    details["fitted_stretch"] = f"{len(ps)} points, parameter {ps[0]:.4g} .. {ps[-1]:.4g}"
+    n = tail.n_points
+    details["fitted_stretch"] = f"{n} points, parameter {ps[0]:.4g} .. {ps[-1]:.4g}"
     details["fits"] = tail.to_json()
-    pt, grow = tail.power_tail, tail.best_growth
-    if pt is None or pt.limit is None or pt.q_hi is None or pt.limit_se is None:
+    rise = max(ys) - min(ys)
+    if tail.power_tail is None:
         return no("the power-tail model could not be fitted")
-    if pt.rms > _SAT_FIT_TOL:
-        return no(f"the power-tail model c - b p^k does not fit (rms residual {pt.rms:.2g} of the rise > "
-                  f"{_SAT_FIT_TOL:g})" + (f"; best slowly growing model: {grow.model}, rms {grow.rms:.2g}"
-                                          if grow else ""))
+    return _power_tail_test(tail.power_tail, tail.mixtures or [], tail, rise, resolution is not None, details)
+
+
+def _power_tail_test(pt, mixtures, tail, rise: float, with_resolution: bool, details: dict[str, Any]) -> Saturation:
+    """The saturation test for one fitted power tail (one or two terms); see :func:`saturation`."""
+    from scipy.stats import f as f_dist
+
+    def no(why: str) -> Saturation:
+        details["why_not"] = why
+        return Saturation(False, math.inf, why, details)
+
+    n = tail.n_points
+    name = pt.model
+    if pt.limit is None or pt.q_hi is None or pt.limit_se is None:
+        return no(f"the model {name} could not be fitted")
+    if with_resolution:
+        # Known resolution: a model fits when some parameters put every point within one resolution
+        # step; the least-squares fit's largest residual is a witness for the power tail, and an
+        # rms residual above one step at the least-squares optimum excludes a growth model (rms <= max).
+        assert pt.max_over_resolution is not None
+        if pt.max_over_resolution > 1:
+            return no(f"the {name} does not fit within the resolution (largest residual "
+                      f"{pt.max_over_resolution:.3g} resolution steps)")
+        fitting = [g for g in tail.slow_growth if g.rms_over_resolution is not None and g.rms_over_resolution <= 1]
+        if fitting:
+            g = fitting[0]
+            return no(f"a slowly growing model ({g.model}) also fits within the resolution (rms "
+                      f"{g.rms_over_resolution:.3g} steps): saturation cannot be told from slow growth over "
+                      f"{tail.decades:.2f} decades at this resolution")
+        fit_text = (f"{name} fits within the resolution (largest residual {pt.max_over_resolution:.3g} steps) "
+                    f"over {tail.decades:.2f} decades, while no slowly growing model can (rms residual "
+                    f"{min(g.rms_over_resolution or math.inf for g in tail.slow_growth):.3g} steps at best)")
+    else:
+        # Exact values: the residual variance of the power tail estimates the scale of what the model
+        # leaves out (pre-asymptotic terms, discreteness of the dynamics); every slowly growing model
+        # must leave a significantly larger residual variance (F test at the 1% level).
+        floor = (_SAT_FLOAT_FLOOR * rise) ** 2 * n  # float64 fits resolve no better than this
+        dof_pt = n - pt.n_params
+        s2_pt = max(pt.ssr, floor) / dof_pt
+        for g in tail.slow_growth:
+            dof = n - g.n_params
+            if dof < 1:
+                return no(f"too few points ({n}) to test {g.model} against the {name}")
+            ratio = (max(g.ssr, floor) / dof) / s2_pt
+            crit = float(f_dist.ppf(1 - _SAT_LEVEL, dof, dof_pt))
+            if ratio < crit:
+                return no(f"a slowly growing model ({g.model}, rms {g.rms:.2g} of the rise) is not significantly "
+                          f"worse than the {name} (rms {pt.rms:.2g}): residual-variance ratio "
+                          f"{ratio:.3g} < {crit:.3g}, the F test's 1% point with ({dof}, {dof_pt}) degrees of "
+                          f"freedom; saturation cannot be told from slow growth over {tail.decades:.2f} decades")
+        # nested alternative: the power tail plus a slowly growing term e g(log p); a significant e > 0
+        # (F test, 1 extra parameter) means the rise hides growth
+        for m in mixtures:
+            dof = n - m.n_params
+            if dof < 1 or m.params.get("e", 0.0) <= 0:
+                continue
+            gain = (max(pt.ssr, floor) - max(m.ssr, floor)) / (max(m.ssr, floor) / dof)
+            crit = float(f_dist.ppf(1 - _SAT_LEVEL, 1, dof))
+            if gain >= crit:
+                return no(f"the {name} plus a slowly growing term ({m.model}, e = {m.params['e']:.3g}) fits "
+                          f"significantly better than the tail alone (F = {gain:.3g} >= {crit:.3g}, the 1% "
+                          f"point with (1, {dof}) degrees of freedom): the rise hides slow growth")
+        grow = tail.best_growth
+        fit_text = f"{name} fits with rms {pt.rms:.2g} of the rise over {tail.decades:.2f} decades"
+        if grow is not None:
+            fit_text += (f"; every slowly growing model leaves a significantly larger residual variance (F test, "
+                         f"1% level; best: {grow.model}, rms {grow.rms:.2g})")
     if not pt.q_hi <= _SAT_Q_MAX:
         return no(f"increments shrink too slowly to extrapolate (q = {pt.q_per_decade:.3g} per decade, "
                   f"2-sigma upper end {pt.q_hi:.3g} > {_SAT_Q_MAX})")
-    rise = max(ys) - min(ys)
     if not (math.isfinite(pt.limit_se) and pt.limit_se <= rise):
         return no(f"extrapolated limit {pt.limit:.4g} has standard error {pt.limit_se:.3g} (> the observed rise)")
-    if grow is not None and grow.rms < max(_SAT_SEPARATION * pt.rms, _SAT_SEPARATION_FLOOR):
-        return no(f"a slowly growing model ({grow.model}) fits nearly as well (rms {grow.rms:.2g} vs "
-                  f"{pt.rms:.2g} of the rise): saturation cannot be told from slow growth over "
-                  f"{tail.decades:.2f} decades")
     bound = pt.limit + 3 * pt.limit_se
+    details["tail_model"] = name
     details["extrapolated_limit"] = pt.limit
     details["limit_standard_error"] = pt.limit_se
     details["bound"] = bound
-    summary = (f"c - b p^k fits with rms {pt.rms:.2g} of the rise over {tail.decades:.2f} decades, increments "
-               f"shrink by q = {pt.q_per_decade:.3g} per decade, extrapolated limit {pt.limit:.6g} +- "
-               f"{pt.limit_se:.2g}")
-    if grow is not None:
-        summary += f"; the best slowly growing model ({grow.model}) fits {grow.rms / max(pt.rms, 1e-300):.3g}x worse"
+    summary = (f"{fit_text}; increments shrink by q = {pt.q_per_decade:.3g} per decade, extrapolated limit "
+               f"{pt.limit:.6g} +- {pt.limit_se:.2g}")
     return Saturation(True, bound, summary, details)
 
 
