@@ -194,12 +194,11 @@ def cmd_errata(args) -> int:
 
 def cmd_models(args) -> int:
     try:
-        from .conjectures import list_models
+        from .conjectures import models_main
     except ImportError:
         print("no conjecture models are available in this version", file=sys.stderr)
         return 2
-    print(list_models())
-    return 0
+    return models_main(args)
 
 
 def cmd_conjecture(args) -> int:
@@ -255,7 +254,15 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     pe.add_argument("--out", help="write to this file instead of stdout")
     pe.set_defaults(func=cmd_errata)
 
-    pm = sub.add_parser("models", help="list models and their vocabularies for conjectures")
+    pm = sub.add_parser("models", help="list models and their vocabularies for conjectures "
+                        "(or one model's: NAME, --vars/--loss, --model-file)")
+    if argv is None or "models" in argv:
+        try:
+            from .conjectures import add_model_arguments
+
+            add_model_arguments(pm)
+        except ImportError:  # pragma: no cover - conjectures not available
+            pass
     pm.set_defaults(func=cmd_models)
 
     pj = sub.add_parser("conjecture", help="check a user's conjectures")

@@ -22,8 +22,9 @@ from .. import engines
 from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
 from ..expr_parser import DDT, T_SYMBOL, Relation
 from ..regions import Region, ball_safe, ball_value, make_relation, polynomial_form
-from ..spec import Holds, Identity, RelationDomain
+from ..spec import Holds, Identity
 from ..vocabulary import Instance
+from . import witness
 from .models import D_SYMBOL
 from .parse import Atom, Conjecture
 from .probes import probe
@@ -228,9 +229,12 @@ def _inst_of(point: dict[sp.Symbol, Fraction], d: int, has_dim: bool) -> dict[st
 
 
 def _point_of(inst: dict[str, Any], symbols: Sequence[sp.Symbol]) -> dict[sp.Symbol, Fraction] | None:
+    """The exact point of an instance; coordinates given symbolically (:mod:`.witness`) stay
+    SymPy constants."""
     try:
-        return {s: Fraction(inst[str(s)]) for s in symbols}
-    except KeyError:
+        return {s: inst[str(s)] if witness.is_symbolic(inst[str(s)]) else Fraction(inst[str(s)])
+                for s in symbols}
+    except (KeyError, TypeError, ValueError):
         return None
 
 
@@ -282,7 +286,7 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
                      fixed: dict[sp.Symbol, Fraction] | None) -> Outcome:
     """One relation in one dimension, compiled to spec statements: an :class:`Identity`
     (exact SymPy), else an exact proof attempt (:func:`engines.inequality`), then a
-    :class:`Holds` over the assumption region (:class:`RelationDomain`) whose first instances
+    :class:`Holds` over the assumption region (a :class:`RelationDomain`) whose first instances
     are the probe points of :mod:`.probes` (equality set, closed boundaries, large scales)."""
     inst = prob.inst
     lhs, rhs = _pointwise(conj, inst, rel, atoms)
@@ -325,12 +329,17 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
 
     def slack(instance, dps):
         p = _point_of(instance, symbols)
+        if p is not None and witness.has_symbolic(p):  # beyond every rational: arb balls
+            return witness.normalised_slack(lhs, rhs, rel.op, p, dps) if witness.contains(region, p) else None
         if p is None or not region.contains(p):
             return None
         args = [mpf_of(p[s]) for s in symbols]
         if not _within_range(growth_checks, args):
-            too_large[0] += 1
-            return None  # beyond e^(10^8): no arithmetic evaluates it (GMP aborts)
+            # beyond e^(10^8) mpmath would abort (GMP); arb keeps huge exponents as integers
+            v = witness.normalised_slack(lhs, rhs, rel.op, p, dps)
+            if v is None:
+                too_large[0] += 1
+            return v
         try:
             s = _norm_slack(f_l(*args), f_r(*args), rel.op)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError):
@@ -349,12 +358,17 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
     if rel.op != "==" and ball_ok:
         def certify(instance):
             p = _point_of(instance, symbols)
+            if p is not None and witness.has_symbolic(p):
+                return witness.certify_ball(bdiff, p, ctx.dps) if witness.contains(region, p) else None
             if p is None or not region.contains(p):
                 return None
             return _exact_ball(bdiff, p, ctx.dps)
 
     def describe(instance, dps):
         p = _point_of(instance, symbols)
+        if p is not None and witness.has_symbolic(p):
+            return {k: str(witness.ball_of(side, p, int(3.33 * dps) + 64))
+                    for k, side in (("lhs", lhs), ("rhs", rhs))}
         args = [mpf_of(p[s]) for s in symbols] if p else []
         return {"lhs": f_l(*args), "rhs": f_r(*args)} if p else {}
 
@@ -366,8 +380,8 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
         probes = probe(diff, strict, region, f"{ctx.seed}:{label}:{rel.text}")
 
     def holds(edge_points, samples, search, method):
-        return Holds(lambda i, dps: slack(i, dps), RelationDomain(region, edges=edge_points,
-                                                                  dimension=dim),
+        domain = witness.SymbolicRelationDomain(region, edges=edge_points, dimension=dim)
+        return Holds(lambda i, dps: slack(i, dps), domain,
                      strict=strict, label=label, describe=describe, certify=certify,
                      samples=samples, search=search, method=method)
 
@@ -407,7 +421,7 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
     if parts:
         out.details["symbolic"] = parts[0].details
     if too_large[0]:
-        out.details["not evaluable (beyond e^(10^8))"] = too_large[0]
+        out.details["not evaluable (beyond e^(10^8), and no finite ball)"] = too_large[0]
     if probes is not None:
         cover = probes.coverage()
         if cover:
