@@ -66,7 +66,9 @@ def _options(model: str):
     extras = st.lists(st.sampled_from([
         ["--time-limit", "0"], ["--time-limit", "1e-9"], ["--time-limit", "nan"], ["--out", ""],
         ["--dps", "4000"], ["--dps", "30"], ["--at", "d=1"], ["--at", "eps=1/0"],
-        ["--kind", "identity"], ["--kind", "inequality"], ["--steps", "0"]]), max_size=2)
+        ["--kind", "identity"], ["--kind", "inequality"], ["--steps", "0"],
+        ["--kind", "trajectory", "--flow", "gf", "--times", "1/2, 1"],
+        ["--at", "d=1, u=2*exp(exp(100)), v=1, c=1, a1=1, b1=1, Phi=1"]]), max_size=2)
     return st.tuples(assume, extras)
 
 

@@ -265,7 +265,14 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
             pass
     pm.set_defaults(func=cmd_models)
 
-    pj = sub.add_parser("conjecture", help="check a user's conjectures")
+    pj = sub.add_parser(
+        "conjecture", help="check a user's conjectures",
+        description="Check a one-line conjecture on a built-in model (--model) or on a model of "
+        "your own (--vars/--loss/--param/--let, or --model-file), or a claims file. "
+        "See docs/conjectures.md.",
+        epilog="exit status: 0 something decided (PROVED/CERTIFIED/SUPPORTED) and nothing "
+        "refuted; 1 REFUTED; 2 bad input (one-line error); 3 internal error or crashed check; "
+        "4 nothing decided (every verdict INCONCLUSIVE)")
     add_arguments = None
     if argv is None or "conjecture" in argv:  # the conjecture package (SymPy) only when needed
         try:

@@ -105,7 +105,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--times", help="--flow gf: the times at which X[t] is checked, e.g. "
                         "\"1/2, 1, 2\" (X[0] is the initial point; error-controlled integration)")
     parser.add_argument("--at", help="check only at this exact point, e.g. \"d=2, a1=1/2, ...\" "
-                        "(the reproduction of a counterexample)")
+                        "(the reproduction of a counterexample); a value may be a constant "
+                        "expression such as 2*exp(exp(100)) (decided in ball arithmetic)")
     parser.add_argument("--only", action="append", default=[],
                         help="claims-file mode: run only this claim id (repeatable)")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"report directory (default {DEFAULT_OUT})")

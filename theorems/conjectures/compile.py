@@ -617,6 +617,7 @@ class _Trajectory:
         self.taylor: TaylorFlow | bool | None = None  # compiled on first use; False: unsupported
         self.field64: Callable | None = None
         self.runs: dict[tuple, list] = {}  # gradient-flow runs by (exact inputs, dps, screen)
+        self.initial_only = False  # set by the check: the claim looks only at t = 0
         self.cumul: dict[str, Callable] = {}
         for name, (_, summand) in prob.inst.cumulative.items():
             self.cumul[name] = sp.lambdify(args, summand, modules="mpmath")
@@ -711,6 +712,8 @@ class _Trajectory:
         the caller re-runs precisely where the slack is close to 0)."""
         x = [mpf_of(point[s]) if s in point else mp.mpf(0) for s in self.state]
         rest = [mpf_of(point[s]) if s in point else mp.mpf(0) for s in self.others]
+        if self.conj.flow == "gf" and self.initial_only:
+            return [[x], rest, {}]  # nothing is asked after t = 0
         if self.conj.flow == "gf":  # gradient flow at the user's times, error-controlled
             key = (tuple(sorted((str(k), v) for k, v in point.items())), dps, screen)
             if key not in self.runs:  # the same exact inputs and precision: the same run
@@ -736,7 +739,7 @@ class _Trajectory:
         return [xs, rest, {}]
 
 
-GF_MAX_TRAVEL = 20  # |grad L(x0)| * t_last / (1 + |x0|) above this: not integrated (stiff)
+GF_MAX_TRAVEL = 10  # |grad L(x0)| * t_last / (1 + |x0|) above this: not integrated (stiff)
 GF_MAX_STEPS = 400  # Taylor steps per run; more: counted as diverged (a stiff flow)
 GF_MAX_EVALUATIONS = 20_000  # float64 field evaluations per screening run; more: stiff
 SCREEN_MARGIN = mp.mpf(10) ** -6  # float64-screened slacks closer to 0 are recomputed precisely
@@ -853,6 +856,10 @@ def _trajectory_check(conj: Conjecture, prob: Problem, ctx: Context,
     # within SCREEN_MARGIN of 0 (where float64 error could flip a sign), and every
     # re-evaluation at 2x/3x digits, runs the error-controlled Taylor integrator
     screen = conj.flow == "gf" and fixed is None
+    # a claim (and path conditions) that only look at t = 0 need no integration at all
+    tr.initial_only = conj.flow == "gf" and not any(
+        _offsets(atoms, conj)[1:] != (0, False) or rel.lhs.has(T_SYMBOL) or rel.rhs.has(T_SYMBOL)
+        for rel, atoms in [*((r, a) for _, r, a in prob.claims), *prob.path_conditions])
 
     def evaluate(instance, dps):
         p = _point_of(instance, symbols)
