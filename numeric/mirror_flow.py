@@ -140,6 +140,7 @@ def bregman_projection(psi: SeparablePotential, X: mp.matrix, y: mp.matrix, thet
     scale = 1 + max(abs(y[i]) for i in range(n))
     it = 0
     prev = None
+    radius = mp.mpf(1)
     while it < max_iter:
         it += 1
         th = theta_of(mu)
@@ -162,14 +163,22 @@ def bregman_projection(psi: SeparablePotential, X: mp.matrix, y: mp.matrix, thet
                 break
             except ZeroDivisionError:
                 damp = mp.mpf(10) ** (-mp.mp.dps // 2) if damp == 0 else damp * 100
-        s = mp.mpf(1)
-        while s > mp.mpf(10) ** (-12):  # backtracking on the residual (robust at the precision floor)
+        # Trust region in the dual: the step moves z = X^T mu by at most ``radius`` per
+        # iteration (psi* may grow exponentially, as for the hyperbolic entropy, where a full
+        # Newton step from far away overshoots by many orders of magnitude); the radius doubles
+        # after an accepted full step and shrinks on a rejection.
+        dz = X.T * step
+        reach = max(abs(dz[j]) for j in range(d))
+        s = min(mp.mpf(1), radius / reach) if reach > 0 else mp.mpf(1)
+        floor = s * mp.mpf(10) ** (-12)
+        while s > floor:  # backtracking on the residual (robust at the precision floor)
             rc = X * mp.matrix(theta_of(mu + s * step)) - y
             if max(abs(rc[i]) for i in range(n)) <= (1 - s / 4) * res:
                 break
             s /= 2
         else:
             break  # no decrease along the Newton direction: stop (the caller sees the residual)
+        radius = 2 * radius if s * reach >= radius / 2 else max(s * reach, radius / 4)
         mu = mu + s * step
     th = theta_of(mu)
     r = X * mp.matrix(th) - y

@@ -258,3 +258,75 @@ def switching_run(step: Callable[[mp.matrix], mp.matrix], v0: mp.matrix, T: int)
         v = step(v)
         out.append(mp.norm(v))
     return out
+
+
+# ----------------------------------------------------------------- float64 guide for samplers
+
+def _faces_float(normals: Sequence[np.ndarray], d: int) -> list[tuple[tuple[int, ...], np.ndarray, np.ndarray]]:
+    """For every face J of the cone {<a_i, v> >= 0}: an orthonormal basis of {<a_i, v> = 0, i in J}
+    and the matrix of the remaining normals (the feasibility test of a KKT candidate)."""
+    out = []
+    A = np.array(normals).reshape(len(normals), d)
+    for r in range(len(normals) + 1):
+        for J in itertools.combinations(range(len(normals)), r):
+            basis = np.linalg.qr(A[list(J)].T, mode="complete")[0][:, r:] if J else np.eye(d)
+            if basis.shape[1]:
+                rest = [m for m in range(len(normals)) if m not in J]
+                out.append((J, basis, A[rest]))
+    return out
+
+
+def cone_max_float(Q: np.ndarray, faces: list[tuple[tuple[int, ...], np.ndarray, np.ndarray]],
+                   tol: float = 1e-10) -> float:
+    """float64 twin of :func:`cone_max` (KKT enumeration over the faces from :func:`_faces_float`);
+    a guide for samplers only: verdicts use the mpmath version."""
+    best = -np.inf
+    for _, basis, rest in faces:
+        E, U = np.linalg.eigh(basis.T @ Q @ basis)
+        V = basis @ U
+        S = rest @ V  # rows: remaining normals, columns: candidates
+        ok = np.all(S >= -tol, axis=0) | np.all(S <= tol, axis=0)  # v or -v lies in the cone
+        if ok.any():
+            best = max(best, float(E[ok].max()))
+    return best
+
+
+def strong_stability_margin_float(hessians: dict[tuple[int, ...], np.ndarray], normals: Sequence[np.ndarray],
+                                  eta: float, _faces: dict | None = None) -> float:
+    """float64 twin of :func:`strong_stability_margin` (>= 0 up to rounding iff strongly stable)."""
+    worst = -np.inf
+    for bits, H in hessians.items():
+        d = H.shape[0]
+        A = np.eye(d) - eta * H
+        if _faces is not None and bits in _faces:
+            faces = _faces[bits]
+        else:
+            faces = _faces_float([(1.0 if b else -1.0) * u for b, u in zip(bits, normals, strict=True)], d)
+        worst = max(worst, cone_max_float(A @ A - np.eye(d), faces))
+    return -worst
+
+
+def largest_stable_ratio(hessians: dict[tuple[int, ...], np.ndarray], normals: Sequence[np.ndarray],
+                         lam_upper: float, hi: float = 3.0, iters: int = 24, tol: float = 1e-9) -> float:
+    """float64 estimate of sup { r in [1, hi] : strongly stable at eta = 2 r / lambda_upper } by
+    bisection (1 when no step beyond 2/lambda_upper is strongly stable).  Lemma 3 gives strong
+    stability at r <= 1; r > 1 is the regime where the extra terms of (35)-(36) and Delta (25) are
+    used.  A guide for samplers only: every instance is re-decided exactly."""
+    faces = {bits: _faces_float([(1.0 if b else -1.0) * u for b, u in zip(bits, normals, strict=True)], H.shape[0])
+             for bits, H in hessians.items()}
+
+    def stable(r: float) -> bool:
+        return strong_stability_margin_float(hessians, normals, 2 * r / lam_upper, faces) >= -tol
+
+    if not stable(1 + 1e-6):
+        return 1.0
+    if stable(hi):
+        return hi
+    lo_r, hi_r = 1 + 1e-6, hi
+    for _ in range(iters):
+        mid = (lo_r + hi_r) / 2
+        if stable(mid):
+            lo_r = mid
+        else:
+            hi_r = mid
+    return lo_r

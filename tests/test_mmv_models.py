@@ -105,3 +105,23 @@ def test_max_margin_satisfies_kkt():
     y = np.array([1.0, -1.0, 1.0])
     w = max_margin(X, y)
     assert np.min(y * (X @ w)) >= 1 - 1e-7
+
+
+def test_bregman_projection_reaches_tiny_scales_from_a_cold_start():
+    """The dual Newton with a trust region converges from mu = 0 when the hyperbolic-entropy
+    scale I is tiny (a full Newton step from 0 overshoots by ~1/I): A = [1, 2], y = 2,
+    I = (32 eps^2, 2 eps^2).  The projection is the root of the quartic in x = e^{2 mu}
+    I_1 (x - 1/x)/2 + I_2 (x^2 - 1/x^2) = 2, solved independently by polyroots."""
+    from numeric.mirror_flow import bregman_projection, hyperbolic_entropy
+
+    with mp.workdps(50):
+        for eps in (mp.mpf(10) ** -8, mp.mpf(10) ** -16):
+            I1, I2 = 32 * eps**2, 2 * eps**2
+            pr = bregman_projection(hyperbolic_entropy([I1, I2]), mp.matrix([[1, 2]]), mp.matrix([2]),
+                                    [mp.mpf(0), mp.mpf(0)], max_iter=60)
+            assert pr.constraint_residual < mp.mpf(10) ** -40
+            # x^4 I2 + x^3 I1/2 - 2 x^2 - x I1/2 - I2 = 0, the root > 1
+            roots = mp.polyroots([I2, I1 / 2, -2, -I1 / 2, -I2], maxsteps=400, extraprec=400)
+            x = max(mp.re(r) for r in roots if abs(mp.im(r)) < mp.mpf(10) ** -30)
+            w1 = I1 * (x - 1 / x) / 2
+            assert abs(pr.theta[0] - w1) < mp.mpf(10) ** -35 * (1 + abs(w1))

@@ -16,12 +16,14 @@ from theorems.spec import (
     Along,
     Custom,
     Domain,
+    FiniteLimit,
     ForEach,
     Holds,
     Identity,
     Inequality,
     Member,
     Order,
+    ProofWithCrossChecks,
     Real,
     Uncheckable,
     Vec,
@@ -267,3 +269,39 @@ def test_along_stresses_later_steps_when_the_smallest_slack_is_at_t0():
     out = Along(run, lambda s, inst: abs(_q(inst["x"])) - abs(s), STEP, label="|x_t| <= |x_0|").check(CTX)
     assert out.verdict.passes
     assert any("t >= 1" in p.label for p in out.parts)  # tight at t = 0: re-checked on t >= 1
+
+
+
+
+
+# ------------------------------------------------------------------ exact limits, cross-checks
+
+A_ = sp.Symbol("a", positive=True)
+
+
+def test_finite_limit_refutes_an_unbounded_ratio_and_proves_a_bounded_one():
+    """log(1/a) / 1 is not O(1) as a -> 0+ (limit oo); (1 + a)/(2 + a) - 1/3 and
+    log(1/a)/log(2/a) (a c - b/log p tail no sweep decides) have finite limits."""
+    assert FiniteLimit(sp.log(1 / A_), A_, 0, "log(1/a) = O(1)").check(CTX).verdict is Verdict.REFUTED
+    for ratio in ((1 + A_) / (2 + A_), sp.log(1 / A_) / sp.log(2 / A_)):
+        assert FiniteLimit(ratio, A_, 0, "bounded").check(CTX).verdict is Verdict.PROVED
+    m = sp.Symbol("m", positive=True)
+    out = FiniteLimit(m * A_ / (1 + A_), A_, sp.oo, "symbolic limit", domain=Domain(Real("m", 0, None, lo_open=True)))
+    assert out.check(CTX).verdict is Verdict.PROVED
+
+
+def test_finite_limit_without_a_limit_is_undecided():
+    out = FiniteLimit(2 + sp.sin(1 / A_), A_, 0, "oscillating").check(CTX)
+    assert out.verdict is Verdict.INCONCLUSIVE and "no limit" in out.reason
+
+
+def test_a_failing_cross_check_enters_the_verdict_and_a_passing_one_cannot_add_to_a_proof():
+    x = sp.Symbol("x", real=True)
+    proof = (Identity((x + 1) ** 2, x**2 + 2 * x + 1, label="square"),)
+    good = Holds(lambda inst, dps: 1, Domain(Real("x", 0, 1)), label="slack 1")
+    bad = Holds(lambda inst, dps: -1, Domain(Real("x", 0, 1)), label="slack -1")
+    ok = ProofWithCrossChecks(proof, (good,)).check(CTX)
+    assert ok.verdict is Verdict.PROVED and ok.details["cross_checks (exact points; a proof covers them)"]
+    assert ProofWithCrossChecks(proof, (bad,)).check(CTX).verdict is Verdict.REFUTED
+    wrong = (Identity((x + 1) ** 2, x**2 + 1, label="wrong square"),)
+    assert ProofWithCrossChecks(wrong, (good,)).check(CTX).verdict is Verdict.REFUTED

@@ -426,6 +426,7 @@ def inequality(
     constraints: Sequence[sp.Basic] = (),
     sample: Callable[[Any, int], Mapping[sp.Symbol, Fraction]] | None = None,
     search_box: Mapping[sp.Symbol, tuple[float, float]] | None = None,
+    search: Search | None = None,
     label: str = "",
     prove: bool = True,
 ) -> Outcome:
@@ -507,8 +508,7 @@ def inequality(
             return {str(k): Fraction(v) for k, v in seeds[i].items()}
         return {str(k): Fraction(v) for k, v in sample(rng, i - len(seeds)).items()}
 
-    search = None
-    if search_box:
+    if search is None and search_box:
         keys = list(search_box)
 
         def to_instance(x):

@@ -13,16 +13,18 @@ from .statements import (
     AllOf,
     Along,
     Custom,
+    FiniteLimit,
     ForEach,
     Holds,
     Identity,
     Inequality,
     Order,
+    ProofWithCrossChecks,
     Statement,
     Uncheckable,
     guarded,
 )
 
-__all__ = ["AllOf", "Along", "Choice", "Custom", "Domain", "ForEach", "Holds", "Identity",
-           "Inequality", "Int", "Member", "Order", "Real", "RelationDomain", "State", "Statement", "StatementClaim",
+__all__ = ["AllOf", "Along", "Choice", "Custom", "Domain", "FiniteLimit", "ForEach", "Holds", "Identity",
+           "Inequality", "Int", "Member", "Order", "ProofWithCrossChecks", "Real", "RelationDomain", "State", "Statement", "StatementClaim",
            "Uncheckable", "Vec", "claim", "guarded", "statement_of"]

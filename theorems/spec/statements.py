@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import mpmath as mp
 import sympy as sp
 
 from .. import engines
-from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
+from ..claim import ClaimError, Context, Outcome, all_of, inconclusive, proof_with_cross_checks
 from ..claim import guarded as claim_guarded
 from .domain import Domain, symbols_point
 
@@ -126,43 +125,17 @@ class Inequality(Statement):
                            for c in constraints]
         syms = sorted(expr.free_symbols, key=str)
         drawn = sorted(set(syms).union(*(c.free_symbols for c in constraints or [])), key=str)
-        sample = None
-        box = None
+        sample = search = None
         if dom is not None:
             def sample(rng, i):  # every symbol the expression or a constraint names
                 return symbols_point(dom.sample(rng, i), drawn)
 
-            if all(str(s) in dom.names for s in syms) and dom.search_dimension() == len(dom.names):
-                box = {s: (0.0, 1.0) for s in syms}
-        out = engines.inequality(expr, ctx, strict=self.strict,
-                                 constraints=constraints if constraints is not None else [],
-                                 sample=sample, search_box=None, label=self.label,
-                                 prove=constraints is not None)
-        if box is not None and out.verdict.passes and out.verdict is not Verdict.PROVED:
-            # a search over the domain's own box (the engine's sampler covered the draws)
-            f = sp.lambdify(syms, expr, modules="mpmath")
-
-            def slack(inst, dps):
-                if not dom.contains(inst):
-                    return None
-                return f(*[mp.mpf(inst[str(s)].numerator) / inst[str(s)].denominator for s in syms])
-
-            searched = Holds(slack, dom, strict=self.strict, label=self.label,
-                             certify=_ball_certifier(expr, syms, dom)).check(ctx)
-            if searched.verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE):
-                return searched
-        return out
-
-
-def _ball_certifier(expr: sp.Expr, syms: Sequence[sp.Symbol], dom: Domain):
-    from numeric import ball
-
-    def certify(inst):
-        if not dom.contains(inst):
-            return None
-        return ball.evaluate(expr, symbols_point(inst, syms))
-
-    return certify
+            if all(str(s) in dom.names for s in drawn) and dom.search_dimension() == len(dom.names):
+                search = engines.Search([(0.0, 1.0)] * len(dom.names), lambda x: dom.from_unit(list(x)))
+        return engines.inequality(expr, ctx, strict=self.strict,
+                                  constraints=constraints if constraints is not None else [],
+                                  sample=sample, search=search, label=self.label,
+                                  prove=constraints is not None)
 
 
 # ---------------------------------------------------------------------- sampled slack
@@ -421,6 +394,58 @@ def ForEach(values: Iterable[Any], make: Callable[[Any], Statement], label: str 
         parts.append(p.replace(label=f"{p.label} {tag}".strip()))
     common = bases[0] if bases and all(b == bases[0] for b in bases) else ""
     return AllOf(*parts, label=common)
+
+
+@dataclass(frozen=True)
+class ProofWithCrossChecks(Statement):
+    """A proof (exact statements) with numeric cross-checks
+    (:func:`theorems.claim.proof_with_cross_checks`): when every proof part is PROVED, passing
+    cross-checks are listed in the details and cannot add to the proof; a failing cross-check
+    still enters the verdict (it can refute, or expose a contradiction).  When a proof part is
+    not PROVED, every part is in the conjunction."""
+
+    proof: tuple[Statement, ...]
+    checks: tuple[Statement, ...]
+    label: str = ""
+
+    def check(self, ctx: Context) -> Outcome:
+        out = proof_with_cross_checks([guarded(p, ctx) for p in self.proof],
+                                      [guarded(c, ctx) for c in self.checks])
+        return out.named(self.label) if self.label else out
+
+    def hypotheses(self) -> str:
+        texts = [p.hypotheses() for p in (*self.proof, *self.checks)]
+        return " | ".join(dict.fromkeys(t for t in texts if t))
+
+
+@dataclass(frozen=True)
+class FiniteLimit(Statement):
+    """An O(.) statement decided from a closed form: ``ratio`` (measured / claimed order, >= 0)
+    has the exact SymPy limit L as ``var -> point``; the statement is 1/(1 + L) > 0, i.e. L
+    is finite (then the ratio, continuous on its range, is bounded near the limit point), and
+    the inequality engine decides it.  L = oo makes it false; a limit SymPy cannot compute
+    (unevaluated, or an interval of accumulation points) leaves it undecided with that reason.
+    Use it where a sweep cannot tell a c - b/log p tail from slow growth."""
+
+    ratio: Any
+    var: Any
+    point: Any
+    label: str = ""
+    domain: Domain | None = None
+    direction: str = "+"
+
+    def check(self, ctx: Context) -> Outcome:
+        L = sp.simplify(sp.limit(self.ratio, self.var, self.point, self.direction))
+        where = f"{self.var} -> {self.point}{self.direction if self.point in (0, sp.S.Zero) else ''}"
+        if L.has(sp.Limit) or L.has(sp.AccumBounds) or L.has(sp.zoo, sp.nan):
+            return Uncheckable(f"SymPy finds no limit of the ratio as {where} ({L}); a closed-form bound is needed",
+                               label=self.label).check(ctx)
+        return Inequality(1 / (1 + L), self.domain, strict=True,
+                          label=f"{self.label}: lim_({where}) ratio = {sp.sstr(L)} (SymPy limit of the closed form) "
+                          "is finite").check(ctx)
+
+    def hypotheses(self) -> str:
+        return self.domain.text() if self.domain is not None else ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from symbolic.losses import ell_logi, ell_sqr, ell_sym, huber, huberlike, s, u
 
 from ... import engines
 from ...claim import Claim, Context, Kind, all_of
+from .assumptions import check_convex, check_even, check_lipschitz
 from .sn_common import F, sweep_growth
 
 a, b = sp.symbols("a b", real=True)
@@ -43,10 +44,20 @@ FOOTNOTE2 = Claim(
 # ---------------------------------------------------------------- limiting sharpness
 
 
+def _examples_in_class(ctx: Context):
+    """'Some examples include ell_sym and sqrt(1 + s^2)' of convex, even, Lipschitz losses (§1.2):
+    each is checked to be convex, even and (1-)Lipschitz with the (A1) machinery of assumptions.py."""
+    out = []
+    for loss in (ell_sym(), ell_sqr()):
+        out.append(all_of([check_convex(loss, ctx), check_even(loss, ctx), check_lipschitz(loss, ctx)]).named(
+            f"example loss {loss.name} is convex, even and Lipschitz"))
+    return out
+
+
 def _sharpness_parts(ctx: Context, two_sided: bool):
     """Sharpness at the limit = ell''(0) y_inf^2; the EoS threshold for y^2 is 2/(eta ell''(0)).
     Runs from the Theorem-2 initialisation scaled to the loss: y0^2 - x0^2 = (2 + 1)/(eta ell''(0))."""
-    parts = []
+    parts = _examples_in_class(ctx)
     L_sym = ell_sym()
     curv = {L_sym.name: sp.Rational(1, 4)}
     parts.append(engines.identity(sp.diff(L_sym.pieces[0].expr, u, 3).subs(u, 0), sp.Rational(-1, 8), ctx,
@@ -72,7 +83,8 @@ SHARPNESS = Claim(
     id="ahn.intro.sharpness",
     title="Limiting sharpness for the example losses: 2/eta + O(eta), resp. 2/eta + O(1)",
     source="§1.2, paragraph after Fig. 6",
-    statement=r"In the EoS regime, for $\ell_{\rm sym}$ and $\sqrt{1+s^2}$ the limiting sharpness is "
+    statement=r"Examples of convex, even, Lipschitz $\ell$ include $\ell_{\rm sym}$ and $\sqrt{1+s^2}$. "
+    r"In the EoS regime, for $\ell_{\rm sym}$ and $\sqrt{1+s^2}$ the limiting sharpness is "
     r"$2/\eta+O(\eta)$; for losses exactly quadratic near 0 it is $2/\eta+O(1)$.",
     kind=Kind.ASYMPTOTIC,
     hypotheses="EoS initialisation y0^2 - x0^2 = 3/(eta ell''(0)), (x~, y~) = (3/4, 5/4); eta log-spaced from "

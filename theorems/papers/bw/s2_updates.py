@@ -126,6 +126,16 @@ def _check_gf_qdot(ctx: Context):
         m = model(d)
         parts.extend(engines.identity(time_derivative(m, m.quantity(f"Q{i + 1}")), 0, ctx,
                                       label=f"d={d} dQ{i + 1}/dt") for i in range(d))
+    # the displayed intermediate lines (d = 2, neuron 1): the chain rule 2(a_i a_i' - b_i b_i') with the flow
+    # substituted, 2(a_i(-eps b_i) - b_i(-eps a_i)), and App. D.1's 2 eps (a_i b_i - a_i b_i)
+    m = model(2)
+    a1, b1 = m.state[0], m.state[2]
+    e = m.quantity("eps")
+    qdot = time_derivative(m, m.quantity("Q1"))
+    parts.append(engines.identity(qdot, 2 * (a1 * (-e * b1) - b1 * (-e * a1)), ctx,
+                                  label="d=2 dQ1/dt = 2(a_1(-eps b_1) - b_1(-eps a_1)) (§4 display)"))
+    parts.append(engines.identity(qdot, 2 * e * (a1 * b1 - a1 * b1), ctx,
+                                  label="d=2 dQ1/dt = 2 eps (a_1 b_1 - a_1 b_1) (App. D.1 display)"))
     return all_of(parts)
 
 
@@ -133,7 +143,8 @@ GF_QDOT = Claim(
     id="bw.gf_Qdot",
     title="GF conserves each Q_i",
     source="§4 display after Theorem 1; App. D.1",
-    statement=r"$\dot Q_i=2(a_i\dot a_i-b_i\dot b_i)=0$ along $\dot a=-\varepsilon b,\ \dot b=-\varepsilon a$",
+    statement=r"$\dot Q_i=2(a_i\dot a_i-b_i\dot b_i)=2(a_i(-\varepsilon b_i)-b_i(-\varepsilon a_i))=0$ along "
+    r"$\dot a=-\varepsilon b,\ \dot b=-\varepsilon a$ (App. D.1: $2\varepsilon(a_ib_i-a_ib_i)=0$)",
     kind=Kind.IDENTITY,
     hypotheses="gradient flow, any d (explicit components d = 1, 2, 3)",
     check=_check_gf_qdot,

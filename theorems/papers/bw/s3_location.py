@@ -1026,8 +1026,41 @@ def _check_lemma20_chain(ctx: Context) -> Outcome:
     parts.append(engines.inequality(x * (1 - 2 * x), ctx, strict=False,
                                     constraints=[x >= 0, x <= sp.Rational(1, 2)],
                                     label="x(1-2x) >= 0 on [0,1/2], so g >= g(0) = 0"))
-
+    parts.append(_lemma20_line1(ctx))
     return all_of(parts)
+
+
+def _lemma20_line1(ctx: Context) -> Outcome:
+    """(94), first inequality, along GD trajectories: |Q_i(t)| >= |Q_i(0)| exp(-eta^2 eps0^2 sum_{k>=1} r^{2k}
+    - eta^4 eps0^4 sum_{k>=1} r^{4k}), r = 1 - eta Q(tau), tau the first t with a(t).b(t) > 0 (the
+    printed 'Q(0)' on the right read as the left side's own |Q_i(0)|; the sums in closed form)."""
+    ms = steps_cap(ctx)
+
+    def slack(inst, dps):
+        run = gd(inst, ms)
+        h, P = run.eta, run.Phi
+        if any(h * abs(e) >= mp.mpf(1) / 2 for e in run.eps):
+            return None  # outside the lemma's hypothesis eta|eps_k| < 1/2
+        tau = next((t for t in range(run.steps + 1) if run.eps[t] + P > 0), None)
+        if tau is None:
+            return None
+        r = 1 - h * mp.fsum(abs(q) for q in run.Qi[tau])
+        if not 0 < r < 1:
+            return None  # the chain's rate needs 0 < eta Q(tau) < 1
+        e2 = (h * run.eps[0]) ** 2
+        expo = e2 * r**2 / (1 - r**2) + e2**2 * r**4 / (1 - r**4)
+        worst = None
+        for t in range(run.steps + 1):
+            for i, q0 in enumerate(run.Qi[0]):
+                if q0 != 0:  # in log form: log(|Q_i(t)|/|Q_i(0)|) + expo >= 0
+                    v = mp.log(abs(run.Qi[t][i]) / abs(q0)) + expo
+                    worst = v if worst is None or v < worst else worst
+        return worst
+
+    return engines.sampled(slack, _thm1_generic, ctx, strict=False, describe=_thm1_describe(ms),
+                           label="(94) line 1 along GD: |Q_i(t)| >= |Q_i(0)| exp(-eta^2 eps0^2 sum_(k>=1) "
+                           "(1-eta Q(tau))^(2k) - eta^4 eps0^4 sum_(k>=1) (1-eta Q(tau))^(4k))",
+                           method="mpmath GD trajectories")
 
 
 def _lemma20_conclusion(ctx: Context) -> Outcome:

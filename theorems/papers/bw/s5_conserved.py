@@ -7,9 +7,13 @@ live in :mod:`.lib_alpha`.
 
 from __future__ import annotations
 
+import mpmath as mp
 import sympy as sp
 
 from numeric import samplers
+from numeric.dynamics import integrate_flow
+from numeric.precision import mpf_of
+from numeric.shallow import gf_reduced_field
 from symbolic.derive import coefficients_in, one_step_change, time_derivative
 
 from ... import engines
@@ -31,6 +35,7 @@ from .lib_alpha import (
     gd_lam_states,
     gd_norm_figure,
     gf_norm_check,
+    gf_sampler,
     identity_reduced,
     q_squared,
 )
@@ -123,7 +128,32 @@ def _lemma6_common(ctx: Context) -> list[Outcome]:
             sample=lambda rng, i, sv=sv: {sv: samplers.log_uniform(rng, 1e-3, 1e3),
                                           P_pos: samplers.log_uniform(rng, 1e-3, 1e3)}))
     parts.append(gf_norm_check(ctx, "GF: lam(t) <= lambar on [0, 30/sqrt(alpha0)] (incl. the limit)"))
+    parts.append(engines.sampled(_gf_sup_at_ends, gf_sampler, ctx, samples=max(4, ctx.budget.samples // 8),
+                                 label="'the sup for lam along the trajectory is either initialization or the "
+                                 "solution': lam(t) <= max{lam(0), lam(inf) = sqrt(alpha(0))}",
+                                 method="mpmath Taylor integration of the reduced GF ODE"))
     return parts
+
+
+def _gf_sup_at_ends(inst, dps):
+    """GF on the reduced ODE (rescaled to lam0 + Phi = 1, as :func:`gf_sup_slack`): min over 41 times
+    in [0, 30/sqrt(alpha0)] of (max{lam0, sqrt(alpha0)} - lam(t)) / lambar; lam(inf) = sqrt(alpha0)
+    because alpha is conserved and eps(inf) = 0."""
+    with mp.workdps(max(15, dps // 2)):
+        a = [mpf_of(x) for x in inst["a"]]
+        b = [mpf_of(x) for x in inst["b"]]
+        P = mpf_of(inst["Phi"])
+        e = mp.fsum(x * y for x, y in zip(a, b, strict=True)) - P
+        lm = mp.fsum(x * x for x in a) + mp.fsum(y * y for y in b)
+        s = lm + P
+        e, lm, P = e / s, lm / s, P / s
+        alpha0 = lm**2 - 8 * e * (e + P) + 4 * e**2
+        if alpha0 <= 0:
+            return None
+        horizon = 30 / mp.sqrt(alpha0)
+        ys = integrate_flow(gf_reduced_field(P), [e, lm], [horizon * k / 40 for k in range(41)])
+        top = max(lm, mp.sqrt(alpha0))
+        return min((top - y[1]) for y in ys) / mp.sqrt(lm**2 + 4 * P**2)
 
 
 def _check_lemma6(ctx: Context) -> Outcome:
@@ -149,7 +179,8 @@ LEMMA6 = Claim(
     statement=r"$\lambda(t)$ along the whole GF trajectory satisfies $\lambda(\infty)\le\sqrt{\lambda(0)^2+4\Phi^2}$. "
     r"Proof: $\lambda(\infty)=\lambda(0)^2-8\varepsilon(0)(\varepsilon(0)+\Phi)+4\varepsilon(0)^2$; (29) the max over "
     r"$\varepsilon$ of $4(-\varepsilon(\varepsilon+2\Phi))$ is at $\varepsilon=-\Phi$; $\lambda$ has positive derivative "
-    r"only when $\varepsilon\in[-\Phi,0)$",
+    r"only when $\varepsilon\in[-\Phi,0)$; 'the sup for $\lambda$ along the trajectory is either initialization or "
+    r"the solution'",
     kind=Kind.INEQUALITY,
     hypotheses="gradient flow, Phi > 0, GF converging to a global minimum (eps(inf) = 0) for the limit "
     "formula; numeric: reduced ODE from inits in regions A, B, C (d = 1, 2, 3) and an a.b = 0 init, "

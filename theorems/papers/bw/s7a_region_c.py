@@ -22,7 +22,7 @@ import sympy as sp
 from numeric import samplers
 
 from ... import engines
-from ...claim import Claim, Context, Kind, Outcome, all_of
+from ...claim import Claim, Context, Kind, Outcome, Variant, all_of
 from .common import R, model, proof_with_cross_checks
 from .lib_region_c import exact_sampled, state
 
@@ -476,7 +476,17 @@ def _eq44_implication_proved(ctx: Context) -> Outcome:
         "Q > 2 sqrt3 |a.b| => lam > 4|a.b| (d=1,2,3, Q=sum|Q_i|)")
 
 
-def _check_eq44(reading: bool):
+def _eq44_strict_text(ctx: Context) -> Outcome:
+    """'Since lam(k)^2 > Q(k)^2 + 4(a(k).b(k))^2' (E.2, strict as printed), on d = 1 components with
+    Q = |a^2 - b^2|: by Lemma 10 the two sides are equal there, so the strict '>' fails at every d = 1 state."""
+    m = model(1)
+    a1, b1 = m.state
+    expr = m.quantity("lam") ** 2 - (a1**2 - b1**2) ** 2 - 4 * m.quantity("ab") ** 2  # Q^2 = (a^2 - b^2)^2
+    return engines.inequality(sp.expand(expr), ctx, strict=True, constraints=[a1 * b1 < 0],
+                              label="E.2 text: lam(k)^2 > Q(k)^2 + 4(a(k).b(k))^2 (strict, as printed), d=1, Region C")
+
+
+def _check_eq44(reading: bool, strict_text: bool = True):
     def check(ctx: Context) -> Outcome:
         _, _, pn = reduced_next()
         pn = sp.cancel(pn.xreplace({eta: alpha / E}))  # alpha = eta|eps|
@@ -506,10 +516,15 @@ def _check_eq44(reading: bool):
                                sample=lambda rng, i: sampler(rng, i, 0.5),
                                label="a'.b' > 0 (lands in Region A or B) when lam > 4|a.b|, 1/2 <= alpha < 1"),
         ]
+        if strict_text:  # last, so the head witness of the printed variant stays the (44) one
+            parts.append(_eq44_strict_text(ctx))
         out = all_of(parts)
         out.details["coefficient (1-alpha)^2-2alpha < 0 exactly for alpha in"] = str(
             sp.solve_univariate_inequality((1 - alpha) ** 2 - 2 * alpha < 0, alpha, relational=False))
         out.details["sub-statements not encoded here"] = [
+            "'there exists a moment where alpha <= 1/2 or we reach a place where Q(k) > 2 sqrt3 |a(k).b(k)| ... "
+            "This happens in constant time as alpha is bounded from above and below' (E.2 text): 'constant time' "
+            "names no bound; the implication Q > 2 sqrt3 |a.b| => lam > 4|a.b| is checked above",
             "min_k lambda(k) = Q(k_1) > (1 - alpha^2)^{k_1} Q(0) (App. E.2 after (44)): k_1 and the alpha of the "
             "power are not defined in the text; Q(k) >= ... lower bounds along the trajectory are checked by "
             "bw.lemma13/bw.theorem2's rate checks, not as this display",
@@ -524,7 +539,7 @@ EQ44 = Claim(
     id="bw.eq44",
     title="E.2 regime lam > 4|a.b| (eq. (44))",
     source="App. E.2, text before (44) and eq. (44)",
-    statement=r"$Q>2\sqrt3|a^\top b|\Rightarrow\lambda>4|a^\top b|$; then $a'^\top b'\ge a^\top b-4\eta\varepsilon"
+    statement=r"$\lambda(k)^2>Q(k)^2+4(a(k)^\top b(k))^2$, and $Q>2\sqrt3|a^\top b|\Rightarrow\lambda>4|a^\top b|$; then $a'^\top b'\ge a^\top b-4\eta\varepsilon"
     r"a^\top b+\eta^2\varepsilon^2a^\top b\ge\underbrace{[(1-\alpha)^2-2\alpha]}_{negative}a^\top b$, "
     r"so the step lands in Region A or B",
     kind=Kind.INEQUALITY,
@@ -532,9 +547,14 @@ EQ44 = Claim(
     "the E.2 regime 1/2 <= alpha < 1 (App. E: 'the statement for 1 > eta|eps| >= 1/2 in Section E.2'); "
     "trajectory statements (2^-k, (1-alpha^2)^k) are not encoded",
     check=_check_eq44(False),
-    reading=r"middle line with $+4\eta\varepsilon\,a^\top b$",
+    reading=r"middle line with $+4\eta\varepsilon\,a^\top b$ (the catalogue's reading; the strict "
+    r"$\lambda(k)^2>Q(k)^2+4(a(k)^\top b(k))^2$ as printed)",
     reading_check=_check_eq44(True),
     depends_on=("bw.lemma10",),
+    extra_variants=(Variant(
+        "reading2", r"the reading, with the E.2 text's $\lambda(k)^2>Q(k)^2+4(a(k)^\top b(k))^2$ read as $\ge$ "
+        r"(Lemma 10: equality in $d=1$); only $\ge$ is used to get $\lambda>4|a^\top b|$",
+        _check_eq44(True, strict_text=False)),),
 )
 
 
@@ -569,6 +589,18 @@ def _check_eq45(reading: bool):
             engines.inequality(sp.expand(en - last), ctx, strict=False, constraints=cons, sample=sampler,
                                label="conclusion eps' >= (1 - 3 eta lam/4) eps"),
         ]
+        # the text after (45): "C_1(k) with |a|^2 + |b|^2 = C_1(k)|a(k).b(k)| is increasing with k until tau":
+        # one step that stays in Region C does not decrease C_1 = lam/|a.b| (Lemma 11's (39)-(42))
+        _, ln, pn = reduced_next()
+        parts.append(engines.inequality(ln * q + lam * pn, ctx, strict=False,
+                                        constraints=[E - q > 0, lam - 2 * q >= 0, pn < 0],
+                                        sample=_reduced_sampler(), label="text after (45): C_1(k) = lam/|a.b| "
+                                        "non-decreasing while the steps stay in Region C (until tau)"))
+        m = model(1)
+        a1, b1 = m.state
+        parts.append(engines.identity(m.after_step(a1**2 - b1**2),
+                                      (1 - m.eta**2 * m.quantity("eps") ** 2) * (a1**2 - b1**2), ctx,
+                                      label="(46) Q_i(t+1) = (1 - eta^2 eps(t)^2) Q_i(t) (restates (8))"))
         return all_of(parts)
 
     return check
@@ -580,7 +612,8 @@ EQ45 = Claim(
     source="App. E.3, eq. (45)",
     statement=r"using Cauchy-Schwarz and $1\le\frac1{2|\varepsilon(t)|}$: $\varepsilon(t+1)=(1-\eta\lambda)"
     r"\varepsilon+\eta^2\varepsilon^2a^\top b\ge(1-\eta\lambda+\eta^2\varepsilon\frac\lambda2)\varepsilon\ge"
-    r"(1-\frac34\eta\lambda)\varepsilon$",
+    r"(1-\frac34\eta\lambda)\varepsilon$; 'arguably' $C_1(k)$ with $\|a(k)\|^2+\|b(k)\|^2=C_1(k)|a(k)^\top "
+    r"b(k)|$ is increasing with $k$ until $\tau$; (46) $Q_i(t+1)=(1-\eta^2\varepsilon(t)^2)Q_i(t)$",
     kind=Kind.INEQUALITY,
     hypotheses="Region C (a.b < 0, Phi > 0), lam >= 2|a.b| (Cauchy-Schwarz); printed: |eps| <= 1/2 "
     "(as printed) and also eta|eps| <= 1/2 (so the verdict does not hinge on the typo); reading: "

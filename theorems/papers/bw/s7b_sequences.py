@@ -26,7 +26,7 @@ from numeric.dynamics import SimulationDiverged
 from numeric.precision import mpf_of
 
 from ... import engines
-from ...claim import Claim, Context, Kind, Outcome, all_of
+from ...claim import Claim, Context, Kind, Outcome, Variant, all_of, inconclusive
 from . import plots
 from .common import model
 from .lib_region_c import exact_sampled, state
@@ -401,7 +401,9 @@ LEMMA12 = Claim(
 # ---------------------------------------------------------------- Lemma 13
 
 
-def _lemma13_check(reading: bool):
+def _lemma13_check(reading: bool, chain_before_tau1: bool = False):
+    """``reading``: the catalogue's reading (tau = tau_1, mu = lam, a(tau).b(tau) > 0, min for max);
+    ``chain_before_tau1`` (reading2 only): the chain lam >= Q >= w_t >= w_{t+1} only for t < tau_1."""
     def check(ctx: Context) -> Outcome:
         samp = region_c_instances("def2", ctx.seed, short_first_phase=True)
 
@@ -435,10 +437,10 @@ def _lemma13_check(reading: bool):
             return _min((x - ref) / tr.lam[0] for x in tr.lam)
 
         def chain(tr: Traj, inst):
-            n = tr.tau1 if reading else len(tr.lam) - 1
+            n = tr.tau1 if chain_before_tau1 else len(tr.lam) - 1
             vals = [min(tr.lam[t] - tr.Q[t], tr.Q[t] - tr.w[t], tr.w[t] - tr.w[t + 1]) / tr.lam[0]
                     for t in range(n)]
-            if reading:
+            if chain_before_tau1:
                 vals.append((tr.Q[n] - tr.w[n]) / tr.lam[0])
             return _min(vals)
 
@@ -449,7 +451,7 @@ def _lemma13_check(reading: bool):
              mu_ge_w, False),
             (f"lam(t) >= {'min' if reading else 'max'}{{lam(tau1), lam(tau1-1)}} for all computed t",
              mu_ge_pair, False),
-            ("lam(t) >= sum_i|Q_i(t)| >= w_t >= w_{t+1} for " + ("t < tau1 (and Q >= w at tau1)" if reading
+            ("lam(t) >= sum_i|Q_i(t)| >= w_t >= w_{t+1} for " + ("t < tau1 (and Q >= w at tau1)" if chain_before_tau1
                                                                   else "all computed t"), chain, False),
         ], horizon="converged", figure=sequences_figure(plots.part_tag(ctx, "bw.lemma13"), "converged")))
         if not reading:
@@ -477,11 +479,15 @@ LEMMA13 = Claim(
     "sentence before Lemma 13 concludes (mu(t) >= w_{tau1}); the first-exit version of that part is reported "
     "for information only; 'all t' = every step until |eps| < 10^-(dps/2)",
     check=_lemma13_check(False),
-    reading=r"$\tau=\tau_1$, $\mu=\lambda$: $a(\tau_1)^\top b(\tau_1)>0$, $\lambda(t)\ge w_{\tau_1}$ and "
-    r"$\lambda(t)\ge\min\{\lambda(\tau_1),\lambda(\tau_1-1)\}$ for all $t$; the chain "
-    r"$\lambda(t)\ge\sum_i|Q_i(t)|\ge w_t\ge w_{t+1}$ for $t<\tau_1$ (where Lemma 12 compares $w$ with $Q$)",
+    reading=r"(the catalogue's reading) $\tau=\tau_1$, $\mu=\lambda$: $a(\tau_1)^\top b(\tau_1)>0$, "
+    r"$\lambda(t)\ge w_{\tau_1}$ and $\lambda(t)\ge\min\{\lambda(\tau_1),\lambda(\tau_1-1)\}$ for all $t$; the "
+    r"chain $\lambda(t)\ge\sum_i|Q_i(t)|\ge w_t\ge w_{t+1}$ for all $t$, as printed",
     reading_check=_lemma13_check(True),
     depends_on=("bw.lemma12", "bw.def2"),
+    extra_variants=(Variant(
+        "reading2", r"the reading, with the chain $\lambda(t)\ge\sum_i|Q_i(t)|\ge w_t\ge w_{t+1}$ only for "
+        r"$t<\tau_1$ (and $Q\ge w$ at $\tau_1$), where Lemma 12 compares $w$ with $Q$",
+        _lemma13_check(True, chain_before_tau1=True)),),
 )
 
 
@@ -589,10 +595,21 @@ def _lemma14_check(reading: bool):
                                     label="s* / (s1 + s2) with C = 1",
                                     inputs_of=lambda k: {"a": "[1]", "b": f"[-(1 - 10^-{k})]", "Phi": "1/2",
                                                          "eta": "1/8"}))
+        parts += [inconclusive(reason, "not checkable").named(label) for label, reason in _LEMMA14_UNCHECKED]
         return all_of(parts)
 
     return check
 
+
+_LEMMA14_UNCHECKED = (
+    ("'The ratio of their rates asymptotically goes as (1 - eta Phi)/(1 - eta^2 Phi^2)' (proof of Lemma 14)",
+     "not checkable as stated: the two rates are not defined (per-step factors of |a.b| and of Q?) and "
+     "neither is the limit ('asymptotically' in what parameter); the rate (1 - eta Phi) of |a.b| is (49), "
+     "checked above"),
+    ("footnote 7: 'In reality this is much faster ... tight enough to conclude with a linear rate'",
+     "a remark on the proof: 'much faster' names no quantity; the measured s*/(s1 + s2) above is the "
+     "checkable content"),
+)
 
 LEMMA14 = Claim(
     id="bw.lemma14",
@@ -602,7 +619,8 @@ LEMMA14 = Claim(
     r"b_0|,\sqrt2\Phi\}-\log(\sqrt2\Phi)}{\eta\sqrt2\Phi}$, $s_2=C\frac{\log|a(s_1)^\top b(s_1)|-\log Q(s_1)}{\eta\Phi}$; "
     r"proof: $\alpha(k)=n|\varepsilon(k)|$ strictly decreasing for $k<\tau_1$, $\alpha(\tau_1-1)\ge\eta\Phi\ge\alpha(\tau)$, "
     r"(49) $a(k)^\top b(k)=(1-\eta\Phi)^ka(0)^\top b(0)$; $\eta\le1/2\Phi\Rightarrow\exists c\le(\sqrt2-1)\Phi$: "
-    r"$\eta(\Phi+c)^2\le\Phi$",
+    r"$\eta(\Phi+c)^2\le\Phi$; footnote 7; 'the ratio of their rates asymptotically goes as "
+    r"$\frac{1-\eta\Phi}{1-\eta^2\Phi^2}$'",
     kind=Kind.ASYMPTOTIC,
     hypotheses="Region C, -2 a(0).b(0) >= Q(0) > 0, Definition 2's eta = u min{1/(2|eps0|), 2/lam0}; d = 1, 2, 3; "
     "alpha(k) read as eta|eps(k)| (same monotonicity as n|eps(k)|); tau in alpha(tau) is tau_1, as the paper "
@@ -633,7 +651,8 @@ def _c1_real_slack(inst):
 
 
 def _bounds_parts(ctx: Context, reading: bool, which: str) -> list[Outcome]:
-    """Shared by Lemma 15 (w = sequence) and Lemma 16 (w replaced by the true Q)."""
+    """Shared by Lemma 15 (w = sequence) and Lemma 16 (w replaced by the true Q); ``reading``: |a0.b0| in
+    the upper bound on tau1 ((51) / (65))."""
     samp = region_c_instances(which, ctx.seed, cond=imbalanced)
     use_Q = which == "lemma16"
 
@@ -685,9 +704,99 @@ def _lemma15_check(reading: bool):
                                       label="(52) (z_{k+1}-z_k)^2/(w_{k+1}-w_k) = -w_k under (47)"))
         parts.append(engines.identity(sp.cancel((dz**2 / dw).xreplace({M: w})), -w, ctx,
                                       label="(52) in the branch M_k = w_k"))
+        parts += _lemma15_proof_parts(ctx)
         return all_of(parts)
 
     return check
+
+
+def _rel(x, y):
+    """(x - y) / max(|x|, |y|, tiny): the normalised slack of x >= y."""
+    return (x - y) / max(abs(x), abs(y), mp.mpf(10) ** (-mp.mp.dps))
+
+
+def _lemma15_proof_parts(ctx: Context) -> list[Outcome]:
+    """The proof lines (53)-(60) of Lemma 15, each as printed (the catalogue's reading changes only
+    (51)): per-step identities symbolically from (47), the chains along the sequences."""
+    samp = region_c_instances("lemma15", ctx.seed, cond=imbalanced)
+    z, w, M, h = sp.symbols("z w M eta", positive=True)
+    zk = -z  # z_k < 0 before tau1
+    dz = (1 - 3 * h * M / 4) * zk - zk  # z_{k+1} - z_k
+    dw = (1 - h**2 * zk**2) * w - w  # w_{k+1} - w_k
+    sqrt_dw_w = sp.sqrt(-dw) * w  # sqrt(w_k - w_{k+1}) * w_k
+    parts = [
+        engines.identity(-dz, sqrt_dw_w, ctx, label="(53) z_k - z_{k+1} = sqrt(w_k - w_{k+1}) w_k under (47)"),
+        engines.identity(sqrt_dw_w, h * zk * w ** sp.Rational(3, 2), ctx,
+                         label="(53) sqrt(w_k - w_{k+1}) w_k = eta z_k w_k^(3/2)"),
+        engines.identity(-dw, dz**2 / w, ctx, label="(55) w_k - w_{k+1} = (z_{k+1} - z_k)^2 / w_k under (47)"),
+    ]
+    W, Z = sp.symbols("w_0 Z", positive=True)  # Z = -z_0 > 0
+    parts.append(engines.inequality(W - h * Z**2, ctx, strict=False, constraints=[W - 2 * Z > 0, 2 - h * Z > 0],
+                                    label="w0 > -2 z0 and eta < -2/z0 => w0 >= eta z0^2"))
+
+    def bracket53(tr: Traj, inst):  # "z_{tau1-1} - z_0 < |a0.b0| <= z_{tau1} - z_0" (before (53))
+        if tr.tau1 < 1:
+            return None
+        p0 = abs(tr.ab(0))
+        return min(_rel(p0, tr.z[tr.tau1 - 1] - tr.z[0]), _rel(tr.z[tr.tau1] - tr.z[0], p0))
+
+    def lower54(tr: Traj, inst):  # eta (tau1 - 1) Phi w_{tau1-2}^{3/2} < a0.b0, tau = tau1 (App. F.5)
+        if tr.tau1 < 2:
+            return None
+        return _rel(tr.ab(0), tr.eta * (tr.tau1 - 1) * tr.Phi * tr.w[tr.tau1 - 2] ** mp.mpf(1.5))
+
+    def upper54(tr: Traj, inst):  # a0.b0 <= eta tau1 z0 w0^{3/2}
+        return _rel(tr.eta * tr.tau1 * tr.z[0] * tr.w[0] ** mp.mpf(1.5), tr.ab(0))
+
+    def sedrakyan(tr: Traj, inst):  # sum_k (z_{k+1}-z_k)^2 / w_k > (z_{tau1} - z_0)^2 / sum_k w_k
+        k1 = tr.tau1  # at tau1 = 1 both sides are the same single term (an equality, not '>')
+        lhs = mp.fsum((tr.z[k + 1] - tr.z[k]) ** 2 / tr.w[k] for k in range(k1))
+        return _rel(lhs, (tr.z[k1] - tr.z[0]) ** 2 / mp.fsum(tr.w[:k1])) if k1 >= 2 else None
+
+    def chain55_b(tr: Traj, inst):  # (z_{tau1}-z_0)^2 / sum w_k > (a0.b0)^2 / sum_k (1 - eta^2 z_{tau1-1}^2) w_0
+        k1 = tr.tau1
+        if k1 < 1:
+            return None
+        den = k1 * (1 - tr.eta**2 * tr.z[k1 - 1] ** 2) * tr.w[0]
+        return _rel((tr.z[k1] - tr.z[0]) ** 2 / mp.fsum(tr.w[:k1]), tr.ab(0) ** 2 / den)
+
+    def chain55_eq(tr: Traj, inst):  # (a0.b0)^2 / sum_k (...) w_0 = eta^2 z_{tau1}^2 (a0.b0)^2 / w_0
+        k1 = tr.tau1
+        if k1 < 1:
+            return None
+        x = tr.ab(0) ** 2 / (k1 * (1 - tr.eta**2 * tr.z[k1 - 1] ** 2) * tr.w[0])
+        y = tr.eta**2 * tr.z[k1] ** 2 * tr.ab(0) ** 2 / tr.w[0]
+        # an equality between computed numbers: it holds to the working precision or not at all
+        return mp.mpf(10) ** (-(mp.mp.dps // 2)) - abs(_rel(x, y))
+
+    def chain55_c(tr: Traj, inst):  # eta^2 z_{tau1}^2 (a0.b0)^2 / w_0 > a0.b0 / (tau1 w_0)
+        return _rel(tr.eta**2 * tr.z[tr.tau1] ** 2 * tr.ab(0) ** 2 / tr.w[0], tr.ab(0) / (tr.tau1 * tr.w[0])) \
+            if tr.tau1 >= 1 else None
+
+    def eq57(tr: Traj, inst):  # w_0 - w_{tau1} < eta z_0^2 w_0 / w_{tau1}
+        return _rel(tr.eta * tr.z[0] ** 2 * tr.w[0] / tr.w[tr.tau1], tr.w[0] - tr.w[tr.tau1])
+
+    def eq58(tr: Traj, inst):  # w_{tau1}^2 - w_0 w_{tau1} + eta z_0^2 w_0 > 0
+        wt, w0 = tr.w[tr.tau1], tr.w[0]
+        return (wt * wt - w0 * wt + tr.eta * tr.z[0] ** 2 * w0) / (w0 * w0)
+
+    def eq60(tr: Traj, inst):  # eta (tau1 - 1) Phi c1^{3/2} < a0.b0
+        c1 = _c1(tr)
+        return None if c1 is None else _rel(tr.ab(0), tr.eta * (tr.tau1 - 1) * tr.Phi * c1 ** mp.mpf(1.5))
+
+    parts += run_parts(ctx, samp, [
+        ("before (53): z_{tau1-1} - z0 < |a0.b0| <= z_{tau1} - z0", bracket53, False),
+        ("(54) eta (tau1 - 1) Phi w_{tau1-2}^(3/2) < a0.b0 (tau = tau1)", lower54, True),
+        ("(54) a0.b0 <= eta tau1 z0 w0^(3/2)", upper54, False),
+        ("(55) Sedrakyan: sum (z_{k+1}-z_k)^2/w_k > (z_{tau1}-z0)^2 / sum w_k (tau1 >= 2)", sedrakyan, True),
+        ("(55) (z_{tau1}-z0)^2 / sum w_k > (a0.b0)^2 / sum_k (1 - eta^2 z_{tau1-1}^2) w0", chain55_b, True),
+        ("(55) (a0.b0)^2 / sum_k (1 - eta^2 z_{tau1-1}^2) w0 = eta^2 z_{tau1}^2 (a0.b0)^2 / w0", chain55_eq, False),
+        ("(55) eta^2 z_{tau1}^2 (a0.b0)^2 / w0 > a0.b0 / (tau1 w0)", chain55_c, True),
+        ("(57) w0 - w(tau1) < eta z0^2 w0 / w(tau1)", eq57, True),
+        ("(58) w(tau1)^2 - w0 w(tau1) + eta z0^2 w0 > 0", eq58, True),
+        ("(60) eta (tau1 - 1) Phi c1^(3/2) < a0.b0", eq60, True),
+    ])
+    return parts
 
 
 LEMMA15 = Claim(
@@ -696,7 +805,8 @@ LEMMA15 = Claim(
     source="App. E.3, Lemma 15 and proof eqs. (50)-(62)",
     statement=r"If $w_0\ge-2z_0-2\Phi$: $c_1:=\frac{w_0}2-\frac{\sqrt{w_0(w_0-4\eta z_0^2)}}2>0$, (50) $c_1<w_{\tau_1}<w_0-"
     r"\eta^2\Phi^2\frac{(a_0^\top b_0)^2}{w_0}$, (51) $\frac1{\eta w_0^{3/2}}<\tau_1<\frac{a_0^\top b_0}{\eta c_1^{3/2}}"
-    r"\Phi^{-1}+1$; (52) $\frac{(z_{k+1}-z_k)^2}{w_{k+1}-w_k}=-w_k$",
+    r"\Phi^{-1}+1$; (52) $\frac{(z_{k+1}-z_k)^2}{w_{k+1}-w_k}=-w_k$; proof lines (53)-(55), (57), (58), (60) and "
+    r"'$w_0>-2z_0$ and $\eta<-2/z_0$ implies $w_0\ge\eta z_0^2$', each as printed",
     kind=Kind.INEQUALITY,
     hypotheses="Definition 2's (Region C, Q_0 > 0, eta = u min{1/(2|eps0|), 2/lam0}, u < 1) and Q_0 >= -2 a(0).b(0); "
     "d = 1, 2, 3; scale sweep (a, b, Phi, eta) -> (s a, s b, s^2 Phi, eta/s^2), s in {10^-3..10^2} (tau1 is "
@@ -709,9 +819,11 @@ LEMMA15 = Claim(
 )
 
 
-def _lemma16_check(reading: bool):
+def _lemma16_check(reading: bool, abs_65: bool = False):
+    """``reading``: the catalogue's reading of (64), a(tau1).b(tau1) > 0; ``abs_65`` (reading2):
+    also |a0.b0| in (65), as in Lemma 15's reading."""
     def check(ctx: Context) -> Outcome:
-        parts = _bounds_parts(ctx, reading, "lemma16")
+        parts = _bounds_parts(ctx, abs_65, "lemma16")
         samp = region_c_instances("lemma16", ctx.seed, cond=imbalanced)
 
         def c1_vs(tr: Traj, inst):
@@ -744,10 +856,12 @@ LEMMA16 = Claim(
     kind=Kind.INEQUALITY,
     hypotheses="as bw.lemma15 (Q = sum_i |Q_i|, w0 = Q0, z0 = eps0), with the true Q(tau1); scale sweep",
     check=_lemma16_check(False),
-    reading=r"(64) read as $a(\tau_1)^\top b(\tau_1)>0$, and (65) upper bound with $|a(0)^\top b(0)|$ "
-    r"(as in bw.lemma15's reading)",
+    reading=r"(the catalogue's reading) (64) read as $a(\tau_1)^\top b(\tau_1)>0$; the rest as printed",
     reading_check=_lemma16_check(True),
     depends_on=("bw.lemma15", "bw.lemma12"),
+    extra_variants=(Variant(
+        "reading2", r"the reading, and (65) upper bound with $|a(0)^\top b(0)|$ (as in bw.lemma15's reading)",
+        _lemma16_check(True, abs_65=True)),),
 )
 
 

@@ -58,7 +58,7 @@ def eq3_2():
     (e.g. b = (2, 0)) b^{-1} is undefined, so the statement has no meaning there."""
     return AllOf(_rescaled(3), Uncheckable("for a non-zero vector b with a zero entry (e.g. b = (2, 0)) the inverse "
                                            "b^{-1} is undefined: the printed hypothesis admits b where the statement has "
-                                           "no meaning (see the reading b in (R minus {0})^d)",
+                                           "no meaning; the hypothesis 'every entry of b non-zero' (the reading, proved) decides it",
                                            label="non-zero b with a zero entry"))
 
 

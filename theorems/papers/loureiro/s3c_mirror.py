@@ -478,8 +478,10 @@ def eq3_32():
         _rates_part(),
         Order(_l1_ratio, [F(1, 10**k) for k in (2, 4, 8, 12, 16, 24, 32, 40)], family="alpha -> 0+ (design 5x12)",
               label="||theta_inf(alpha) - theta_l1|| / alpha^(kappa/4) bounded"),
-        Uncheckable("the printed second limit 'argmin_{alpha -> oo} ||theta||_2' names no constraint set "
-                    "(see the reading: argmin over the interpolators)", label="alpha -> oo limit as printed"),
+        Uncheckable("the printed second limit 'argmin_{alpha -> oo} ||theta||_2' puts the limit alpha -> oo where the "
+                    "argmin's domain belongs, so it names no point: over all theta the argmin would be 0, over the "
+                    "interpolators X^T (X X^T)^{-1} y (the reading, checked there); the constraint set of the argmin "
+                    "would decide it", label="alpha -> oo limit as printed"),
     )
 
 
@@ -519,7 +521,9 @@ def _remark3():
                        FEAT, "kernel (feature) least squares: GF limit from 0 = min feature-norm interpolator (exact)",
                        exact=_kernel_min_norm),
         Uncheckable("citation / qualitative: the mean-field limit and the 'minimum Barron norm' implicit bias are "
-                    "attributed to other work; nothing checkable stated", label="alpha -> 0 ~ mean field, Barron norm"),
+                    "attributed to other work and neither is defined in the notes; nothing checkable stated (definitions of the "
+                    "mean-field limit and of the Barron norm would make it checkable)",
+                    label="alpha -> 0 ~ mean field, Barron norm"),
     )
 
 

@@ -32,7 +32,7 @@ def _sec4_1():
                        "least squares: the GF/GD/SGD limit is the same projection (exact)", exact=_same_bias_exact),
         Uncheckable("citation (Pesme et al. 2021; Nacson et al. 2022): the effective scale alpha_sgf < alpha_gf of a "
                     "stochastic gradient flow and the step-size effect are neither defined nor derived in the notes; "
-                    "nothing checkable stated", label="alpha_sgf < alpha_gf; sparser SGD limit"),
+                    "nothing checkable stated (the stochastic gradient flow and its alpha_sgf, defined, would decide it)", label="alpha_sgf < alpha_gf; sparser SGD limit"),
     )
 
 
@@ -98,7 +98,8 @@ def _gap_ratio(init: str):
 def sec4_2():
     """§4.2 as printed: a citation whose object ('minimum margin interpolator') is not defined in the notes."""
     return Uncheckable("citation (Soudry et al. 2018); 'the minimum margin interpolator' is not defined in the notes "
-                       "and logistic-regression iterates diverge in norm; the cited theorem is checked in the reading")
+                       "and logistic-regression iterates diverge in norm, so nothing is named to converge to; the cited theorem "
+                       "(directional convergence to the hard-margin SVM) is checked in the reading")
 
 
 @sec4_2.read_as(r"for separable data and small step, $\|w_k\|\to\infty$ and $w_k/\|w_k\|\to\hat w/\|\hat w\|$ (hard-margin "

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+import flint
 import mpmath as mp
 
 from numeric import mms_relu as R
@@ -114,6 +115,25 @@ class Minimum:
 
     def rescaled(self, scales: Sequence[Fraction]) -> Minimum:
         return Minimum(self.xs, self.ys, self.net.rescaled(scales))
+
+    @cached_property
+    def stable_step_ratio(self) -> float:
+        """float64 estimate of sup {eta lambda_upper / 2 : GD strongly stable at step eta} (1 when
+        nothing beyond Lemma 3's 2/lambda_upper is strongly stable).  A sampling guide only."""
+        import numpy as np
+
+        from numeric import mms_stability as S
+
+        live, exact, tog = _switching_data(self)
+        pos = {c: r for r, c in enumerate(live)}
+        normals = []
+        for i, j in tog:
+            u = np.zeros(len(live))
+            u[pos[i]], u[pos[self.k + i]] = float(self.xs[j]), 1.0
+            normals.append(u)
+        hs = {bits: np.array([[float(M[r, c]) for c in live] for r in live]) for bits, M in exact.items()}
+        lam = max(float(np.linalg.eigvalsh(H)[-1]) for H in hs.values())
+        return S.largest_stable_ratio(hs, normals, lam)
 
 
 # ------------------------------------------------------------------ generators (NUM-interp)
@@ -219,23 +239,42 @@ def mpf(q: Fraction) -> mp.mpf:
 
 # ------------------------------------------------------------------ strong stability (GD, Def. 2)
 
+def _switching_data(m: Minimum) -> tuple[list[int], dict[tuple[int, ...], flint.fmpq_mat], list[tuple[int, int]]]:
+    """The coordinates that move (nonzero in some mode Hessian, or a toggling neuron's w1/b1), the
+    mode Hessians keyed by the toggles' bits, and the toggles.  The other coordinates (e.g. a neuron
+    dead on every data point) are null directions of every mode and orthogonal to every cone normal:
+    they only add 0 to max_{cone, |v| = 1} v^T ((I - eta H)^2 - I) v."""
+    net, xs = m.net, m.xs
+    tog = m.toggles
+    hs = {tuple(mode[i] for i, _ in tog): R.hessian(net, xs, mode) for mode in R.modes(net, xs)}
+    d = 3 * net.k + 1
+    live = {r for H in hs.values() for r in range(d) if any(H[r, c] != 0 for c in range(d))}
+    live |= {i for i, _ in tog} | {net.k + i for i, _ in tog}
+    return sorted(live), hs, tog
+
+
 def strong_stability_margin(m: Minimum, eta: Fraction) -> mp.mpf | None:
     """>= 0 iff theta* is linearly strongly stable for GD with step eta (zero mode gradients,
     homogeneous cone partition: one-step non-expansiveness of every mode on its own cone is
-    necessary and sufficient); None if the face enumeration is degenerate."""
+    necessary and sufficient); None if the face enumeration is degenerate.  Computed on the
+    coordinates that move (exact reduction: the others contribute max(., 0))."""
     from numeric import mms_stability as S
 
-    net, xs = m.net, m.xs
-    k = net.k
-    tog = m.toggles
+    live, hs, tog = _switching_data(m)
+    k = m.k
+    pos = {c: r for r, c in enumerate(live)}
     normals = []
     for i, j in tog:
-        u = mp.matrix(3 * k + 1, 1)
-        u[i] = mpf(xs[j])
-        u[k + i] = 1
+        u = mp.matrix(len(live), 1)
+        u[pos[i]] = mpf(m.xs[j])
+        u[pos[k + i]] = 1
         normals.append(u)
-    Hs = {tuple(mode[i] for i, _ in tog): R.to_mp(R.hessian(net, xs, mode)) for mode in R.modes(net, xs)}
-    return S.strong_stability_margin(Hs, normals, mpf(eta))
+    Hs = {bits: mp.matrix([[mpf(F(int(H[r, c].p), int(H[r, c].q))) for c in live] for r in live])
+          for bits, H in hs.items()}
+    marg = S.strong_stability_margin(Hs, normals, mpf(eta))
+    if marg is None or len(live) == 3 * k + 1:
+        return marg
+    return min(marg, mp.mpf(0))
 
 
 def min_inf_norm_rescaling(m: Minimum) -> Minimum:
@@ -281,3 +320,88 @@ def flattest_rescaling(m: Minimum, restarts: int = 1, seed: int = 0) -> Minimum:
             best = (float(res.fun), res.x)
     scales = [F(float(np.exp(v))).limit_denominator(10**6) or F(1) for v in best[1]]
     return m.rescaled(scales)
+
+
+# ------------------------------------------------------------------ beyond the edge 2/lambda_upper
+
+def beyond_edge_minimum(rng: random.Random, *, pad: bool = False, third: bool = False,
+                        min_ratio: float = 1.001, max_tries: int = 600) -> Minimum:
+    """An exact interpolating minimum at which GD is strongly stable for some eta > 2/lambda_upper.
+
+    Construction (from the structure of the switching system, Sec. 4.2): with few live neurons
+    the directions u_i = (x_j, 1) of the toggling neurons' (w1_i, b1_i) lie in the range of the
+    mode Hessians, so the top eigenvector of the sharpest mode can sit outside that mode's cone;
+    two toggling neurons on distinct data points with output weights of opposite signs make the
+    signs of <u_i, q> disagree.  Drawn: n in [4, 6] distinct rational x_j in [-2, 2]; two neurons
+    with knots on two distinct data points (w1 = +-e^{N(0, 0.7)} rounded to 1/100, opposite signs
+    of w2); a third live neuron with a knot off the data if ``third``; dead neurons (knot beyond
+    x_max, inactive on every data point) padding k up to n if ``pad``; b2 rational; y_j := f(x_j)
+    exactly.  Kept when the float64 bisection finds strong stability up to eta lambda_upper / 2 >=
+    ``min_ratio`` (rejection sampling; every instance is re-decided at the working precision by the checks)."""
+    for _ in range(max_tries):
+        n = rng.randint(4, 6)
+        xs = tuple(sorted(F(v, 100) for v in rng.sample(range(-200, 201), n)))
+        j1, j2 = rng.sample(range(n), 2)
+        knots_ = [xs[j1], xs[j2]]
+        if third:
+            while True:
+                c = _q(rng.uniform(float(xs[0]) - 1, float(xs[-1]) + 1), 1000)
+                if all(abs(c - x) > F(1, 1000) for x in xs):
+                    knots_.append(c)
+                    break
+        w1 = [(1 if rng.random() < 0.5 else -1) * (_q(math.exp(rng.gauss(0, 0.7)), 100) or F(1)) for _ in knots_]
+        b1 = [-w * c for w, c in zip(w1, knots_, strict=True)]
+        w2 = [_q(rng.gauss(0, 1) * math.exp(rng.gauss(0, 0.5)), 100) or F(1, 100) for _ in knots_]
+        if (w2[0] > 0) == (w2[1] > 0):
+            w2[1] = -w2[1]
+        while pad and len(w1) < n:  # dead on the data: w1 > 0, knot beyond x_max
+            c = xs[-1] + F(1, 2) + _q(rng.uniform(0, 1), 100)
+            a = _q(math.exp(rng.gauss(0, 0.5)), 100) or F(1)
+            w1.append(a)
+            b1.append(-a * c)
+            w2.append(_q(rng.gauss(0, 1), 100) or F(1, 100))
+        net = R.Net(tuple(w1), tuple(b1), tuple(w2), _q(rng.gauss(0, 1), 100))
+        m = Minimum(xs, tuple(net(x) for x in xs), net)
+        if m.p == 2 and m.stable_step_ratio >= min_ratio:
+            return m
+    raise RuntimeError("no minimum strongly stable beyond 2/lambda_upper found")
+
+
+def edge_step(m: Minimum) -> Fraction:
+    """A rational just above 2/lambda_upper (relative gap ~1e-40): the lower end of the regime."""
+    with mp.workdps(60):
+        return F(mp.nstr(2 / m.sharpness_upper() * (1 + mp.mpf(10) ** -40), 55))
+
+
+def stable_step_cap(m: Minimum) -> Fraction:
+    """A rational step below the float64 estimate of the largest strongly stable step (the gap
+    beyond 2/lambda_upper shrunk by 1% against rounding and kept to 3 significant digits, so that
+    the sampled steps do not depend on the last bits of the float64 guide); strong stability is
+    re-decided at the working precision."""
+    gap = float(f"{(m.stable_step_ratio - 1) * 0.99:.3g}")  # 3 digits: the same cap whatever the BLAS
+    with mp.workdps(60):
+        return F(mp.nstr(2 / m.sharpness_upper() * (1 + mp.mpf(gap)), 55))
+
+
+def beyond_edge_member(name: str = "theta*") -> Member:
+    def gen(rng: random.Random, j: int) -> Minimum:
+        return beyond_edge_minimum(rng, pad=j % 2 == 1, third=j % 3 == 2)
+
+    return Member(name, gen, description=(
+        "an exact interpolating minimum strongly stable beyond 2/lambda_upper: n in [4, 6] rational x_j, two "
+        "neurons with knots on two distinct data points and output weights of opposite signs (a third live "
+        "neuron with a knot off the data every third draw; dead neurons padding k up to n every other draw), "
+        "y_j := f(x_j); kept when a float64 bisection finds GD strongly stable at some eta > 2/lambda_upper"),
+        admissible=lambda m: isinstance(m, Minimum) and m.interpolating)
+
+
+def beyond_edge_domain(name: str = "theta*") -> Domain:
+    """Minima of :func:`beyond_edge_minimum` with 2/lambda_upper < eta <= (float64) largest strongly
+    stable step: the regime where lambda_upper > 2/eta (the checks still decide strong stability
+    per instance at the working precision and count an instance that fails it as not applicable)."""
+    return Domain(
+        beyond_edge_member(name),
+        Real("eta", ("2/lambda_upper(theta*)", lambda s: edge_step(s[name])),
+             ("the largest strongly stable step (float64 bisection, the gap beyond 2/lambda_upper shrunk by 1%)",
+              lambda s: stable_step_cap(s[name])), lo_open=True),
+    )

@@ -313,8 +313,21 @@ def switching_system(rng: random.Random, j: int, common: bool = False) -> Switch
     return SwitchingSystem(q, u, alpha, tuple(b), tuple(r), rng.randint(1, n))
 
 
-#: The instances where (35)-(37) could fail: lambda_upper > 2/eta.  Where lambda_upper <= 2/eta the
-#: bounds follow from (37) alone (the extra terms delta, Delta >= 0 are never exercised); for one
-#: mode (p = 1) strong stability itself forces lambda_upper <= 2/eta, so such samples are uninformative.
+#: The instances where (35)-(36) could fail: lambda_upper > 2/eta.  Where lambda_upper <= 2/eta the
+#: bounds hold trivially (the extra terms are >= 0 and never exercised); for one toggling neuron (two
+#: half-space modes) strong stability itself forces lambda_upper <= 2/eta, so such samples are
+#: uninformative.  ``lib_network.beyond_edge_domain`` draws the minima of the informative regime.
 BEYOND_2_OVER_ETA = ("lambda_upper > 2/eta (the regime the extra term is about)",
                      lambda inst: inst["theta*"].sharpness_upper() * inst["eta"] > 2)
+
+
+def _exceeds_theorem1(inst) -> bool:
+    e = inst["eta"]
+    return inst["theta*"].W() > mp.mpf(e.denominator) / e.numerator - mp.mpf(1) / 2
+
+
+#: The instances where Theorem 2's (24) could fail: W = int |f''| g > 1/eta - 1/2.  Elsewhere (24)
+#: holds because Delta >= 0, whatever lambda_upper is (lambda_upper > 2/eta is necessary, by (37),
+#: but not sufficient).
+EXCEEDS_THEOREM1 = ("W > 1/eta - 1/2 (Theorem 1's bound exceeded: the only place (24) can fail, as "
+                    "Delta >= 0)", _exceeds_theorem1)

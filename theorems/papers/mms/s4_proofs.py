@@ -16,6 +16,7 @@ from theorems.spec import AllOf, Domain, ForEach, Holds, Identity, Real, claim
 
 from .lib_network import (
     Minimum,
+    beyond_edge_domain,
     eta_cap,
     flattest_rescaling,
     min_inf_norm_rescaling,
@@ -328,6 +329,12 @@ def _rhs_slack(use_kL: bool):
     return slack
 
 
+def _rhs_describe(inst, dps):
+    m, e = inst["theta*"], inst["eta"]
+    return {"lambda_upper": m.sharpness_upper(), "2/eta": 2 / mpf(e), "eta lambda_upper / 2": m.sharpness_upper() * mpf(e) / 2,
+            "strong-stability margin": strong_stability_margin(m, e), "p_max": m.p_max, "n": m.n, "k": m.k, "L": m.L}
+
+
 @claim("mms.eq35", title="Necessary condition for strong stability at a non-differentiable minimum",
        source="Sec. 4.2, eq. (35) (App. IX not in the source)", kind=Kind.INEQUALITY,
        depends_on=("mms.lemma2", "mms.eq34", "mms.claim.zero_grad_modes"),
@@ -336,14 +343,18 @@ def _rhs_slack(use_kL: bool):
        r"\frac2\eta+3C^2\frac{p_{\max}}n+C\sqrt{3\frac{p_{\max}}n(3C^2\frac{p_{\max}}n+\frac2\eta)}$ (35).",
        hypotheses="(a) the printed RHS against the solution of Lemma 2's condition lambda <= 2/eta + delta(lambda) "
        "with the stated delta (q = p_max/n); (b) the inequality itself at GD minima whose strong stability is "
-       "decided exactly")
+       "decided at the working precision (KKT over the faces of each cone), C = max ||grad phi||_inf (Lemma 5's "
+       "C): minima built to be strongly stable beyond 2/lambda_upper (the only place (35) can fail; with one toggling neuron, or generic random minima, strong "
+       "stability forces lambda_upper <= 2/eta) and random NUM-interp minima")
 def eq35():
     """(35): Lemma 2 says strong stability needs lambda <= 2/eta + 2 sqrt(3) C sqrt(lambda q); its
     largest solution is derived by SymPy and compared with the printed right-hand side."""
     return AllOf(
         Identity(derived_35(), printed_35(), label="(35) = largest lambda with lambda <= 2/eta + 2 sqrt(3) C sqrt(lambda q)"),
-        Holds(_rhs_slack(False), _strong_domain(), samples=10, search=False, informative=BEYOND_2_OVER_ETA,
-              label="lambda_upper <= RHS(35) at strongly stable minima"),
+        Holds(_rhs_slack(False), beyond_edge_domain(), samples=8, search=False, informative=BEYOND_2_OVER_ETA,
+              describe=_rhs_describe, label="lambda_upper <= RHS(35) at minima strongly stable beyond 2/eta"),
+        Holds(_rhs_slack(False), _strong_domain(), samples=4, search=False, informative=BEYOND_2_OVER_ETA,
+              label="lambda_upper <= RHS(35) at strongly stable random minima"),
     )
 
 
@@ -357,7 +368,8 @@ def _(printed):
        statement=r"$\lambda^{\rm upper}_{\max}(\theta^*)\le\frac2\eta+3C^2\frac{1+k-L}n+C\sqrt{3\frac{1+k-L}n(3C^2"
        r"\frac{1+k-L}n+\frac2\eta)}$ (36).",
        hypotheses="(a) the substitution step: the RHS of (35) is nondecreasing in p_max (exact derivative); (b) (36) at "
-       "strongly stable GD minima, C from the smallest-sup-norm rescaling")
+       "strongly stable GD minima (decided at the working precision; minima built to be strongly stable beyond "
+       "2/lambda_upper, and random NUM-interp minima), C from the smallest-sup-norm rescaling")
 def eq36():
     """(36): monotone substitution of p_max <= 1 + k - L into (35)."""
     dr = sp.diff(printed_35(), q)
@@ -366,8 +378,10 @@ def eq36():
     return AllOf(
         Holds(lambda inst, dps: f(mpf(inst["C"]), mpf(inst["q"]), mpf(inst["eta"])), grid, search=False,
               label="d RHS(35) / d q >= 0 (the substitution p_max -> 1 + k - L is monotone)"),
-        Holds(_rhs_slack(True), _strong_domain(), samples=8, search=False, informative=BEYOND_2_OVER_ETA,
-              label="lambda_upper <= RHS(36) at strongly stable minima"),
+        Holds(_rhs_slack(True), beyond_edge_domain(), samples=8, search=False, informative=BEYOND_2_OVER_ETA,
+              describe=_rhs_describe, label="lambda_upper <= RHS(36) at minima strongly stable beyond 2/eta"),
+        Holds(_rhs_slack(True), _strong_domain(), samples=4, search=False, informative=BEYOND_2_OVER_ETA,
+              label="lambda_upper <= RHS(36) at strongly stable random minima"),
     )
 
 

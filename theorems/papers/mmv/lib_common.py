@@ -71,3 +71,4 @@ class WithEvidence(Statement):
 
     def hypotheses(self) -> str:
         return self.inner.hypotheses()
+

@@ -37,3 +37,4 @@ def _gd_drift(eta: Fraction, horizon: Fraction, dps: int) -> mp.mpf:
     run = deep_linear_gd(Ws, X, Y, e, steps)
     D0, DT = imbalances(run[0]), imbalances(run[-1])
     return max(frob(a - b) for a, b in zip(D0, DT, strict=True))
+

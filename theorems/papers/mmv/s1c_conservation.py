@@ -81,10 +81,75 @@ def relaxation():
                    label="[trajectory in the level set of C, widths {}]")
 
 
+def _riemannian_parts():
+    """The balanced case of a two-layer linear network W = W_2 W_1 (W_1: 2 x 3, W_2: 2 x 2, so
+    rectangular), loss l(W) = |W - Y|_F^2 / 2 with symbolic Y, G = dl/dW = W - Y."""
+    W1 = sp.Matrix(2, 3, sp.symbols("a1:7", real=True))
+    W2 = sp.Matrix(2, 2, sp.symbols("b1:5", real=True))
+    Y = sp.Matrix(2, 3, sp.symbols("y1:7", real=True))
+    W = W2 * W1
+    G = W - Y
+    L = sum(e**2 for e in G) / 2
+    dW1 = W1.applyfunc(lambda s_: -sp.diff(L, s_))
+    dW2 = W2.applyfunc(lambda s_: -sp.diff(L, s_))
+    velocity = (dW2 * W1 + W2 * dW1).applyfunc(sp.expand)
+    P = W2 * W2.T * G + G * W1.T * W1
+    quad = (G.T * P).trace()
+    return (
+        Identity(velocity, (-P).applyfunc(sp.expand),
+                 label="GF on (W_1, W_2) moves W = W_2 W_1 by dW/dt = -(W_2 W_2^T G + G W_1^T W_1), G = grad l(W)"),
+        Identity(((W2 * W2.T) ** 2 - W * W.T).applyfunc(sp.expand),
+                 (W2 * (W2.T * W2 - W1 * W1.T) * W2.T).applyfunc(sp.expand),
+                 label="(W_2 W_2^T)^2 - W W^T = W_2 D W_2^T: balanced (D = W_2^T W_2 - W_1 W_1^T = 0) gives "
+                       "W_2 W_2^T = (W W^T)^{1/2} (the PSD root), a function of W"),
+        Identity(((W1.T * W1) ** 2 - W.T * W).applyfunc(sp.expand),
+                 (W1.T * (W1 * W1.T - W2.T * W2) * W1).applyfunc(sp.expand),
+                 label="(W_1^T W_1)^2 - W^T W = -W_1^T D W_1: balanced gives W_1^T W_1 = (W^T W)^{1/2}"),
+        Identity(sp.expand(quad), sp.expand(sum(e**2 for e in W2.T * G) + sum(e**2 for e in G * W1.T)),
+                 label="<G, W_2 W_2^T G + G W_1^T W_1> = |W_2^T G|^2 + |G W_1^T|^2 >= 0: minus a PSD operator of W "
+                       "applied to grad l(W), i.e. a Riemannian gradient flow on W"),
+    )
+
+
+def _det_sign_part():
+    """Square 2 x 2 layers, balanced: W_2 = R W_1^T with R orthogonal (polar form; R = Cayley(r),
+    times diag(1, -1) for det R = -1).  Then d/dt det W_1 = -tr(adj(W_1) W_2^T G) = -det(W_1) tr(R^T G):
+    det W_1 never reaches 0 in finite time, so sign det W = det R never changes."""
+    W1 = sp.Matrix(2, 2, sp.symbols("a1:5", real=True))
+    G = sp.Matrix(2, 2, sp.symbols("g1:5", real=True))
+    r = sp.Symbol("r", real=True)
+    rot = sp.Matrix([[(1 - r**2) / (1 + r**2), -2 * r / (1 + r**2)], [2 * r / (1 + r**2), (1 - r**2) / (1 + r**2)]])
+
+    def part(sign: int):
+        R = rot * sp.diag(1, sign)
+        W2 = R * W1.T
+        d_det = (W1.adjugate() * (-W2.T * G)).trace()
+        return Identity(sp.simplify(d_det), sp.simplify(-W1.det() * (R.T * G).trace()),
+                        label=f"det R = {sign}: d/dt det W_1 = -det(W_1) tr(R^T G)")
+
+    return ForEach((1, -1), part, label="")
+
+
 @claim("mmv.balanced_riemannian", title="Balanced initialisations and Riemannian GF (cited)",
-       source="Sec. I, cited [22] (catalogue: skipped informal claims)", kind=Kind.QUALITATIVE,
+       source="Sec. I, line ~164, cited [22] (catalogue: skipped informal claims)", kind=Kind.QUALITATIVE,
        statement=r"(cited, qualitative) Bah et al. [22]: for balanced initialisations the end-to-end GF is a "
        r"Riemannian gradient flow that converges globally except on a null set.")
 def balanced_riemannian():
-    """Cited result (Bah et al. [22]); the survey states no formula or constant for it."""
-    return Uncheckable("citation (Bah et al. [22]); the survey states no formula, constant or instance to check")
+    """Line ~164: in the balanced case (all imbalance matrices zero) GF on the weights induces a
+    Riemannian gradient flow on the end-to-end matrix.  Derived exactly for two layers
+    (rectangular W_1: 2 x 3, W_2: 2 x 2): the induced velocity is -(W_2 W_2^T G + G W_1^T W_1),
+    balance makes W_2 W_2^T and W_1^T W_1 the PSD square roots of W W^T and W^T W (so the flow
+    is a flow on W alone), and the operator is positive semidefinite.  The convergence half is
+    a citation whose target the survey leaves open; the derived invariant (sign det W fixed for
+    square layers) shows what separates the two readings."""
+    return AllOf(
+        *_riemannian_parts(),
+        _det_sign_part(),
+        Uncheckable("citation (Bah et al. [22]): 'global convergence (except for a zero-measure set of "
+                    "initialization)' does not say to what.  Bah et al. prove convergence to a critical point for "
+                    "every initialisation, and to a global minimiser on a rank-k manifold (k <= r) for almost every "
+                    "one; convergence to a global minimiser of the loss fails on an open set of balanced "
+                    "initialisations (square layers with det W(0) < 0 < det Y: det W keeps its sign, derived part "
+                    "above).  A statement of the limit (critical point, or rank-k minimiser) would decide it",
+                    label="converges globally except on a null set"),
+    )
