@@ -1,11 +1,12 @@
 """Time to refute typical false conjectures (and to settle a few true ones), on the built-in
 models and on user-defined models (``--vars/--loss/--param/--let``).
 
-    python benchmarks/bench_conjectures.py [--budget standard] [--cli]
+    python benchmarks/bench_conjectures.py [--budget standard] [--cli] [--only-user]
 
 Each conjecture is parsed, validated and checked in-process exactly as
 ``python -m theorems conjecture`` does; ``--cli`` also times the full command (start-up
-included) for the user-defined models, from command to verdict.
+included) for the user-defined models, from command to verdict: wall time and the command's
+own CPU time (on a shared machine the wall time includes waiting for a core).
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ import shlex
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from theorems import Budget, Context
-from theorems.conjectures import check_conjecture, prepare
-from theorems.conjectures.models import UserModel
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's code, not an installed copy
+
+from theorems import Budget, Context  # noqa: E402
+from theorems.conjectures import check_conjecture, prepare  # noqa: E402
+from theorems.conjectures.models import UserModel  # noqa: E402
 
 CHAIN = UserModel("u, v, w", "(u*v*w - 1)^2/2", lets=("C = u^2 - v^2", "p = u*v*w"), name="chain")
 NET = UserModel("a[d], b[d]", "(dot(a,b) - Phi)^2/2", params=("Phi > 0",),
@@ -27,6 +32,7 @@ NET = UserModel("a[d], b[d]", "(dot(a,b) - Phi)^2/2", params=("Phi > 0",),
 MAT = UserModel("U[2,2], V[2,2]", "frob2(U @ V)/2 - tr(U @ V)",
                 lets=("D = frob2(U) - frob2(V)", "S = frob2(U) + frob2(V)"), name="mat")
 QUAD = UserModel("x", "h*x^2/2", params=("h > 0",), name="quad")
+GF = {"flow": "gf", "times": "1/2, 1, 2"}  # trajectory claims along gradient flow
 
 USER_FALSE = [
     ("chain: GD conserves C", CHAIN, "C_next == C", None, None),
@@ -42,6 +48,11 @@ USER_FALSE = [
     ("quad: descent with eta*h <= 2 + 1e-6", QUAD, "loss_next <= loss", "eta*h <= 2 + 1/10^6", None),
     ("quad: GD trajectory with eta*h <= 3", QUAD, "abs(x[t]) <= abs(x[0])", "eta*h <= 3",
      "trajectory"),
+    ("quad: GF rate exp(-2ht) (too fast)", QUAD, "abs(x[t]) <= abs(x[0])*exp(-2*h*t)", None,
+     "trajectory", GF),
+    ("chain: GF shrinks every layer", CHAIN, "abs(u[t]) <= abs(u[0])", None, "trajectory", GF),
+    ("chain: GF loss rate exp(-t)", CHAIN, "loss[t] <= loss[0]*exp(-t)", None, "trajectory", GF),
+    ("net: GF, |a_i| never grows", NET, "abs(a_i[t]) <= abs(a_i[0])", None, "trajectory", GF),
 ]
 
 FALSE = [
@@ -75,7 +86,8 @@ TRUE = [
 ]
 
 
-def cli_words(model: UserModel, claim: str, assume: str | None, kind: str | None) -> list[str]:
+def cli_words(model: UserModel, claim: str, assume: str | None, kind: str | None,
+              extra: dict | None = None) -> list[str]:
     words = [sys.executable, "-m", "theorems", "conjecture", "--vars", model.variables,
              "--loss", model.loss]
     for p in model.params:
@@ -87,22 +99,31 @@ def cli_words(model: UserModel, claim: str, assume: str | None, kind: str | None
         words += ["--assume", assume]
     if kind:
         words += ["--kind", kind]
+    for k, v in (extra or {}).items():
+        words += [f"--{k}", v]
     return words
 
 
-def run_cli(rows, budget: str) -> list[float]:
-    times = []
-    for name, model, claim, assume, kind in rows:
-        words = cli_words(model, claim, assume, kind) + ["--budget", budget]
+def run_cli(rows, budget: str) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds (the child's user + system time) from command to verdict."""
+    import resource
+
+    times, cpus = [], []
+    for name, model, claim, assume, kind, *extra in rows:
+        words = cli_words(model, claim, assume, kind, extra[0] if extra else None) + ["--budget", budget]
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        p = subprocess.run(words, capture_output=True, text=True, timeout=600)
+        p = subprocess.run(words, capture_output=True, text=True, timeout=600, cwd=ROOT)
         dt = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
         times.append(dt)
+        cpus.append(cpu)
         verdict = p.stdout.split(": ", 1)[1].split()[0] if ": " in p.stdout else f"exit {p.returncode}"
-        print(f"  {dt:7.2f} s  {verdict:<12} {name}")
+        print(f"  {dt:7.2f} s wall {cpu:6.2f} s cpu  {verdict:<12} {name}")
         if p.returncode not in (0, 1):
             print("    " + " ".join(shlex.quote(w) for w in words) + "\n    " + p.stderr.strip())
-    return times
+    return times, cpus
 
 
 def _stats(t: list[float]) -> str:
@@ -112,9 +133,9 @@ def _stats(t: list[float]) -> str:
 
 def run(rows, ctx: Context) -> list[float]:
     times = []
-    for name, model, claim, assume, kind in rows:
+    for name, model, claim, assume, kind, *extra in rows:
         t0 = time.perf_counter()
-        out = check_conjecture(prepare(model, claim, assume, kind), ctx)
+        out = check_conjecture(prepare(model, claim, assume, kind, **(extra[0] if extra else {})), ctx)
         dt = time.perf_counter() - t0
         times.append(dt)
         print(f"  {dt:7.2f} s  {out.verdict.value:<12} {name}")
@@ -126,21 +147,24 @@ def main() -> None:
     ap.add_argument("--budget", default="standard")
     ap.add_argument("--cli", action="store_true",
                     help="also time the full command (start-up included) for user models")
+    ap.add_argument("--only-user", action="store_true", help="only the user-defined models")
     args = ap.parse_args()
     ctx = Context(budget=Budget.named(args.budget))
     prepare("shallow_linear", "eps < 1")  # warm-up: imports, model construction
-    print(f"false conjectures (budget {args.budget}):")
-    t = run(FALSE, ctx)
-    print(f"  refuted: median {sorted(t)[len(t) // 2]:.2f} s, max {max(t):.2f} s, total {sum(t):.2f} s")
+    if not args.only_user:
+        print(f"false conjectures (budget {args.budget}):")
+        t = run(FALSE, ctx)
+        print(f"  refuted: {_stats(t)}")
     print(f"false conjectures on user-defined models, in-process (budget {args.budget}):")
     t = run(USER_FALSE, ctx)
     print(f"  refuted: {_stats(t)}")
     if args.cli:
         print(f"false conjectures on user-defined models, command to verdict (budget {args.budget}):")
-        t = run_cli(USER_FALSE, args.budget)
-        print(f"  refuted: {_stats(t)}")
-    print(f"true conjectures (budget {args.budget}):")
-    run(TRUE, ctx)
+        t, cpu = run_cli(USER_FALSE, args.budget)
+        print(f"  wall: {_stats(t)}\n  cpu:  {_stats(cpu)}")
+    if not args.only_user:
+        print(f"true conjectures (budget {args.budget}):")
+        run(TRUE, ctx)
 
 
 if __name__ == "__main__":

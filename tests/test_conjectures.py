@@ -233,3 +233,48 @@ def test_example_claims_file(tmp_path, capsys):
     assert "mine.qi_step (printed): PROVED" in out
     assert "mine.gram (printed): REFUTED" in out
     assert (tmp_path / "report.json").exists() and (tmp_path / "REPORT.md").exists()
+
+
+_CHAIN = ["--vars", "u, v, w", "--loss", "(u*v*w - 1)^2/2", "--let", "C = u^2 - v^2"]
+_MAT = ["--vars", "U[2,2], V[2,2]", "--loss", "frob2(U @ V)/2 - tr(U @ V)"]
+
+
+@pytest.mark.parametrize("argv,conj_argv,first", [
+    (["deep_linear"], ["--model", "deep_linear"], "deep_linear: depth-3 scalar linear network"),
+    (["--describe", "least_squares"], ["--model", "least_squares"],
+     "least_squares: least squares with one sample"),
+    (_CHAIN, _CHAIN, "user: user model: L(u, v, w) = (u*v*w - 1)^2/2"),
+    (["--model-file", "docs/examples/chain.model"], ["--model-file", "docs/examples/chain.model"],
+     "chain: user model"),
+    (_MAT, _MAT, "user: user model: L(U[2, 2], V[2, 2])"),
+])
+def test_models_describes_one_model_like_conjecture_describe(argv, conj_argv, first, capsys,
+                                                             monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert cli_main(["models", *argv]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].startswith(first), text
+    assert cli_main(["conjecture", "--describe", *conj_argv]) == 0
+    assert capsys.readouterr().out == text  # the same vocabulary, printed the same way
+
+
+def test_models_lists_every_paper_model(capsys):
+    assert cli_main(["models"]) == 0
+    heads = {line.split(":")[0] for line in capsys.readouterr().out.splitlines()
+             if line and not line.startswith(" ") and ":" in line}
+    assert {"shallow_linear", "single_neuron",  # bw, ahn
+            "relu_univariate", "linear_stability",  # mms
+            "least_squares", "diagonal_network",  # loureiro
+            "deep_linear", "matrix_factorization", "eos_valley", "logistic_pair"} <= heads
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["models", "nosuch"], "unknown model 'nosuch'"),
+    (["models", "--let", "C = 1"], "--let defines a name in one model"),
+    (["models", "deep_linear", "--vars", "u", "--loss", "u^2"], "give exactly one model"),
+    (["models", "--vars", "u"], "needs both --vars and --loss"),
+])
+def test_models_bad_input(argv, message, capsys):
+    assert cli_main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

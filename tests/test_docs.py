@@ -47,6 +47,28 @@ def test_documented_command(command, expected, tmp_path):
     assert got == want, p.stdout + p.stderr
 
 
+def _model_examples():
+    lines = DOC.read_text().splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith("$ python -m theorems models"):
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            first = "" if nxt.startswith(("$", "```")) else nxt
+            out.append(pytest.param(line[2:], first, id=line[27:80] or "all"))
+    return out
+
+
+@pytest.mark.parametrize("command,first", _model_examples())
+def test_documented_models_command(command, first):
+    """``models`` commands print a vocabulary (the documented first line, when shown)."""
+    argv = shlex.split(command)[1:]
+    p = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0 and p.stdout.strip() and not p.stderr, p.stderr
+    if first:
+        assert p.stdout.splitlines()[0] == first
+
+
 def test_doc_has_examples():
     kinds = {e.values[1][0].split(": ")[-1] for e in _examples() if not e.values[1][0].startswith("error")}
     assert {"PROVED", "REFUTED", "SUPPORTED"} <= {k.split()[0] for k in kinds}

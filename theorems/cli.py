@@ -218,12 +218,11 @@ def cmd_errata(args) -> int:
 
 def cmd_models(args) -> int:
     try:
-        from .conjectures import list_models
+        from .conjectures import models_main
     except ImportError:
         print("no conjecture models are available in this version", file=sys.stderr)
         return 2
-    print(list_models())
-    return 0
+    return models_main(args)
 
 
 def cmd_conjecture(args) -> int:
@@ -279,10 +278,25 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     pe.add_argument("--out", help="write to this file instead of stdout")
     pe.set_defaults(func=cmd_errata)
 
-    pm = sub.add_parser("models", help="list models and their vocabularies for conjectures")
+    pm = sub.add_parser("models", help="list models and their vocabularies for conjectures "
+                        "(or one model's: NAME, --vars/--loss, --model-file)")
+    if argv is None or "models" in argv:
+        try:
+            from .conjectures import add_model_arguments
+
+            add_model_arguments(pm)
+        except ImportError:  # pragma: no cover - conjectures not available
+            pass
     pm.set_defaults(func=cmd_models)
 
-    pj = sub.add_parser("conjecture", help="check a user's conjectures")
+    pj = sub.add_parser(
+        "conjecture", help="check a user's conjectures",
+        description="Check a one-line conjecture on a built-in model (--model) or on a model of "
+        "your own (--vars/--loss/--param/--let, or --model-file), or a claims file. "
+        "See docs/conjectures.md.",
+        epilog="exit status: 0 something decided (PROVED/CERTIFIED/SUPPORTED) and nothing "
+        "refuted; 1 REFUTED; 2 bad input (one-line error); 3 internal error or crashed check; "
+        "4 nothing decided (every verdict INCONCLUSIVE)")
     add_arguments = None
     if argv is None or "conjecture" in argv:  # the conjecture package (SymPy) only when needed
         try:

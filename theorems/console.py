@@ -5,7 +5,8 @@ other's internals, so there is no import cycle).
 Exit status of ``check`` and ``conjecture``: 0 when every variant got a verdict other than
 REFUTED, 1 when one was REFUTED, 2 on bad input (unknown id, bad option), 3 when a check
 crashed or an internal error occurred (ERROR: not a verdict; it outranks a refutation because
-it hides what the variant would have said).
+it hides what the variant would have said).  ``conjecture`` also says when nothing was decided:
+4 when every verdict is INCONCLUSIVE (0 needs at least one PROVED, CERTIFIED or SUPPORTED).
 """
 
 from __future__ import annotations
@@ -18,17 +19,21 @@ from .claim import BUDGETS, Budget, ClaimError, Context
 EXIT_REFUTED = 1
 EXIT_BAD_INPUT = 2
 EXIT_ERROR = 3
+EXIT_UNDECIDED = 4  # conjecture: every verdict INCONCLUSIVE (nothing decided, nothing refuted)
 EXIT_INTERRUPTED = 130  # report: Ctrl-C (128 + SIGINT); finished results stay cached
 EXIT_TERMINATED = 143  # report: SIGTERM (128 + SIGTERM)
 MIN_DPS, MAX_DPS = 15, 2000  # the --dps the commands accept (a reproduce line never asks more)
 
 
-def exit_status(verdicts) -> int:
-    """The documented exit status for a run's statuses (see the module docstring)."""
+def exit_status(verdicts, undecided: bool = False) -> int:
+    """The documented exit status for a run's statuses (see the module docstring);
+    ``undecided``: all-INCONCLUSIVE runs get :data:`EXIT_UNDECIDED` instead of 0."""
     values = {str(v) for v in verdicts}
     if "ERROR" in values:
         return EXIT_ERROR
-    return EXIT_REFUTED if "REFUTED" in values else 0
+    if "REFUTED" in values:
+        return EXIT_REFUTED
+    return EXIT_UNDECIDED if undecided and values == {"INCONCLUSIVE"} else 0
 
 
 def _context(args) -> Context:

@@ -537,11 +537,27 @@ def _caret_to_power(text: str, lead: int) -> tuple[str, list[int]]:
     return "".join(out), cols
 
 
-def parse_point(text: str, where: str = "--at") -> dict[str, Fraction]:
-    """``"a1=1/2, b1=-3, eta=0.25"`` -> exact values (no evaluation: Fraction syntax only)."""
-    out: dict[str, Fraction] = {}
+def _split_top(text: str) -> list[str]:
+    """``text`` split at the commas outside parentheses."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return parts
+
+
+def parse_point(text: str, where: str = "--at") -> dict[str, Fraction | sp.Expr]:
+    """``"a1=1/2, b1=-3, eta=0.25"`` -> exact values.  A value is an exact number (Fraction
+    syntax) or a constant expression in the same restricted grammar as claims, e.g.
+    ``a1=2*exp(exp(100))`` (a witness beyond every printable rational); never evaluated."""
+    out: dict[str, Fraction | sp.Expr] = {}
     col = 1
-    for part in text.split(","):
+    for part in _split_top(text):
         piece = part.strip()
         if piece:
             if "=" not in piece:
@@ -553,12 +569,23 @@ def parse_point(text: str, where: str = "--at") -> dict[str, Fraction]:
             if value.lower().lstrip("+-") in ("inf", "infinity", "nan"):
                 raise ClaimError(f"{where} at column {col}: non-finite value for {name}")
             try:
-                frac = Fraction(value)
+                out[name] = Fraction(value)
             except (ValueError, ZeroDivisionError):
-                raise ClaimError(f"{where} at column {col}: {value!r} is not an exact number "
-                                 "(write e.g. 3/7, -2, 0.125)") from None
-            out[name] = frac
+                out[name] = _constant(value, f"{where} ({name})")
         col += len(part) + 1
     if not out:
         raise ClaimError(f"{where}: no values given")
     return out
+
+
+def _constant(text: str, where: str) -> Fraction | sp.Expr:
+    """A constant expression such as ``2*exp(exp(100))`` (exact; rationals become Fraction)."""
+    if not text:
+        raise ClaimError(f"{where}: empty value (write e.g. 3/7, -2, 0.125 or 2*exp(exp(100)))")
+    e = parse_expression(text, where, {})
+    if not isinstance(e, sp.Expr) or not e.is_number:
+        raise ClaimError(f"{where}: {text!r} is not an exact number or a constant expression "
+                         "(write e.g. 3/7, -2, 0.125 or 2*exp(exp(100)))")
+    if e.is_Rational:
+        return Fraction(int(e.p), int(e.q))
+    return e

@@ -12,9 +12,17 @@
 """
 
 from .check import check_conjecture, conjecture_claim, prepare
-from .command import add_arguments, list_models, load_claims_file, main
+from .command import (
+           add_arguments,
+           add_model_arguments,
+           list_models,
+           load_claims_file,
+           main,
+           models_main,
+)
 from .models import DEFAULT_OUT, KINDS
 from .parse import Conjecture
 
-__all__ = ["DEFAULT_OUT", "KINDS", "Conjecture", "add_arguments", "check_conjecture",
-           "conjecture_claim", "list_models", "load_claims_file", "main", "prepare"]
+__all__ = ["DEFAULT_OUT", "KINDS", "Conjecture", "add_arguments", "add_model_arguments",
+           "check_conjecture", "conjecture_claim", "list_models", "load_claims_file", "main",
+           "models_main", "prepare"]

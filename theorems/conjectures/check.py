@@ -11,6 +11,7 @@ import sympy as sp
 from ..claim import Claim, ClaimError, Context, Kind, Outcome, Verdict, all_of
 from ..console import MAX_DPS
 from ..expr_parser import parse_point
+from . import witness
 from .compile import Problem, _pointwise_check, _problem, _rate_check, _trajectory_check
 from .models import ModelSpec, UserModel
 from .parse import Conjecture, parse_conjecture
@@ -110,6 +111,17 @@ def _fixed_point(conj: Conjecture, prob: Problem, at: dict[str, Fraction]) -> di
     if missing:
         raise ClaimError(f"--at: missing value(s) for {missing}")
     point = {known[k]: v for k, v in at.items() if k in known}
+    if witness.has_symbolic(point):  # values beyond every rational: decided by arb balls
+        if conj.kind in ("trajectory", "rate"):
+            raise ClaimError("--at: trajectory and rate conjectures take exact rationals "
+                             "(e.g. 3/7), not constant expressions")
+        for s in prob.inst.positive_inputs:
+            if s in point and witness.sign_of(s, point) != 1:
+                raise ClaimError(f"--at: {s} must be > 0 (certainly, in ball arithmetic)")
+        if not witness.contains(prob.region, point):
+            raise ClaimError("--at: the point is not certainly inside the assumption region "
+                             "(ball arithmetic)")
+        return point
     for s in prob.inst.positive_inputs:
         if s in point and point[s] <= 0:
             raise ClaimError(f"--at: {s} must be > 0")

@@ -24,6 +24,57 @@ def list_models() -> str:
     return describe_all()
 
 
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m theorems models``: no option lists every built-in model; a name
+    (``models NAME`` or ``--describe NAME``), or a model of your own (``--vars``/``--loss``/
+    ``--param`` or ``--model-file``), plus ``--let``, prints just that vocabulary - the same
+    text as ``conjecture --describe``."""
+    parser.add_argument("name", nargs="?", help="a built-in model (default: list them all)")
+    parser.add_argument("--describe", metavar="NAME", help="the same as giving NAME")
+    parser.add_argument("--vars", help="a model of your own: its variables, e.g. \"u, v, w\"")
+    parser.add_argument("--loss", help="the loss of your model, e.g. \"(u*v*w - 1)^2/2\"")
+    parser.add_argument("--param", action="append", default=[],
+                        help="a parameter with its standing hypothesis, e.g. \"Phi > 0\" (repeatable)")
+    parser.add_argument("--model-file", help="a model file (see docs/conjectures.md)")
+    parser.add_argument("--let", action="append", default=[],
+                        help="a definition, e.g. \"C = u^2 - v^2\" (repeatable)")
+
+
+def models_main(args: argparse.Namespace) -> int:
+    """``python -m theorems models``: every model's vocabulary, or one model's."""
+    try:
+        return _models_main(args)
+    except (ClaimError, BrokenPipeError):
+        raise
+    except RecursionError:
+        raise ClaimError("expression nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - an internal error: one line and its own status
+        print(f"internal error: {' '.join(f'{type(exc).__name__}: {exc}'.split())[:300]}",
+              file=sys.stderr)
+        return console.EXIT_ERROR
+
+
+def _models_main(args: argparse.Namespace) -> int:
+    name = getattr(args, "name", None)
+    describe = getattr(args, "describe", None)
+    if name and describe and name != describe:
+        raise ClaimError(f"give one model name (got {name!r} and --describe {describe!r})")
+    model = name or describe
+    user = bool(args.vars or args.loss or args.param or args.model_file)
+    if not model and not user:
+        if args.let:
+            raise ClaimError("--let defines a name in one model: give the model (a name, "
+                             "--vars/--loss or --model-file)")
+        print(list_models())
+        return 0
+    ns = argparse.Namespace(model=model, vars=args.vars, loss=args.loss, param=args.param,
+                            model_file=args.model_file, let=args.let)
+    from .models import resolve
+
+    print(resolve(_model_of(ns)).describe())
+    return 0
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m theorems conjecture`` (run options are added by the CLI)."""
     parser.add_argument("file", nargs="?", help="a Python file defining CLAIMS (claims-file mode)")
@@ -54,7 +105,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--times", help="--flow gf: the times at which X[t] is checked, e.g. "
                         "\"1/2, 1, 2\" (X[0] is the initial point; error-controlled integration)")
     parser.add_argument("--at", help="check only at this exact point, e.g. \"d=2, a1=1/2, ...\" "
-                        "(the reproduction of a counterexample)")
+                        "(the reproduction of a counterexample); a value may be a constant "
+                        "expression such as 2*exp(exp(100)) (decided in ball arithmetic)")
     parser.add_argument("--only", action="append", default=[],
                         help="claims-file mode: run only this claim id (repeatable)")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"report directory (default {DEFAULT_OUT})")
@@ -63,7 +115,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``python -m theorems conjecture``; 0 = decided and nothing refuted, 1 = REFUTED,
-    2 = bad input (one line on stderr), 3 = an internal error (one line on stderr, never 0)."""
+    2 = bad input (one line on stderr), 3 = an internal error (one line on stderr, never 0),
+    4 = nothing decided (every verdict INCONCLUSIVE)."""
     try:
         return _main(args)
     except (ClaimError, BrokenPipeError):
@@ -188,7 +241,7 @@ def _main(args: argparse.Namespace) -> int:
         ev = rec["evidence"]
         rec["reproduce"] = ev.get("details", {}).get("reproduce") or repro.get(rec["id"], rec["reproduce"])
         _print_record(rec)
-    status = console.exit_status(r["verdict"] for r in records)
+    status = console.exit_status((r["verdict"] for r in records), undecided=True)
     if not args.no_report:
         from .. import report
 
@@ -205,7 +258,7 @@ def _model_of(args: argparse.Namespace):
     given = [o for o, v in (("--model", args.model), ("--vars/--loss", args.vars or args.loss),
                             ("--model-file", args.model_file)) if v]
     if len(given) != 1:
-        raise ClaimError("a one-line conjecture needs exactly one model: --model NAME, --vars ... --loss ..., or "
+        raise ClaimError("give exactly one model: --model NAME, --vars ... --loss ..., or "
                          "--model-file FILE" + (f" (got {' and '.join(given)})" if given else ""))
     if args.param and not (args.vars or args.loss):
         raise ClaimError("--param declares a parameter of your own model (--vars/--loss); with "

@@ -14,6 +14,9 @@ import sympy as sp
 from numeric import ball
 from numeric.dynamics import SimulationDiverged, integrate_flow
 from numeric.precision import mpf_of
+from numeric.taylor_ode import Diverged as TaylorDiverged
+from numeric.taylor_ode import TaylorFlow
+from numeric.taylor_ode import Unsupported as TaylorUnsupported
 from symbolic.derive import time_derivative
 from symbolic.models import ReducedShallowLinear
 from symbolic.provers import is_polynomial
@@ -22,8 +25,9 @@ from .. import engines
 from ..claim import ClaimError, Context, Outcome, Verdict, all_of, inconclusive
 from ..expr_parser import DDT, T_SYMBOL, Relation
 from ..regions import Region, ball_safe, ball_value, make_relation, polynomial_form
-from ..spec import Holds, Identity, RelationDomain
+from ..spec import Holds, Identity
 from ..vocabulary import Instance
+from . import witness
 from .models import D_SYMBOL
 from .parse import Atom, Conjecture
 from .probes import probe
@@ -228,9 +232,12 @@ def _inst_of(point: dict[sp.Symbol, Fraction], d: int, has_dim: bool) -> dict[st
 
 
 def _point_of(inst: dict[str, Any], symbols: Sequence[sp.Symbol]) -> dict[sp.Symbol, Fraction] | None:
+    """The exact point of an instance; coordinates given symbolically (:mod:`.witness`) stay
+    SymPy constants."""
     try:
-        return {s: Fraction(inst[str(s)]) for s in symbols}
-    except KeyError:
+        return {s: inst[str(s)] if witness.is_symbolic(inst[str(s)]) else Fraction(inst[str(s)])
+                for s in symbols}
+    except (KeyError, TypeError, ValueError):
         return None
 
 
@@ -282,7 +289,7 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
                      fixed: dict[sp.Symbol, Fraction] | None) -> Outcome:
     """One relation in one dimension, compiled to spec statements: an :class:`Identity`
     (exact SymPy), else an exact proof attempt (:func:`engines.inequality`), then a
-    :class:`Holds` over the assumption region (:class:`RelationDomain`) whose first instances
+    :class:`Holds` over the assumption region (a :class:`RelationDomain`) whose first instances
     are the probe points of :mod:`.probes` (equality set, closed boundaries, large scales)."""
     inst = prob.inst
     lhs, rhs = _pointwise(conj, inst, rel, atoms)
@@ -325,12 +332,17 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
 
     def slack(instance, dps):
         p = _point_of(instance, symbols)
+        if p is not None and witness.has_symbolic(p):  # beyond every rational: arb balls
+            return witness.normalised_slack(lhs, rhs, rel.op, p, dps) if witness.contains(region, p) else None
         if p is None or not region.contains(p):
             return None
         args = [mpf_of(p[s]) for s in symbols]
         if not _within_range(growth_checks, args):
-            too_large[0] += 1
-            return None  # beyond e^(10^8): no arithmetic evaluates it (GMP aborts)
+            # beyond e^(10^8) mpmath would abort (GMP); arb keeps huge exponents as integers
+            v = witness.normalised_slack(lhs, rhs, rel.op, p, dps)
+            if v is None:
+                too_large[0] += 1
+            return v
         try:
             s = _norm_slack(f_l(*args), f_r(*args), rel.op)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError):
@@ -349,12 +361,17 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
     if rel.op != "==" and ball_ok:
         def certify(instance):
             p = _point_of(instance, symbols)
+            if p is not None and witness.has_symbolic(p):
+                return witness.certify_ball(bdiff, p, ctx.dps) if witness.contains(region, p) else None
             if p is None or not region.contains(p):
                 return None
             return _exact_ball(bdiff, p, ctx.dps)
 
     def describe(instance, dps):
         p = _point_of(instance, symbols)
+        if p is not None and witness.has_symbolic(p):
+            return {k: str(witness.ball_of(side, p, int(3.33 * dps) + 64))
+                    for k, side in (("lhs", lhs), ("rhs", rhs))}
         args = [mpf_of(p[s]) for s in symbols] if p else []
         return {"lhs": f_l(*args), "rhs": f_r(*args)} if p else {}
 
@@ -366,8 +383,8 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
         probes = probe(diff, strict, region, f"{ctx.seed}:{label}:{rel.text}")
 
     def holds(edge_points, samples, search, method):
-        return Holds(lambda i, dps: slack(i, dps), RelationDomain(region, edges=edge_points,
-                                                                  dimension=dim),
+        domain = witness.SymbolicRelationDomain(region, edges=edge_points, dimension=dim)
+        return Holds(lambda i, dps: slack(i, dps), domain,
                      strict=strict, label=label, describe=describe, certify=certify,
                      samples=samples, search=search, method=method)
 
@@ -407,7 +424,7 @@ def _pointwise_check(conj: Conjecture, prob: Problem, label: str, rel: Relation,
     if parts:
         out.details["symbolic"] = parts[0].details
     if too_large[0]:
-        out.details["not evaluable (beyond e^(10^8))"] = too_large[0]
+        out.details["not evaluable (beyond e^(10^8), and no finite ball)"] = too_large[0]
     if probes is not None:
         cover = probes.coverage()
         if cover:
@@ -596,9 +613,90 @@ class _Trajectory:
         self.step = sp.lambdify(args, [m.gd_map[x] for x in self.state], modules="mpmath")
         self.grad = sp.lambdify(args, list(m.gradient), modules="mpmath")
         self.funcs: dict[tuple[str, int | None], Callable] = {}
+        self.field: Callable | None = None
+        self.taylor: TaylorFlow | bool | None = None  # compiled on first use; False: unsupported
+        self.field64: Callable | None = None
+        self.runs: dict[tuple, list] = {}  # gradient-flow runs by (exact inputs, dps, screen)
+        self.initial_only = False  # set by the check: the claim looks only at t = 0
         self.cumul: dict[str, Callable] = {}
         for name, (_, summand) in prob.inst.cumulative.items():
             self.cumul[name] = sp.lambdify(args, summand, modules="mpmath")
+
+    def _flow(self, point: dict[sp.Symbol, Fraction], x: list, rest: list, dps: int) -> list[list]:
+        """The state at the user's times along dx/dt = -grad L(x): Taylor series with automatic
+        differentiation in gmpy2 (:mod:`numeric.taylor_ode`), mpmath's Taylor integrator for
+        fields it does not cover (abs, min, max, atan); both error-controlled to ``dps`` digits."""
+        fields = [self.prob.inst.model.gf_field[v] for v in self.state]
+        times = list(self.conj.times)
+        if self.taylor is None:
+            try:
+                self.taylor = TaylorFlow(fields, self.state, self.others)
+            except TaylorUnsupported:
+                self.taylor = False
+        if self.taylor:
+            y0 = [point.get(s, Fraction(0)) for s in self.state]
+            prm = [point.get(s, Fraction(0)) for s in self.others]
+            try:
+                ys = self.taylor.solve(y0, times, prm, digits=dps, max_steps=GF_MAX_STEPS)
+            except TaylorDiverged as exc:
+                raise SimulationDiverged(str(exc)) from None
+            return [[mp.mpf(str(v)) for v in y] for y in ys]
+        field = self.field
+        return integrate_flow(lambda t, y: list(field(*y, *rest)), x, [mpf_of(t) for t in times],
+                              tol=mp.mpf(10) ** (-dps))
+
+    def _check_speed(self, x: list, rest: list) -> None:
+        """A stiff start (|grad L| t_last > GF_MAX_TRAVEL (1 + |x|)): integrating it would take
+        minutes; counted as "diverged" (not evaluated) in the evidence, never as support."""
+        if self.field is None:
+            fields = [self.prob.inst.model.gf_field[v] for v in self.state]
+            self.field = sp.lambdify(self.args, fields, modules="mpmath")
+        speed = max(abs(v) for v in self.field(*x, *rest))
+        if speed * mpf_of(self.conj.times[-1]) > GF_MAX_TRAVEL * (1 + max(abs(v) for v in x)):
+            raise SimulationDiverged("gradient flow too fast from this point to integrate "
+                                     "within the budget")
+
+    def _flow64(self, point: dict[sp.Symbol, Fraction]) -> list[list] | None:
+        """The state at the user's times in float64 (scipy DOP853 at rtol 1e-12), or None when
+        a second run at rtol 1e-10 differs by more than 1e-8 (relative), or anything overflows:
+        a screen only, never the basis of a refutation (confirmations run :meth:`_flow`)."""
+        import numpy as np
+        from scipy.integrate import solve_ivp
+
+        fields = [self.prob.inst.model.gf_field[v] for v in self.state]
+        if self.field64 is None:
+            self.field64 = sp.lambdify(self.args, fields, modules="numpy")
+        try:
+            y0 = [float(point.get(s, 0)) for s in self.state]
+            rest = [float(point.get(s, 0)) for s in self.others]
+        except OverflowError:
+            return None
+        times = [float(t) for t in self.conj.times]
+        f = self.field64
+
+        calls = [0]
+
+        def rhs(t, y):
+            calls[0] += 1
+            if calls[0] > GF_MAX_EVALUATIONS:
+                raise SimulationDiverged("gradient flow too stiff to integrate within the budget")
+            return np.array(f(*y, *rest), dtype=float)
+
+        sols = []
+        with np.errstate(all="ignore"):
+            for rtol in (1e-12, 1e-10):
+                try:
+                    sol = solve_ivp(rhs, (0.0, times[-1]), y0, method="DOP853", t_eval=times,
+                                    rtol=rtol, atol=rtol * 1e-2)
+                except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+                    return None
+                if not sol.success or sol.y.shape[1] != len(times) or not np.all(np.isfinite(sol.y)):
+                    return None
+                sols.append(sol.y)
+        a, b = sols
+        if np.max(np.abs(a - b) / (1 + np.abs(a))) > 1e-8:
+            return None
+        return [[mp.mpf(float(v)) for v in a[:, j]] for j in range(len(times))]
 
     def func(self, atom: Atom) -> Callable:
         key = (atom.name, atom.i)
@@ -607,22 +705,27 @@ class _Trajectory:
             self.funcs[key] = sp.lambdify(self.args, v, modules="mpmath")
         return self.funcs[key]
 
-    def run(self, point: dict[sp.Symbol, Fraction], steps: int, dps: int) -> list[list]:
+    def run(self, point: dict[sp.Symbol, Fraction], steps: int, dps: int,
+            screen: bool = False) -> list[list]:
+        """The run from ``point``: [states, other inputs, per-run cache].  ``screen`` (gradient
+        flow only): float64 states when two tolerances agree (``cache["float64"]`` is set;
+        the caller re-runs precisely where the slack is close to 0)."""
         x = [mpf_of(point[s]) if s in point else mp.mpf(0) for s in self.state]
         rest = [mpf_of(point[s]) if s in point else mp.mpf(0) for s in self.others]
+        if self.conj.flow == "gf" and self.initial_only:
+            return [[x], rest, {}]  # nothing is asked after t = 0
         if self.conj.flow == "gf":  # gradient flow at the user's times, error-controlled
-            field = sp.lambdify(self.args, [self.prob.inst.model.gf_field[v] for v in self.state],
-                                modules="mpmath")
-            times = [mpf_of(t) for t in self.conj.times]
-            speed = max(abs(v) for v in field(*x, *rest))
-            if speed * times[-1] > GF_MAX_TRAVEL * (1 + max(abs(v) for v in x)):
-                # a stiff start: the Taylor integrator would need minutes; counted as
-                # "diverged" (not evaluated) in the evidence, never as support
-                raise SimulationDiverged("gradient flow too fast from this point to integrate "
-                                         "within the budget")
-            ys = integrate_flow(lambda t, y: list(field(*y, *rest)), x, times,
-                                tol=mp.mpf(10) ** (-dps))
-            return [[x, *ys], rest, {}]
+            key = (tuple(sorted((str(k), v) for k, v in point.items())), dps, screen)
+            if key not in self.runs:  # the same exact inputs and precision: the same run
+                self._check_speed(x, rest)
+                ys = self._flow64(point) if screen else None
+                if ys is not None:
+                    self.runs[key] = [[x, *ys], rest, {"float64": True}]
+                else:
+                    self.runs[key] = [[x, *self._flow(point, x, rest, dps)], rest, {}]
+                if len(self.runs) > 64:
+                    self.runs.pop(next(iter(self.runs)))
+            return self.runs[key]
         xs = [x]
         tol = mp.mpf(10) ** (-(dps * 45) // 100)
         for t in range(steps):
@@ -636,7 +739,10 @@ class _Trajectory:
         return [xs, rest, {}]
 
 
-GF_MAX_TRAVEL = 20  # |grad L(x0)| * t_last / (1 + |x0|) above this: not integrated (stiff)
+GF_MAX_TRAVEL = 10  # |grad L(x0)| * t_last / (1 + |x0|) above this: not integrated (stiff)
+GF_MAX_STEPS = 400  # Taylor steps per run; more: counted as diverged (a stiff flow)
+GF_MAX_EVALUATIONS = 20_000  # float64 field evaluations per screening run; more: stiff
+SCREEN_MARGIN = mp.mpf(10) ** -6  # float64-screened slacks closer to 0 are recomputed precisely
 
 
 def _series_value(tr: _Trajectory, data, atom: Atom, t: int):
@@ -721,18 +827,18 @@ def _trajectory_check(conj: Conjecture, prob: Problem, ctx: Context,
     fns: dict = {}
     worst_t: dict[str, Any] = {}
 
-    def evaluate(instance, dps):
-        p = _point_of(instance, symbols)
-        if p is None or not prob.region.contains(p):
-            return None
-        data = tr.run(p, steps, dps)
+    def assess(data):
+        """(best claim slack or None if not applicable, smallest |slack| seen)."""
         T = len(data[0]) - 1
+        closest = mp.inf
         for rel, atoms in prob.path_conditions:
             for t in _t_range(atoms, conj, rel, T):
                 lv, rv = _rel_at(tr, data, rel, atoms, t, fns)
                 s = _norm_slack(lv, rv, rel.op)
+                if s is not None and t > 0:  # t = 0: the exact initial point, no integration
+                    closest = min(closest, abs(s))
                 if s is None or s < 0 or (rel.op in ("<", ">") and s == 0):
-                    return None  # a trajectory hypothesis fails: not applicable
+                    return None, closest  # a trajectory hypothesis fails: not applicable
         best = None
         for label, rel, atoms in prob.claims:
             for t in _t_range(atoms, conj, rel, T):
@@ -740,8 +846,31 @@ def _trajectory_check(conj: Conjecture, prob: Problem, ctx: Context,
                 s = _norm_slack(lv, rv, rel.op)
                 if s is None:
                     continue
+                if t > 0:
+                    closest = min(closest, abs(s))
                 if best is None or s < best[0]:
                     best = (s, t, label, lv, rv, T)
+        return best, closest
+
+    # gradient flow: the samples at the working precision are screened in float64; a slack
+    # within SCREEN_MARGIN of 0 (where float64 error could flip a sign), and every
+    # re-evaluation at 2x/3x digits, runs the error-controlled Taylor integrator
+    screen = conj.flow == "gf" and fixed is None
+    # a claim (and path conditions) that only look at t = 0 need no integration at all
+    tr.initial_only = conj.flow == "gf" and not any(
+        _offsets(atoms, conj)[1:] != (0, False) or rel.lhs.has(T_SYMBOL) or rel.rhs.has(T_SYMBOL)
+        for rel, atoms in [*((r, a) for _, r, a in prob.claims), *prob.path_conditions])
+
+    def evaluate(instance, dps):
+        p = _point_of(instance, symbols)
+        if p is None or not prob.region.contains(p):
+            return None
+        if fixed is not None and any(p.get(k) != v for k, v in fixed.items()):
+            return None  # --at checks that one point only (no simpler nearby points are tried)
+        data = tr.run(p, steps, dps, screen=screen and dps <= ctx.dps)
+        best, closest = assess(data)
+        if data[2].get("float64") and closest < SCREEN_MARGIN:
+            best, _ = assess(tr.run(p, steps, dps))
         return best
 
     def slack(instance, dps):
@@ -762,8 +891,10 @@ def _trajectory_check(conj: Conjecture, prob: Problem, ctx: Context,
                            strict=strict, samples=1 if fixed else None,
                            search=None if fixed or conj.flow == "gf" else _search(prob, has_dim), describe=describe,
                            method=f"mpmath GD trajectories ({steps} steps max)" if conj.flow == "gd"
-                           else "gradient flow (mpmath Taylor integrator, error control to the "
-                           f"working precision) at t = {', '.join(map(str, conj.times))}")
+                           else "gradient flow at t = " + ", ".join(map(str, conj.times))
+                           + " (Taylor series integrator, error control to the working precision; "
+                           "samples screened in float64 DOP853 where two tolerances agree and the "
+                           "slack is not within 1e-6 of 0)")
 
 
 def _rate_check(conj: Conjecture, prob: Problem, ctx: Context,

@@ -7,7 +7,9 @@
   (a cap such as sqrt(2) + 10^-30 leaves a sliver that only such points reach);
 * **unbounded directions**: every input that no assumption bounds, set to +-10^k for k up to
   ``MAX_DECADE`` (exact integers), plus SymPy's limit of the slack along that direction (a
-  slack tending to -oo is false far out even when no representable point shows it).
+  slack tending to -oo is false far out even when no representable point shows it), and, when
+  the slack has constants beyond ~10^4000 (``exp(exp(100))``, ``cosh(10**5)``), points given
+  symbolically beyond them (``a1 = 2*exp(exp(100))``; :mod:`.witness`, decided by arb balls).
 
 Every point is tested for exact membership of the region before it is used; the solving runs
 under a small time budget so that a hard equation costs a second, not the run.
@@ -25,6 +27,7 @@ import sympy as sp
 
 from ..claim import TimeLimitReached
 from ..regions import Region, rel_parts
+from . import witness
 
 Point = dict[sp.Symbol, Fraction]
 
@@ -42,11 +45,18 @@ class Probes:
     equality: int = 0
     boundary: int = 0
     decades: int = 0  # largest k with a probe at 10^k
+    symbolic: int = 0  # points given symbolically beyond every rational probe
     limits: list[str] = field(default_factory=list)  # "slack -> -oo as x -> oo at ..."
 
     def add(self, why: str, p: Point | None, region: Region) -> bool:
         if p is None:
             return False
+        if witness.has_symbolic(p):
+            q = witness.complete(region, p)
+            if q is None or not witness.contains(region, q) or any(q == old for _, old in self.points):
+                return False
+            self.points.append((why, q))
+            return True
         q = region.complete(p) if region.solved else (p if region.contains(p) else None)
         if q is None or any(q == old for _, old in self.points):
             return False
@@ -61,6 +71,9 @@ class Probes:
             parts.append(f"{self.boundary} points on or just inside closed assumption boundaries")
         if self.decades:
             parts.append(f"unbounded inputs probed up to 10^{self.decades}")
+        if self.symbolic:
+            parts.append(f"{self.symbolic} points beyond the claim's huge constants (exact "
+                         "symbolic values, ball arithmetic)")
         return "; ".join(parts)
 
 
@@ -176,6 +189,7 @@ def probe(slack: sp.Expr, strict: bool, region: Region, seed: str, seconds: floa
                         out.boundary += out.add("assumption boundary", {**b, s: v}, region)
     # 3. unbounded directions (exact integers +-10^k), and the limit of the slack
     decades = [3, 6, 12, 25, 50, 100, 200, 400, 800, 1600, MAX_DECADE]
+    huge = witness.huge_constants(slack)
     for s in free:
         if s is region.eta and region.eta_constrained:
             continue
@@ -190,6 +204,9 @@ def probe(slack: sp.Expr, strict: bool, region: Region, seed: str, seconds: floa
                     out.decades = max(out.decades, k)
             if not inside_far_out:
                 continue  # the assumptions bound this direction: no limit along it
+            for k in huge:
+                for v in witness.huge_values(k, sign):
+                    out.symbolic += out.add("beyond a huge constant", {**b, s: v}, region)
             lim = _limit(slack, s, sign, b, until)
             if lim is not None and (lim == -sp.oo or (lim.is_number and lim.is_negative)):
                 out.limits.append(f"slack -> {lim} as {s} -> {'+' if sign > 0 else '-'}oo "
