@@ -328,3 +328,19 @@ def test_sampled_unconfirmed_violation_is_inconclusive_not_supported():
     assert bad.verdict is Verdict.REFUTED
     good = engines.sampled(lambda inst, dps: mp.mpf(1), lambda rng, i: {"x": Fraction(i)}, ctx)
     assert good.verdict is Verdict.SUPPORTED
+
+
+def test_a_simpler_point_is_reported_only_if_it_is_confirmed_itself():
+    """The counterexample shrinker keeps simpler rationals that still violate at 2x precision;
+    one whose violation vanishes at 3x must not be reported beside the original point's
+    confirmation."""
+    drawn = Fraction(123456789, 1000000007)
+
+    def slack(inst, dps):
+        if inst["x"] == drawn:
+            return mp.mpf(-1)  # a real violation at every precision
+        return mp.mpf(-1) if dps <= 2 * CTX.dps else mp.mpf(1)  # gone at 3x the working precision
+
+    out = engines.sampled(slack, lambda rng, i: {"x": drawn}, CTX, samples=1)
+    assert out.verdict is Verdict.REFUTED
+    assert out.counterexample.inputs["x"] == str(drawn)

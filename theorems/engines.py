@@ -221,8 +221,11 @@ def sampled(
         confirmed = _confirm(slack, inst, dps, strict, certify)
         if confirmed is None:
             continue
-        inst = _shrink(slack, inst, dps, strict)
-        confirmed = _confirm(slack, inst, dps, strict, certify) or confirmed
+        shrunk = _shrink(slack, inst, dps, strict)
+        if shrunk != inst:  # report the simpler point only if it is confirmed itself
+            again = _confirm(slack, shrunk, dps, strict, certify)
+            if again is not None:
+                inst, confirmed = shrunk, again
         if float64:
             confirmed["dps"] = None
             confirmed["text"] = (f"slack = {fmt_num(confirmed['value'], 10)} < 0 (float64 experiment: "
