@@ -3,8 +3,9 @@
 The box is split into pieces; on each piece ``f`` is enclosed rigorously with python-flint
 ``arb`` balls, both directly (interval evaluation) and by the mean-value form
 ``f(X) in f(c) + sum_i df/dx_i(X) (X_i - c_i)``; the tighter lower bound is used.  A piece is
-done when the enclosure is certainly positive (certainly >= 0 for a non-strict claim), or when a
-constraint is certainly violated on the whole piece (the piece lies outside the region).  The
+done when the enclosure is certainly positive (certainly >= 0 for a non-strict claim), when the
+monotonicity test shows f is smallest at a corner where it is certainly positive (>= 0), or when
+a constraint is certainly violated on the whole piece (the piece lies outside the region).  The
 box is PROVED when every piece is done.  Otherwise the smallest piece left open is returned as a
 seed for a counterexample search (and, if ``f`` is certainly negative at its centre while every
 constraint certainly holds there, as a candidate counterexample).
@@ -134,7 +135,8 @@ def _run(expr, grads, syms, box, cons, strict, max_pieces, time_limit, t0) -> Bo
 
     heap: list[tuple[Fraction, int, Box]] = [(-Fraction(1), 0, dict(box))]  # widest piece first
     stuck: list[Box] = []  # pieces already at the resolution limit
-    pieces = discarded = counter = 0
+    pieces = discarded = counter = monotone = 0
+    diffs: dict[tuple[sp.Expr, sp.Symbol], sp.Expr] = {}
     while heap:
         if pieces >= max_pieces or time.perf_counter() - t0 > time_limit:
             open_pieces = [p for _, _, p in heap] + stuck
@@ -160,6 +162,9 @@ def _run(expr, grads, syms, box, cons, strict, max_pieces, time_limit, t0) -> Bo
             continue
         val = _lower_enclosure(expr, grads, syms, piece)
         if _ok(val, strict):
+            continue
+        if _monotone_ok(expr, syms, piece, strict, _MONOTONE_DEPTH, diffs):
+            monotone += 1
             continue
         c = _centre(piece)
         at_c = {s: _point(c[s]) for s in syms}
@@ -193,11 +198,53 @@ def _run(expr, grads, syms, box, cons, strict, max_pieces, time_limit, t0) -> Bo
                          "touch 0 there)", seconds=time.perf_counter() - t0)
     return BoxResult(True, pieces, box, reason=f"all {pieces} pieces certainly "
                      f"{'positive' if strict else 'non-negative'} or outside the region "
-                     f"({discarded} outside)", seconds=time.perf_counter() - t0,
-                     notes={"outside_pieces": discarded})
+                     f"({discarded} outside"
+                     + (f"; {monotone} by the monotonicity test" if monotone else "") + ")",
+                     seconds=time.perf_counter() - t0,
+                     notes={"outside_pieces": discarded, "monotone_pieces": monotone})
 
 
 _MIN_REL_WIDTH = Fraction(1, 2**24)
+_MONOTONE_DEPTH = 2  # derivatives of order up to 3 in the monotonicity test
+
+
+def _monotone_ok(expr: sp.Expr, syms: list[sp.Symbol], piece: Box, strict: bool, depth: int,
+                 diffs: dict) -> bool:
+    """The monotonicity test: if every partial derivative of f has a certain sign on the piece
+    (shown by its enclosure, or recursively by this test on the derivative, ``depth`` levels
+    down), f is smallest at one corner of the piece (a box), so f >= (>) 0 there at an exact
+    corner point suffices.  This closes pieces where f touches 0 at a corner (f(0) = 0 with
+    f' >= 0), which no enclosure of f itself can certify."""
+    env = {s: _interval(*piece[s]) for s in syms}
+    corner: dict[sp.Symbol, Fraction] = {}
+    for s in syms:
+        lo, hi = piece[s]
+        if lo == hi:
+            corner[s] = lo
+            continue
+        key = (expr, s)
+        if key not in diffs:
+            diffs[key] = sp.diff(expr, s)
+        d = diffs[key]
+        try:
+            dv = _ev(d, env)
+        except (ZeroDivisionError, ValueError):
+            return False
+        if bool(dv >= 0):
+            corner[s] = lo
+        elif bool(dv <= 0):
+            corner[s] = hi
+        elif depth > 0 and _monotone_ok(d, syms, piece, False, depth - 1, diffs):
+            corner[s] = lo
+        elif depth > 0 and _monotone_ok(-d, syms, piece, False, depth - 1, diffs):
+            corner[s] = hi
+        else:
+            return False
+    try:
+        value = _ev(expr, {s: _point(corner[s]) for s in syms})
+    except (ZeroDivisionError, ValueError):
+        return False
+    return _ok(value, strict)
 
 
 def _rel_width(piece: Box, box: Box, s: sp.Symbol) -> Fraction:

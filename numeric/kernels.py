@@ -74,10 +74,12 @@ class LazySeq(Sequence):
     """A read-only sequence of ``n`` items computed by ``item(i)`` on first access and cached;
     iterating or slicing computes every item once."""
 
-    __slots__ = ("_n", "_item", "_items", "_all")
+    __slots__ = ("_n", "_item", "_items", "_all", "_bulk")
 
-    def __init__(self, n: int, item):
-        self._n, self._item = n, item
+    def __init__(self, n: int, item, bulk=None):
+        """``bulk()``, if given, returns every item at once (the same values as ``item(i)``,
+        computed faster, e.g. under one precision context)."""
+        self._n, self._item, self._bulk = n, item, bulk
         self._items: dict[int, object] = {}
         self._all: list | None = None
 
@@ -86,8 +88,11 @@ class LazySeq(Sequence):
 
     def _materialise(self) -> list:
         if self._all is None:
-            items, item = self._items, self._item
-            self._all = [items[i] if i in items else item(i) for i in range(self._n)]
+            if self._bulk is not None:
+                self._all = list(self._bulk())
+            else:
+                items, item = self._items, self._item
+                self._all = [items[i] if i in items else item(i) for i in range(self._n)]
         return self._all
 
     def __getitem__(self, i):
@@ -375,4 +380,105 @@ def shallow_gd_batch(instances: Sequence[tuple], max_steps: int, tol, blowup=1e4
                 live = [live[j] for j in keep]
                 A, B, P, H = A[keep], B[keep], P[keep], H[keep]
                 tol_s, big = tol_s[keep], big[keep]
+        return out
+
+
+# ---------------------------------------------------------------- reduced gradient flow
+
+
+def reduced_gf_taylor(e0, l0, Phi, times: Sequence, blowup=1e60) -> list[tuple]:
+    """Gradient flow of the two-layer scalar linear network in reduced variables,
+    eps' = -lam eps, lam' = -4 eps (eps + Phi), by a Taylor-series integrator in MPFR: the
+    Taylor coefficients come from the exact recurrences of the quadratic field (Cauchy
+    products), e_{k+1} = -(sum_j l_j e_{k-j})/(k+1), l_{k+1} = -4(sum_j e_j e_{k-j} + Phi e_k)/(k+1),
+    so one step costs O(degree^2) operations (mpmath's generic ``odefun`` instead finds them by
+    finite differences of ``degree`` Euler steps at ``degree`` times the precision).
+
+    Error control as in ``odefun``: the working precision is the current one plus 40 bits,
+    the tolerance 2^-(prec + 10) relative to max(1, |y|), and the step half the radius where
+    the last two series terms fall below it.  The solution is returned at each of ``times``
+    (increasing, from 0) as ``(eps, lam)`` mpfr pairs at the caller's precision (dense output:
+    the series of the step containing the time is evaluated there).  Raises
+    :class:`SimulationDiverged` when a value exceeds ``blowup`` or is not finite."""
+    prec = mp.mp.prec
+    degree = max(10, int(0.35 * (prec + 10)) + 2)  # about -log(tol)/2: the cheapest per unit time
+    big = mpfr(blowup)
+    with mpfr_precision(prec + 40):
+        tol = gmpy2.mul_2exp(mpfr(1), -(prec + 10))
+        P, e, lam = to_mpfr(Phi), to_mpfr(e0), to_mpfr(l0)
+        ts = [to_mpfr(t) for t in times]
+        x = mpfr(0)
+        fsum = gmpy2.fsum
+        out: list[tuple] = []
+        i = 0
+        while i < len(ts):
+            E, L = [e], [lam]
+            for k in range(degree):
+                le, ee = fsum(map(mul, L, reversed(E))), fsum(map(mul, E, reversed(E)))
+                L.append(-4 * (ee + P * E[k]) / (k + 1))
+                E.append(-le / (k + 1))
+            scale = max(1, abs(e), abs(lam))
+            if not scale <= big:
+                raise SimulationDiverged(f"flow blew up before t = {float(ts[i]):.5g}")
+            r = None
+            for k in (degree - 1, degree):
+                for c in (abs(E[k]), abs(L[k])):
+                    if c:
+                        rk = gmpy2.root(tol * scale / c, k)
+                        r = rk if r is None else min(r, rk)
+            h = r / 2 if r is not None else None  # None: a fixed point, every later time equals it
+            while i < len(ts) and (h is None or ts[i] <= x + h):
+                s = ts[i] - x
+                out.append((_horner(E, s), _horner(L, s)))
+                i += 1
+            if i < len(ts):
+                e, lam, x = _horner(E, h), _horner(L, h), x + h
+    with mpfr_precision(prec):
+        res = [(+a, +b) for a, b in out]
+    for a, b in res:
+        if not (gmpy2.is_finite(a) and gmpy2.is_finite(b)) or abs(a) > big or abs(b) > big:
+            raise SimulationDiverged("flow blew up")
+    return res
+
+
+def _horner(coeffs: list, s):
+    acc = coeffs[-1]
+    for c in reversed(coeffs[:-1]):
+        acc = acc * s + c
+    return acc
+
+
+# ---------------------------------------------------------------- reduced GD recursion (6)-(7)
+
+
+def reduced_gd_outcome(e0, l0, Phi, eta, tol, max_steps: int) -> tuple[str, int] | None:
+    """The (eps, lam) recursion eps+ = eps (1 - eta lam + eta^2 eps (eps + Phi)),
+    lam+ = (1 + eta^2 eps^2) lam - 4 eta eps (eps + Phi) in MPFR, classified as in bw's
+    large-step analysis: ("diverged", t) at the first t with |eta eps| >= max(6, 4 eta Phi) and
+    eta lam <= (eta eps)^2 / 2, ("converged", t) at the first t with |eps| < tol and
+    |1 - eta lam| < 1, else ("undecided", max_steps).
+
+    Inputs are mpf (converted exactly) or exact rationals; the operations are those of the
+    mpmath loop it replaces, in the same order, each correctly rounded to nearest-even at the
+    current mpmath precision, so the iterates and the outcome are the mpmath loop's bit for bit.
+    Returns None if MPFR's exponent range was exceeded (mpmath has none): the caller then runs
+    its mpmath loop."""
+    with mpfr_precision() as ctx:
+        ctx.clear_flags()
+        e, l, P, h, tol = (to_mpfr(v) for v in (e0, l0, Phi, eta, tol))
+        p = h * P
+        big = max(6, 4 * p)  # as Python's max(6, 4 p) on mpf: compared below, the same test
+        out = ("undecided", max_steps)
+        for t in range(max_steps + 1):
+            X, S = h * e, h * l
+            if abs(X) >= big and S <= X * X / 2:
+                out = ("diverged", t)
+                break
+            if abs(e) < tol and abs(1 - S) < 1:
+                out = ("converged", t)
+                break
+            ep = e + P
+            e, l = e * (1 - h * l + h * h * e * ep), (1 + h * h * e * e) * l - 4 * h * e * ep
+        if ctx.overflow or ctx.underflow or ctx.invalid:
+            return None
         return out

@@ -115,15 +115,21 @@ class MMRun:
         return self.A[-1]
 
 
-def _remaining_bound(A, b, d, eta) -> mp.mpf | None:
-    gb = g(b)
+def _g_pair(b) -> tuple[mp.mpf, mp.mpf]:
+    """(g(b), g'(b)) with one ncdf evaluation: exactly the values of :func:`g` and :func:`gprime`."""
+    nc = mp.ncdf(b)
+    return mp.npdf(b) + b * nc, nc
+
+
+def _remaining_bound(A, b, d, eta, pair: tuple | None = None) -> mp.mpf | None:
+    gb, gpb = pair if pair is not None else (g(b), gprime(b))
     x = eta * d * d * gb * gb / 2
     v = A * gb
     # nonlinear correction: ell'(v)/v in [(1/4)(1 - v^2/12), 1/4]
     q = max(abs(1 - x), abs(1 - x * (1 - v * v / 12)))
     if q >= 1:
         return None
-    return eta * gb * gprime(b) * A * A / (4 * (1 - q * q))
+    return eta * gb * gpb * A * A / (4 * (1 - q * q))
 
 
 def gd_run(A0, d, eta, horizon: int, record: bool = True, stop_tol=None,
@@ -137,8 +143,11 @@ def gd_run(A0, d, eta, horizon: int, record: bool = True, stop_tol=None,
     run = MMRun(d=d, eta=eta)
     run.A.append(A)
     run.b.append(b)
+    pair = _g_pair(b)  # (g(b), g'(b)) of the current b: one ncdf per step, shared with the stop check
     for t in range(horizon):
-        A_new, b_new = step(A, b, d, eta)
+        gb, gpb = pair
+        lp = ell_prime(A * gb)  # step(A, b, d, eta), operation for operation
+        A_new, b_new = A - 2 * d * d * eta * lp * gb, b - eta * lp * A * gpb
         if not (mp.isfinite(A_new) and mp.isfinite(b_new)) or abs(A_new) > 1e60:
             raise SimulationDiverged(f"mean model blew up at step {t + 1}")
         inc = b_new - b
@@ -149,8 +158,9 @@ def gd_run(A0, d, eta, horizon: int, record: bool = True, stop_tol=None,
         if record:
             run.A.append(A)
             run.b.append(b)
+        pair = _g_pair(b)
         if t % check_every == 0:
-            rem = _remaining_bound(A, b, d, eta)
+            rem = _remaining_bound(A, b, d, eta, pair)
             if rem is not None and rem < tol * eta:
                 run.converged, run.remaining = True, rem
                 break
@@ -165,6 +175,86 @@ def final_bias(A0, d, ratio, horizon_time=None, max_steps: int = 200_000) -> tup
     eta = to_mpf(ratio) * eta_c(d)
     steps = max_steps if horizon_time is None else int(mp.ceil(to_mpf(horizon_time) / eta))
     run = gd_run(A0, d, eta, steps, record=False)
+    return run.b_final, run
+
+
+# ------------------------------------------------------------------ the same iteration in MPFR
+
+
+def gd_run_mpfr(A0, d, eta, horizon: int, record: bool = True, stop_tol=None,
+                check_every: int = 16) -> MMRun:
+    """:func:`gd_run` computed in MPFR (gmpy2) at the current mpmath precision: the same
+    iteration (5), the same operations in the same order, the same early-stopping rule and
+    checks, about 20x faster.  The values agree with :func:`gd_run` to the working precision
+    (not bit for bit: MPFR's exp/erfc/tanh are correctly rounded, mpmath's need not be); the
+    returned :class:`MMRun` holds mpf values (exact conversions of the MPFR iterates)."""
+    import gmpy2
+
+    from .kernels import MpfSeq, mpfr_precision, to_mpfr
+    from .kernels import to_mpf as exact_mpf
+
+    tol = stop_tol if stop_tol is not None else mp.mpf(10) ** (-(mp.mp.dps - 8))
+    with mpfr_precision():
+        mpfr, exp, erfc, tanh = gmpy2.mpfr, gmpy2.exp, gmpy2.erfc, gmpy2.tanh
+        A, b = to_mpfr(A0 if isinstance(A0, int | Fraction) else to_mpf(A0)), mpfr(0)
+        dd, h = to_mpfr(d if isinstance(d, int | Fraction) else to_mpf(d)), to_mpfr(
+            eta if isinstance(eta, int | Fraction) else to_mpf(eta))
+        tol_h = to_mpfr(tol) * h
+        inv_sqrt2pi = 1 / gmpy2.sqrt(2 * gmpy2.const_pi())
+        inv_sqrt2 = 1 / gmpy2.sqrt(mpfr(2))
+        big = mpfr(1e60)
+        c_A = 2 * dd * dd * h  # 2 * d * d * eta, as gd_run multiplies left to right
+
+        def gprime(x):  # ncdf(x) = erfc(-x / sqrt 2) / 2
+            return erfc(-x * inv_sqrt2) / 2
+
+        def g(x):
+            return exp(-x * x / 2) * inv_sqrt2pi + x * gprime(x)
+
+        As, bs = [A], [b]
+        max_inc = None
+        steps, converged, remaining = 0, False, None
+        for t in range(horizon):
+            gb = g(b)
+            lp = tanh(A * gb / 2) / 2
+            A_new, b_new = A - c_A * lp * gb, b - h * lp * A * gprime(b)
+            if not (gmpy2.is_finite(A_new) and gmpy2.is_finite(b_new)) or abs(A_new) > big:
+                raise SimulationDiverged(f"mean model blew up at step {t + 1}")
+            inc = b_new - b
+            if max_inc is None or inc > max_inc:
+                max_inc = inc
+            A, b = A_new, b_new
+            steps = t + 1
+            if record:
+                As.append(A)
+                bs.append(b)
+            if t % check_every == 0:  # _remaining_bound
+                gb = g(b)
+                x = h * dd * dd * gb * gb / 2
+                v = A * gb
+                q = max(abs(1 - x), abs(1 - x * (1 - v * v / 12)))
+                if q < 1:
+                    rem = h * gb * gprime(b) * A * A / (4 * (1 - q * q))
+                    if rem < tol_h:
+                        converged, remaining = True, rem
+                        break
+        if not record:
+            As.append(A)
+            bs.append(b)
+        run = MMRun(d=exact_mpf(dd), eta=exact_mpf(h))
+        run.A, run.b = (MpfSeq(As), MpfSeq(bs)) if record else ([exact_mpf(x) for x in As], [exact_mpf(x) for x in bs])
+        run.steps, run.converged = steps, converged
+        run.remaining = exact_mpf(remaining) if remaining is not None else None
+        if max_inc is not None:
+            run.max_b_increase = exact_mpf(max_inc)
+        return run
+
+
+def final_bias_mpfr(A0, d, ratio, horizon_time=None, max_steps: int = 200_000) -> tuple[mp.mpf, MMRun]:
+    """:func:`final_bias` with :func:`gd_run_mpfr`."""
+    eta = to_mpf(ratio) * eta_c(d)
+    steps = max_steps if horizon_time is None else int(mp.ceil(to_mpf(horizon_time) / eta))
+    run = gd_run_mpfr(A0, d, eta, steps, record=False)
     return run.b_final, run
 
 

@@ -12,7 +12,15 @@ from fractions import Fraction
 import gmpy2
 import mpmath as mp
 
-from .kernels import LazySeq, MpfSeq, ShallowTrajectory, mpfr_precision, shallow_gd, to_mpf
+from .kernels import (
+    LazySeq,
+    MpfSeq,
+    ShallowTrajectory,
+    mpfr_precision,
+    reduced_gf_taylor,
+    shallow_gd,
+    to_mpf,
+)
 from .precision import mpf_of
 
 
@@ -29,8 +37,8 @@ class Run:
         self._traj = traj
         self.eps = MpfSeq(traj.eps)
         n = len(traj.eps)
-        self.lam = LazySeq(n, self._lam)
-        self.Qi = LazySeq(n, self._qi)
+        self.lam = LazySeq(n, self._lam, self._lam_all)
+        self.Qi = LazySeq(n, self._qi, self._qi_all)
         self.a = LazySeq(n, lambda t: [to_mpf(x) for x in traj.a[t]]) if keep_vectors else []
         self.b = LazySeq(n, lambda t: [to_mpf(y) for y in traj.b[t]]) if keep_vectors else []
 
@@ -42,6 +50,16 @@ class Run:
     def _qi(self, t: int) -> list[mp.mpf]:
         with mpfr_precision(self._traj.prec):
             return [to_mpf(x * x - y * y) for x, y in zip(self._traj.a[t], self._traj.b[t], strict=True)]
+
+    def _lam_all(self) -> list[mp.mpf]:  # every _lam(t), under one precision context
+        A, B, fsum = self._traj.a, self._traj.b, gmpy2.fsum
+        with mpfr_precision(self._traj.prec):
+            return [to_mpf(fsum([x * x for x in a] + [y * y for y in b])) for a, b in zip(A, B, strict=True)]
+
+    def _qi_all(self) -> list[list[mp.mpf]]:
+        with mpfr_precision(self._traj.prec):
+            return [[to_mpf(x * x - y * y) for x, y in zip(a, b, strict=True)]
+                    for a, b in zip(self._traj.a, self._traj.b, strict=True)]
 
     @property
     def steps(self) -> int:
@@ -108,6 +126,15 @@ def reduced_step(e, l, P, h):
 def gf_reduced_field(P):
     """GF in reduced variables: eps' = -lam eps, lam' = -4 eps (eps + Phi)."""
     return lambda t, y: [-y[1] * y[0], -4 * y[0] * (y[0] + P)]
+
+
+def gf_reduced_flow(P, y0, times) -> list[list[mp.mpf]]:
+    """GF in reduced variables from y0 = (eps0, lam0), at each of ``times`` (increasing, from 0):
+    ``[[eps(t), lam(t)], ...]`` as :func:`numeric.dynamics.integrate_flow` of
+    :func:`gf_reduced_field` returns them (Taylor series, error-controlled to the working
+    precision), computed by the dedicated MPFR Taylor kernel
+    :func:`numeric.kernels.reduced_gf_taylor` (exact coefficient recurrences; about 100x faster)."""
+    return [[to_mpf(e), to_mpf(lm)] for e, lm in reduced_gf_taylor(y0[0], y0[1], P, times)]
 
 
 def gf_vector_field(P, d: int):

@@ -69,25 +69,36 @@ def sign_cases(expr: sp.Expr, constraints: list[sp.Basic] | None = None,
     return done
 
 
+def _half_power(a: sp.Basic) -> bool:
+    """B^(n/2) for an odd integer n (sqrt(B), 1/sqrt(B), B^(3/2), ...)."""
+    return isinstance(a, sp.Pow) and a.exp.is_Rational and a.exp.q == 2
+
+
 def lift_sqrt(expr: sp.Expr, constraints: list[sp.Basic]
               ) -> tuple[sp.Expr, list[sp.Basic], dict[sp.Symbol, sp.Expr]]:
-    """Replace every sqrt(B) (B without sqrt) by a fresh symbol t >= 0 with t^2 = B, B >= 0."""
+    """Replace every sqrt(B) (B without sqrt) in the expression and the constraints by a fresh
+    symbol t >= 0 with t^2 = B, B >= 0; odd powers B^(n/2), also negative ones, become t^n."""
     expr = sp.sympify(expr)
     lifted: dict[sp.Symbol, sp.Expr] = {}
     extra: list[sp.Basic] = []
     cons = list(constraints)
     k = 0
     while True:
-        roots = [a for a in sp.preorder_traversal(expr) if isinstance(a, sp.Pow)
-                 and a.exp == sp.Rational(1, 2) and not any(
-                     isinstance(b, sp.Pow) and b.exp == sp.Rational(1, 2) for b in sp.preorder_traversal(a.base))]
+        roots = [a for part in (expr, *cons) for a in sp.preorder_traversal(part) if _half_power(a) and not any(
+            _half_power(b) for b in sp.preorder_traversal(a.base))]
         if not roots:
             break
-        r = roots[0]
+        r = sp.sqrt(roots[0].base)
         t = sp.Symbol(f"sqrt_{k}", nonnegative=True)
         k += 1
         lifted[t] = r
-        expr = expr.xreplace({r: t})
-        cons = [c.xreplace({r: t}) for c in cons]
+
+        def lift(e: sp.Basic, base: sp.Expr = r.base, t: sp.Symbol = t) -> sp.Basic:
+            # B^(n/2) -> t^n for every odd n (1/sqrt(B) -> 1/t: defined only where B > 0)
+            return e.replace(lambda node: _half_power(node) and node.base == base,
+                             lambda node: t ** int(2 * node.exp))
+
+        expr = lift(expr)
+        cons = [lift(c) for c in cons]
         extra += [c for c in (sp.Eq(t**2, r.base), r.base >= 0) if c is not sp.true]
     return expr, cons + extra, lifted

@@ -207,12 +207,16 @@ def verify(cert: SOSCertificate) -> tuple[bool, str]:
     pairs = {sp.expand(a * b) for a, b in itertools.combinations_with_replacement(cons, 2)}
     pos_vars = [h for h in stricts if h.is_Symbol]
     allowed_mult = {sp.Integer(1), *cons, *pairs, *(sp.expand(x * g) for x in pos_vars for g in pairs)}
-    allowed_pos = {sp.Integer(1), *stricts, *(sp.expand(a * b) for a, b in itertools.combinations(stricts, 2))}
+    if len(cons) <= _LP_MAX_FACTORS_CONS:  # products of up to _LP_MAX_FACTORS constraints (LP terms)
+        for k in range(3, _LP_MAX_FACTORS + 1):
+            allowed_mult |= {sp.expand(sp.Mul(*c)) for c in itertools.combinations_with_replacement(cons, k)}
+    allowed_pos = {sp.Integer(1), *stricts,
+                   *(sp.expand(a * b) for a, b in itertools.combinations_with_replacement(stricts, 2))}
     zeros = {sp.expand(e) for e in cert.region_zero}
     total: PolyDict = {}
     for i, t in enumerate(cert.terms):
         if sp.expand(t.multiplier) not in allowed_mult:
-            return False, f"multiplier {t.multiplier} is not 1, a constraint, or a product of two"
+            return False, f"multiplier {t.multiplier} is not 1, a constraint, or an allowed product of them"
         ok, _, _ = ldl_psd(t.gram)
         if not ok:
             return False, f"Gram matrix {i} (multiplier {t.multiplier}) is not positive semidefinite"
@@ -287,6 +291,7 @@ def find_certificate(
     products: bool = True,
     time_limit: float = 20.0,
     max_gram_entries: int = 12_000,
+    lp_only: bool = False,
 ) -> SOSResult:
     """Search for p = s_0 + sum s_j m_j (+ c w) and verify it exactly (see module doc).
 
@@ -294,6 +299,7 @@ def find_certificate(
     polynomials e = 0 (each gets a free polynomial multiplier).
     ``degree``: degree of the certificate (default: deg p rounded up to even).
     ``products``: also use pairwise products of constraints as multipliers (Schmuedgen).
+    ``lp_only``: stop after the exact LP (diagonal Gram matrices), the cheap first pass.
     The work is capped deterministically (``max_gram_entries``, solver iterations, a fixed list
     of rounding denominators); ``time_limit`` is only a wall-clock safety net per SDP solve."""
     t0 = time.perf_counter()
@@ -328,13 +334,18 @@ def find_certificate(
                    if _degree(xd) + _degree(gd) <= D and not sp.expand(g).has(x)]
         if len(mults) + len(triples) <= _MAX_MULTIPLIERS:
             mults += triples
+            # then x * g with g involving x too, while the count stays within the cap
+            more = [(sp.expand(x * g), _mul(xd, gd)) for x, xd in pos_vars for g, gd in pairs
+                    if _degree(xd) + _degree(gd) <= D and sp.expand(g).has(x)]
+            if len(mults) + len(more) <= _MAX_MULTIPLIERS:
+                mults += more
     # strictly positive candidates w for a strict claim: 1, strict constraints, their products
     pos_cands: list[tuple[sp.Expr, PolyDict]] = []
     if strict:
         pos_cands.append((sp.Integer(1), {tuple([0] * n): Fraction(1)}))
         stricts = [(h, hd) for h, hd, s in cons if s]
         pos_cands += stricts
-        for (h1, d1), (h2, d2) in itertools.combinations(stricts, 2):
+        for (h1, d1), (h2, d2) in itertools.combinations_with_replacement(stricts, 2):
             if _degree(d1) + _degree(d2) <= D:
                 pos_cands.append((h1 * h2, _mul(d1, d2)))
     # free multipliers of the equalities: e * m for every monomial m within the degree
@@ -360,6 +371,32 @@ def find_certificate(
     bases = [bases[k] for k in keep]
     entries = sum(len(b) ** 2 for b in bases)
     notes: dict[str, Any] = {"degree": D, "multipliers": len(mults), "gram_sizes": [len(b) for b in bases]}
+    # cheapest and exact: a linear program over (multiplier x monomial^2) terms whose vertex
+    # solution is recovered exactly in rationals (no rounding of an interior point needed)
+    if len(mults) > 1 or pos_cands or free_cands:
+        lp_mults = list(mults)
+        if len(cons) <= _LP_MAX_FACTORS_CONS:  # the LP affords every product of up to 4 constraints
+            seen = {sp.expand(m) for m, _ in lp_mults}
+            for k in range(2, _LP_MAX_FACTORS + 1):
+                for combo in itertools.combinations_with_replacement(cons, k):
+                    if sum(_degree(c[1]) for c in combo) > D:
+                        continue
+                    m = sp.expand(sp.Mul(*[c[0] for c in combo]))
+                    if m in seen:
+                        continue
+                    seen.add(m)
+                    md: PolyDict = {tuple([0] * n): Fraction(1)}
+                    for c in combo:
+                        md = _mul(md, c[1])
+                    lp_mults.append((m, md))
+        lp = _exact_lp(target, gens, p, lp_mults, D, pos_cands, free_cands, n, strict, region, time_limit)
+        if lp is not None:
+            lp.seconds = time.perf_counter() - t0
+            lp.notes = {**notes, **lp.notes}
+            return lp
+    if lp_only:
+        return SOSResult(False, reason="no exact LP certificate at this degree", notes=notes,
+                         seconds=time.perf_counter() - t0)
     if entries > max_gram_entries:
         return SOSResult(False, reason=f"SDP too large for the budget ({entries} Gram entries > "
                          f"{max_gram_entries})", seconds=time.perf_counter() - t0, notes=notes)
@@ -417,6 +454,107 @@ def _solve_and_round(target, gens, p, mults, bases, pos_cands, free_cands, n, st
     notes["rounding_attempts"] = tries[-3:]
     return SOSResult(False, reason="numerical SOS solution found but no rounding verified exactly",
                      seconds=time.perf_counter() - t0, notes=notes)
+
+
+_LP_MAX_FACTORS = 4  # LP terms: products of up to this many constraints ...
+_LP_MAX_FACTORS_CONS = 7  # ... while there are at most this many constraints
+_LP_MAX_COLUMNS = 20_000  # columns of the exact LP (multiplier x monomial-square terms)
+
+
+def _exact_lp(target, gens, p: PolyDict, mults, D: int, pos_cands, free_cands, n: int, strict: bool,
+              region: dict[str, Any], time_limit: float) -> SOSResult | None:
+    """p = sum_k sum_m c_km m^2 mult_k + sum_j f_j e_j mono_j (+ c w), c >= 0, f free: a linear
+    program (diagonal Gram matrices).  HiGHS returns a basic (vertex) solution; its support
+    columns are then solved exactly over Q and the certificate checked by :func:`verify`.
+    None when the LP is infeasible, too large, or the exact solve does not give c >= 0."""
+    import scipy.sparse as sps
+    from flint import fmpq, fmpq_mat
+    from scipy.optimize import linprog
+
+    cols: list[tuple[str, int, Monomial | None, PolyDict]] = []  # (kind, index, monomial, poly)
+    for k, (_, md) in enumerate(mults):
+        half = (D - _degree(md)) // 2
+        if half < 0:
+            continue
+        for m in _monomials_upto(n, half):
+            cols.append(("sq", k, m, _mul(md, {_mono_add(m, m): Fraction(1)})))
+    n_sq = len(cols)
+    for k, (_, wd) in enumerate(pos_cands):
+        cols.append(("pos", k, None, wd))
+    n_pos = len(cols)
+    for k, (_, _, fd) in enumerate(free_cands):
+        cols.append(("free", k, None, fd))
+    if len(cols) > _LP_MAX_COLUMNS or n_sq == 0:
+        return None
+    index: dict[Monomial, int] = {m: i for i, m in enumerate(p)}
+    rows, cs, vals = [], [], []
+    for j, (_, _, _, poly) in enumerate(cols):
+        for m, c in poly.items():
+            rows.append(index.setdefault(m, len(index)))
+            cs.append(j)
+            vals.append(float(c))
+    scale = float(max(abs(c) for c in p.values()))
+    A = sps.csr_matrix((vals, (rows, cs)), shape=(len(index), len(cols)))
+    b = np.zeros(len(index))
+    for m, c in p.items():
+        b[index[m]] = float(c) / scale
+    cost = np.zeros(len(cols))
+    bounds = [(0, None)] * n_pos + [(None, None)] * (len(cols) - n_pos)
+    if strict:  # as much strictness as allowed (capped), least total weight otherwise
+        cost[n_sq:n_pos] = -1.0
+        bounds[n_sq:n_pos] = [(0, 1.0)] * (n_pos - n_sq)
+    cost[:n_sq] = 1e-6  # prefer few, small terms (a vertex with small support)
+    try:
+        sol = linprog(cost, A_eq=A, b_eq=b, bounds=bounds, method="highs",
+                      options={"time_limit": time_limit, "presolve": True})
+    except ValueError:
+        return None
+    if sol.status != 0 or sol.x is None:
+        return None
+    x = sol.x * scale
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(x))))
+    support = [j for j in range(len(cols)) if abs(x[j]) > tol]
+    if strict and not any(n_sq <= j < n_pos for j in support):
+        return None
+    # exact: solve the coefficient equations on the support columns over Q
+    mons = list(index)
+    M = fmpq_mat(len(mons), len(support))
+    for r_, m in enumerate(mons):
+        for c_, j in enumerate(support):
+            v = cols[j][3].get(m)
+            if v:
+                M[r_, c_] = fmpq(v.numerator, v.denominator)
+    rhs = fmpq_mat(len(mons), 1, [fmpq(p.get(m, Fraction(0)).numerator, p.get(m, Fraction(0)).denominator)
+                                  for m in mons])
+    y = _solve_consistent(M.transpose() * M, M.transpose() * rhs)
+    if y is None or M * y != rhs:
+        return None
+    vals_q = [Fraction(int(v.p), int(v.q)) for v in y.entries()]
+    grams: dict[int, list[tuple[Monomial, Fraction]]] = {}
+    positive: list[tuple[Fraction, sp.Expr]] = []
+    vanishing: list[tuple[Fraction, sp.Expr, sp.Expr]] = []
+    for j, v in zip(support, vals_q, strict=True):
+        kind, k, m, _ = cols[j]
+        if kind != "free" and v < 0:
+            return None
+        if kind == "sq" and v:
+            grams.setdefault(k, []).append((m, v))
+        elif kind == "pos" and v:
+            positive.append((v, pos_cands[k][0]))
+        elif kind == "free" and v:
+            e, mono, _ = free_cands[k]
+            vanishing.append((v, e, mono))
+    terms = [SOSTerm(sp.Integer(1), [], [])] if 0 not in grams else []
+    for k in sorted(grams):
+        basis = [m for m, _ in grams[k]]
+        G = [[grams[k][i][1] if i == j else Fraction(0) for j in range(len(basis))] for i in range(len(basis))]
+        terms.append(SOSTerm(mults[k][0], basis, G))
+    cert = SOSCertificate(gens, target, terms, positive, vanishing, **region)
+    ok, why = verify(cert)
+    if not ok or (strict and not cert.strictly_positive):
+        return None
+    return SOSResult(True, cert, why, notes={"form": "linear combination of (constraint products) x "
+                                             "(monomial squares): exact LP vertex", "lp_support": len(support)})
 
 
 _MAX_MULTIPLIERS = 150  # products of three constraints only while the SDP stays this small

@@ -41,11 +41,25 @@ def test_false_on_a_tiny_region_is_not_proved_and_the_piece_is_returned():
     assert r.open_piece is not None and all(lo <= c[s] <= hi for s, (lo, hi) in r.open_piece.items())
 
 
-def test_touching_zero_is_not_proved():
-    r = prove_on_box(sp.exp(x) - 1 - x, {x: (F(-2), F(2))}, strict=False, max_pieces=500)
+def test_touching_zero_is_not_proved_strict_but_the_monotonicity_test_proves_non_strict():
+    # exp(x) - 1 - x = 0 at x = 0: "> 0" is false there and must stay open
+    r = prove_on_box(sp.exp(x) - 1 - x, {x: (F(-2), F(2))}, strict=True, max_pieces=500)
     assert not r.proved and r.open_piece is not None
     lo, hi = r.open_piece[x]
     assert lo <= 0 <= hi
+    # ">= 0" is true: no enclosure certifies the pieces at 0, the sign of f' (f'' > 0) does
+    r = prove_on_box(sp.exp(x) - 1 - x, {x: (F(-2), F(2))}, strict=False, max_pieces=500)
+    assert r.proved and r.notes["monotone_pieces"] > 0
+
+
+def test_monotonicity_test_at_a_corner_and_its_failure_on_a_tiny_dip():
+    # -log(1 - x) >= x on [0, 1/2] (bw (15), (78)): equality at the corner x = 0
+    assert prove_on_box(-sp.log(1 - x) - x, {x: (F(0), F(1, 2))}, strict=False).proved
+    assert prove_on_box(1 / (1 + y) - sp.exp(-y), {y: (F(0), F(50))}, strict=False).proved
+    # -log(1 - x) - x - (1/2 + 1e-6) x^2 < 0 on (0, ~3e-6): false near the corner, never PROVED
+    dip = -sp.log(1 - x) - x - (sp.Rational(1, 2) + sp.Rational(1, 10**6)) * x**2
+    r = prove_on_box(dip, {x: (F(0), F(1, 2))}, strict=False)
+    assert not r.proved and r.open_piece is not None and r.open_piece[x][0] == 0
 
 
 def test_constraints_remove_pieces_outside_the_region():

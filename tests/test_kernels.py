@@ -216,3 +216,89 @@ def test_single_neuron_mpfr_run_equals_the_mpmath_run(name):
             assert abs(fast.ys[t] - slow.ys[t]) <= mp.mpf(10) ** -40 * (1 + abs(slow.ys[t]))
         assert fast.crossing() == slow.crossing() is not None
         assert fast.bouncing_count() == slow.bouncing_count()
+
+
+def test_run_lam_and_qi_in_bulk_equal_the_per_step_values():
+    """Iterating lam / Qi computes them in bulk (one precision context): the same values,
+    bit for bit, as indexing one step at a time."""
+    a0, b0, Phi, eta, steps = INSTANCES[2]
+    with mp.workdps(50):
+        one = gd_run(a0, b0, Phi, eta, steps, tol=F(0))
+        bulk = gd_run(a0, b0, Phi, eta, steps, tol=F(0))
+        per_step = [one.lam[t] for t in range(steps + 1)]
+        assert list(bulk.lam) == per_step
+        assert list(bulk.Qi) == [one.Qi[t] for t in range(steps + 1)]
+        assert all(x._mpf_ == y._mpf_ for x, y in zip(bulk.lam, per_step, strict=True))
+
+
+REDUCED_GF = [  # (eps0, lam0, Phi, horizon): rescaled (lam0 + Phi = 1) network states, lam0 >= 2|eps0 + Phi|
+    (F(-1, 3), F(1, 2), F(1, 2), 20),
+    (F(1, 10), F(4, 5), F(1, 5), 40),
+    (F(-1, 2), F(3, 4), F(1, 4), 60),  # a.b < 0 (region C)
+]
+
+
+@pytest.mark.parametrize("case", REDUCED_GF, ids=["A", "B", "C"])
+@pytest.mark.parametrize("dps", [15, 30])
+def test_reduced_gf_taylor_equals_mpmath_odefun(case, dps):
+    """The dedicated Taylor kernel of the reduced GF against mpmath's generic odefun (the
+    integrator it replaces), to the working precision, at 41 output times."""
+    from numeric.dynamics import integrate_flow
+    from numeric.shallow import gf_reduced_field, gf_reduced_flow
+
+    e0, l0, P, horizon = case
+    with mp.workdps(dps):
+        times = [mp.mpf(horizon) * k / 40 for k in range(41)]
+        ref = integrate_flow(gf_reduced_field(mpf_of(P)), [mpf_of(e0), mpf_of(l0)], times)
+        got = gf_reduced_flow(mpf_of(P), [mpf_of(e0), mpf_of(l0)], times)
+        tol = mp.mpf(10) ** (-(dps - 2))
+        for r, g in zip(ref, got, strict=True):
+            assert abs(r[0] - g[0]) <= tol and abs(r[1] - g[1]) <= tol
+        # alpha = lam^2 - 4 (eps + Phi)^2 is conserved by the flow, and by the kernel's solution
+        alpha = [lm**2 - 4 * (e + mpf_of(P)) ** 2 for e, lm in got]
+        assert max(abs(x - alpha[0]) for x in alpha) <= tol
+        assert abs(got[-1][0]) < abs(got[0][0]) / 1000  # and the flow did move (eps -> 0)
+    if dps == 30:  # a low-precision run is visibly less accurate: the kernel honours the precision
+        with mp.workdps(15):
+            low = gf_reduced_flow(mpf_of(P), [mpf_of(e0), mpf_of(l0)], times)
+        with mp.workdps(dps):
+            assert max(abs(r[1] - g[1]) for r, g in zip(ref, low, strict=True)) > tol
+
+
+def test_reduced_gf_taylor_fixed_point_and_divergence():
+    from numeric.shallow import gf_reduced_flow
+
+    with mp.workdps(30):
+        # eps = 0 is a fixed point: every output equals the start
+        ys = gf_reduced_flow(mp.mpf(1), [mp.mpf(0), mp.mpf(3)], [mp.mpf(k) for k in range(5)])
+        assert all(y == [0, 3] for y in ys)
+        # lam < 0, eps > 0 is not a network state: eps grows without bound
+        with pytest.raises(SimulationDiverged):
+            gf_reduced_flow(mp.mpf(1), [mp.mpf(1), mp.mpf(-5)], [mp.mpf(k) for k in range(0, 200, 5)])
+
+
+def test_reduced_gd_outcome_equals_the_mpmath_loop(monkeypatch):
+    """bw's large-step classification (Theorem 2, eos_outcome) in MPFR against its mpmath loop:
+    the same outcome and step on sampled instances, at the working and the confirmation digits."""
+    import random
+
+    from theorems.papers.bw import s4_speed as S
+
+    rng = random.Random(11)
+    insts = [S.eos_sampler(rng, i) for i in range(24)]
+    fast = {}
+    for dps in (50, 100):
+        for k, inst in enumerate(insts):
+            fast[(k, dps)] = S.eos_outcome(inst, dps, 3000)
+    monkeypatch.setattr(S, "reduced_gd_outcome", lambda *args: None)  # the mpmath loop
+    for (k, dps), got in fast.items():
+        assert got == S.eos_outcome(insts[k], dps, 3000)
+    assert {o for o, _ in fast.values() if o} >= {"converged", "diverged"}  # both outcomes exercised
+
+
+def test_reduced_gd_outcome_falls_back_outside_mpfr_exponent_range():
+    with kernels.mpfr_precision(60), mp.workdps(18):
+        # an undecided run whose lam overflows MPFR's exponent range within the step budget
+        huge = mp.mpf(2) ** (2**40)
+        assert kernels.reduced_gd_outcome(mp.mpf(1) / 10, huge, mp.mpf(1), mp.mpf(1) / 10**9,
+                                          mp.mpf(10) ** -10, 5) is None

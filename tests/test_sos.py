@@ -197,3 +197,92 @@ def test_lp_form_certificate_for_a_product_of_constraints():
     # the same with alpha allowed down to 0 is false (alpha -> 0: -q < 0): no certificate
     assert not sos.find_certificate(al * lam - q - al**2 * q, [al, lam, q], [],
                                     [1 - al, lam - 4 * q, al, lam, q], strict=True).proved
+
+
+# ---------------------------------------------------------------- exact LP, reformulations
+
+
+def test_exact_lp_vertex_proves_a_tight_inequality_and_not_a_false_one():
+    # 2 lam^2 >= 4 t^2 (e + P)^2 on lam >= 2(e + P), t^2 <= 2: equality at t = sqrt2, lam = 2(e+P)
+    lam, e, P, t = sp.symbols("lam e P t", real=True)
+    cons = [lam - 2 * (e + P), 2 - t**2, lam]
+    res = sos.find_certificate(2 * lam**2 - 4 * t**2 * (e + P) ** 2, [P, e, lam, t], cons, [e, P, t], degree=4,
+                               lp_only=True)
+    assert res.proved and "exact LP vertex" in res.notes["form"] and sos.verify(res.certificate)[0]
+    # with 3 t^2 <= 8 (t up to 1.63 > sqrt2) it is false at t^2 = 8/3, lam = 2(e + P)
+    cons = [lam - 2 * (e + P), 8 - 3 * t**2, lam]
+    assert not sos.find_certificate(2 * lam**2 - 4 * t**2 * (e + P) ** 2, [P, e, lam, t], cons, [e, P, t],
+                                    degree=4).proved
+
+
+def test_a_spoiled_exact_lp_solve_never_gives_proved(monkeypatch):
+    lam, e, P, t = sp.symbols("lam e P t", real=True)
+    original = sos._solve_consistent
+
+    def spoiled(M, r):
+        y = original(M, r)
+        if y is not None:
+            y[0, 0] += sos_fmpq(1, 2**50)
+        return y
+
+    from flint import fmpq as sos_fmpq
+
+    monkeypatch.setattr(sos, "_solve_consistent", spoiled)
+    res = sos.find_certificate(2 * lam**2 - 4 * t**2 * (e + P) ** 2, [P, e, lam, t],
+                               [lam - 2 * (e + P), 2 - t**2, lam], [e, P, t], degree=4, lp_only=True)
+    assert not res.proved and res.certificate is None
+
+
+def test_substitution_eta_eps_proves_eq69_first_claim_and_refutes_a_larger_cap():
+    eps, lam, Phi = sp.symbols("epsilon lambda Phi", real=True)
+    eta = sp.Symbol("eta", positive=True)
+    expr = lam * eps * eta - eta**2 * eps**2 * (eps + Phi)
+    dom = [eps > 0, Phi > 0, lam - 2 * (eps + Phi) >= 0, 2 - eta**2 * eps**2 >= 0]
+    out = engines.inequality(expr, STD, strict=True, constraints=dom)
+    assert out.verdict is Verdict.PROVED and out.details["sos"][0]["certificate"]["terms"]
+    # the substitution eta = t/eps on its own: the image is of degree 2 with t^2 <= 2
+    core = lam - eta * eps * (eps + Phi)
+    (image,) = engines._sos_substitutions(core, [lam - 2 * (eps + Phi), 2 - eta**2 * eps**2], [eps, Phi, eta], [],
+                                          {eps, lam, Phi, eta}, True)
+    t = sp.Symbol("eta_epsilon", real=True)
+    assert image[0] == sp.expand(lam - t * (eps + Phi)) and sp.expand(2 - t**2) in image[1] and t in image[2]
+    assert "bijection" in image[5]
+    res = sos.find_certificate(image[0], sorted(image[4], key=str), image[1], image[2], image[3], strict=True,
+                               degree=4)
+    assert res.proved
+    # eta eps up to 3 > 2: false at lam = 2(eps + Phi), eta eps = 3
+    bad = [eps > 0, Phi > 0, lam - 2 * (eps + Phi) >= 0, 9 - eta**2 * eps**2 >= 0]
+
+    def sample(rng, i):
+        e_, P_ = Fraction(rng.randint(1, 9), 4), Fraction(rng.randint(1, 9), 4)
+        return {eps: e_, Phi: P_, lam: 2 * (e_ + P_), eta: Fraction(rng.randint(21, 30), 10) / e_}
+
+    out = engines.inequality(expr, CTX, strict=True, constraints=bad, sample=sample)
+    assert out.verdict is Verdict.REFUTED
+
+
+def test_elimination_and_target_multiplier_prove_lemma17_second_interval():
+    # p = 1 - u + alpha u^2 < 0 for u between the roots' scaled forms U1 < u < U2 (bw Lemma 17)
+    u = sp.Symbol("u", positive=True)
+    al = sp.Symbol("alpha", real=True)
+    p = 1 - u + al * u**2
+    U1 = 2 / (1 + sp.sqrt(1 - 4 * al))
+    U2 = 4 / (1 + sp.sqrt(1 - 8 * al))
+    out = engines.inequality(-p, STD, strict=True, constraints=[al <= sp.Rational(1, 8), u > U1, u < U2])
+    assert out.verdict is Verdict.PROVED
+    proof = out.details["sos"][0]
+    assert proof["eliminated"] and "lifted" in proof
+    # past the second root's scaled form (8/(1 + sqrt(1 - 8 alpha)) > 2/(1 - sqrt(1 - 4 alpha))): false
+    wide = [al <= sp.Rational(1, 8), u > U1, u < 2 * U2]
+
+    def sample(rng, i):
+        return {al: Fraction(1, 8), u: Fraction(rng.randint(700, 790), 100)}  # U1' = 6.83 < u < 8 = 2 U2
+
+    out = engines.inequality(-p, CTX, strict=True, constraints=wide, sample=sample)
+    assert out.verdict is Verdict.REFUTED
+
+
+def test_sign_of_an_abs_argument_fixed_by_sos():
+    out = engines.inequality(sp.Abs(x**2 - 2 * x + 2) - 1, STD, strict=False)
+    assert out.verdict is Verdict.PROVED and "signs_fixed" in out.details
+    assert len(out.details["sos"]) == 1  # no sign case was needed

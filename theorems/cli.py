@@ -156,7 +156,8 @@ def _report(args, ctx: Context, out: Path) -> int:
         with Progress(sys.stderr) as progress:
             ran = run_many(claims, ctx, jobs=args.jobs, cache_dir=out / ".cache" / ctx.budget.name,
                            resume=args.resume, time_limit=_time_limit(args), progress=progress,
-                           executor=args.executor, scheduler=args.scheduler)
+                           executor=args.executor, scheduler=args.scheduler,
+                           expected=_expected_seconds(out, rdir, seconds))
         golden.write_records(ran, rdir, settings, replace_papers=[args.paper] if args.paper else None,
                              replace_all=not partial)
         seconds.update({(r["id"], r["variant"]): r["seconds"] for r in ran})
@@ -172,6 +173,29 @@ def _report(args, ctx: Context, out: Path) -> int:
               + ", ".join(f"{e['id']}[{e['variant']}]" for e in data["errors"]), file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in paths) + f" from {len(data['claims'])} records in {rdir}")
     return 0
+
+
+def _expected_seconds(out: Path, rdir: Path, seconds: dict[tuple[str, str], float]
+                      ) -> dict[tuple[str, str], float]:
+    """Run time to expect per claim variant, for the longest-first start order: the seconds
+    measured by the previous report in ``out``, else by the committed report of the
+    repository, else half the record's cost class (an upper bound, about twice the time)."""
+    from . import records as golden
+    from .runner import PROJECT_ROOT
+
+    committed = PROJECT_ROOT / "reports"
+    out_s: dict[tuple[str, str], float] = {}
+    for d in dict.fromkeys([committed / golden.RECORDS, rdir]):
+        try:
+            recs = golden.load_records(d) if d.is_dir() else []
+        except ValueError:  # an unreadable record: the order is only a heuristic
+            recs = []
+        for r in recs:
+            if r.get("cost_s") is not None:
+                out_s[(r["id"], r["variant"])] = float(r["cost_s"]) / 2
+    out_s.update(_previous_seconds(committed / "report.json"))
+    out_s.update(seconds)
+    return out_s
 
 
 def _previous_seconds(report_json: Path) -> dict[tuple[str, str], float]:

@@ -2,8 +2,8 @@
 
 Network runs (:mod:`numeric.relu_network`) are float64 NumPy, deterministic per data seed and
 cached per process, so the engines' re-evaluation at 2x/3x digits repeats the same float64
-run (it confirms determinism, not precision).  Mean-model runs (:mod:`numeric.mean_model`)
-are mpmath at ``ctx.dps``.  Every verdict comes from :mod:`theorems.engines`.
+run (it confirms determinism, not precision).  Mean-model runs (:mod:`numeric.mean_model`,
+its MPFR form ``gd_run_mpfr``) are at ``ctx.dps`` digits.  Every verdict comes from :mod:`theorems.engines`.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _mm_sweep(ctx: Context, A0: Fraction, dd: int = 200) -> N.Transition:
     key = (A0, dd, tuple(_grid(ctx)), mp.mp.dps)
     if key not in _MM:
         def bias_at(r):
-            b, _ = N.final_bias(A0, dd, r, horizon_time=10)
+            b, _ = N.final_bias_mpfr(A0, dd, r, horizon_time=10)
             return b
 
         _MM[key] = N.onset(bias_at, _grid(ctx), LEVEL, refine=6)
@@ -339,7 +339,7 @@ def _fig2_parts(ctx: Context, loss: str) -> Outcome:
     sh = [v for t, v in large.sharpness if t <= t90]
     # Fig. 8: mean model from the same A0 at the same eta (mpmath), over the drop phase (evidence only)
     with mp.workdps(ctx.dps):
-        mm = N.gd_run(Fraction(large.A[0]), 200, mp.mpf(ETA_LARGE), len(large.b) - 1)
+        mm = N.gd_run_mpfr(Fraction(large.A[0]), 200, mp.mpf(ETA_LARGE), len(large.b) - 1)
     dev = max(abs(float(mm.b[min(t, len(mm.b) - 1)]) - bb) for t, bb in zip(large.t, large.b, strict=True) if t <= t90)
     out.details["measured"] = {
         "b_T (eta=2.5e-5, 400000 it.)": r["small"]["b_final"], "b_T (eta=2.5e-4, 40000 it.)": r["mid"]["b_final"],
@@ -433,7 +433,7 @@ def _check_mm_result(ctx: Context) -> Outcome:
     for delta in (Fraction(1), Fraction(4)):
         def gf_ratio(p, dps, delta=delta):
             dd = int(p)
-            run = N.gd_run(1, dd, (8 - mpf_of(delta)) * mp.pi / dd**2, 10**6, record=False)
+            run = N.gd_run_mpfr(1, dd, (8 - mpf_of(delta)) * mp.pi / dd**2, 10**6, record=False)
             return abs(run.b_final) * p**2 if run.converged else None
 
         parts.append(engines.growth(dims, gf_ratio, ctx, family="d = 12 .. 200, A0 = 1",
@@ -442,7 +442,7 @@ def _check_mm_result(ctx: Context) -> Outcome:
     for delta in (Fraction(2), Fraction(4)):
         def eos_ratio(p, dps, delta=delta):
             dd = int(p)
-            run = N.gd_run(1, dd, (8 + mpf_of(delta)) * mp.pi / dd**2, horizon, record=False)
+            run = N.gd_run_mpfr(1, dd, (8 + mpf_of(delta)) * mp.pi / dd**2, horizon, record=False)
             # 1/|b_inf| <= 1/|b_T|; only a converged run gives the value itself (no truncation artefacts)
             return 1 / abs(run.b_final - run.remaining) if run.converged else None
 

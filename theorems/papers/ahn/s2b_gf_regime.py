@@ -173,10 +173,14 @@ def _lemma6(ctx: Context):
                     q = quantities(run, p)
                     return None if q is None else q[k] + mp.mpf(10) ** -30
 
+                # eta t0 is eta times an iteration count: quantised in steps of eta
+                res = {"resolution": float, "resolution_note": "eta t0 moves in steps of eta (t0 is an iteration "
+                       "count): the smooth crossing time lies within one step"} if k == 0 else {}
                 parts.append(engines.growth(
                     [F(1, 5) / 2**i for i in range(ctx.budget.sweep_points)], r, ctx,
                     label=f"{name} [{loss.name}, gamma={gamma}]", family=f"eta -> 0, gamma = {gamma}",
-                    inputs_of=lambda p, gamma=gamma, loss=loss: {"loss": loss.formula(), "eta": str(p), "gamma": str(gamma)}))
+                    inputs_of=lambda p, gamma=gamma, loss=loss: {"loss": loss.formula(), "eta": str(p), "gamma": str(gamma)},
+                    **res))
     return all_of(parts)
 
 
@@ -221,12 +225,17 @@ def _remark1(ctx: Context):
                 return None if c is None else mp.mpf(c[1]) * mpf_of(alpha) / mp.log(1 / mpf_of(eps)) + mp.mpf(10) ** -30
 
             ps = [_eta_max(delta) / 2**k for k in range(ctx.budget.sweep_points)]
-            for name, r in (("eta * #{t: |x_t| > sqrt(eta)}", r1),
-                            ("#{iterations from |x| <= sqrt(eta) to |x| <= sqrt(eps eta)} / (log(1/eps)/alpha)", r2)):
+            # both ratios are iteration counts times a known step: quantised, with that step as resolution
+            step2 = float(mpf_of(alpha) / mp.log(1 / mpf_of(eps)))
+            for name, r, res, note in (
+                    ("eta * #{t: |x_t| > sqrt(eta)}", r1, float, "eta times a count moves in steps of eta"),
+                    ("#{iterations from |x| <= sqrt(eta) to |x| <= sqrt(eps eta)} / (log(1/eps)/alpha)", r2,
+                     lambda p, s=step2: s, f"a count times alpha/log(1/eps) moves in steps of {step2:.4g}")):
                 parts.append(engines.growth(ps, r, ctx, label=f"{name} [{loss.name}, delta={delta}]",
                                             family=f"eta -> 0, delta = {delta}, eps = 1e-8",
                                             inputs_of=lambda p, delta=delta, loss=loss: {
-                                                "loss": loss.formula(), "eta": str(p), "delta": str(delta)}))
+                                                "loss": loss.formula(), "eta": str(p), "delta": str(delta)},
+                                            resolution=res, resolution_note=note))
     return all_of(parts)
 
 

@@ -38,6 +38,7 @@ from .sn_common import (
     plot_run,
     run_of,
     sweep_growth,
+    tail_etas,
     with_hypotheses,
 )
 
@@ -457,11 +458,14 @@ def _stock(reading: bool):
                 parts.append(sweep_growth(ctx, loss, GAMMA, lambda run, p: _gap(run), "limiting gap / 1 (2/eta - O(1))",
                                           "eta -> 0"))
                 continue
+            # the crossing gap dips and then rises to a plateau over the last decade (ell_beta[10], algebraic
+            # losses): 4 points per decade put the >= 5 points the saturation test needs into that decade
+            dense = tail_etas(ctx)
             if reading:
                 parts.append(sweep_growth(ctx, loss, GAMMA, lemma8_bound, "Lemma-8 bound 2 eta s_t^2 / eta^(1+2/(beta-1))",
-                                          "eta -> 0", need_converged=False))
+                                          "eta -> 0", need_converged=False, params=dense))
             parts.append(sweep_growth(ctx, loss, GAMMA, jump, "crossing gap / eta^(1+2/(beta-1))", "eta -> 0",
-                                      need_converged=False))
+                                      need_converged=False, params=dense))
             parts.append(sweep_growth(ctx, loss, GAMMA, lambda run, p: _gap(run), "limiting gap / 1 (2/eta - O(1))", "eta -> 0"))
         return all_of(parts)
 

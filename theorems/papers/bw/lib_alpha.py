@@ -14,9 +14,8 @@ import mpmath as mp
 import sympy as sp
 
 from numeric import samplers
-from numeric.dynamics import integrate_flow
 from numeric.precision import mpf_of
-from numeric.shallow import gd_run, gf_reduced_field, theorem_cap
+from numeric.shallow import gd_run, gf_reduced_flow, theorem_cap
 from symbolic.derive import one_step_change
 from symbolic.models import Model
 
@@ -173,7 +172,7 @@ def gf_norm_figure(tag: str, what: str):
             alpha0 = lm**2 - 8 * e * (e + P) + 4 * e**2
             horizon = 30 / mp.sqrt(alpha0)
             times = [horizon * k / 40 for k in range(41)]
-            ys = integrate_flow(gf_reduced_field(P), [e, lm], times)
+            ys = gf_reduced_flow(P, [e, lm], times)
             lbar = mp.sqrt(lm**2 + 4 * P**2)
         ts = plots.fls(times)
         fig_, (ax, ax2) = plots.new(ncols=2, width=5.6)
@@ -243,9 +242,9 @@ def gd_norm_search(eta_ok: Callable[[Fraction, Fraction], bool]) -> engines.Sear
 
 
 def gf_sup_slack(inst, dps):
-    """GF on the reduced ODE eps' = -lam eps, lam' = -4 eps (eps + Phi) (integrate_flow,
-    error-controlled to half the working precision), rescaled to lam0 + Phi = 1 (time rescales;
-    lam/lambar is invariant).  Slack: min over t in [0, 30/sqrt(alpha0)] (41 points) of
+    """GF on the reduced ODE eps' = -lam eps, lam' = -4 eps (eps + Phi) (Taylor series,
+    :func:`numeric.shallow.gf_reduced_flow`, error-controlled to half the working precision),
+    rescaled to lam0 + Phi = 1 (time rescales; lam/lambar is invariant).  Slack: min over t in [0, 30/sqrt(alpha0)] (41 points) of
     (lambar - lam(t)) / lambar."""
     with mp.workdps(max(15, dps // 2)):
         a = [mpf_of(x) for x in inst["a"]]
@@ -259,7 +258,7 @@ def gf_sup_slack(inst, dps):
         if alpha0 <= 0:
             return None
         horizon = 30 / mp.sqrt(alpha0)
-        ys = integrate_flow(gf_reduced_field(P), [e, lm], [horizon * k / 40 for k in range(41)])
+        ys = gf_reduced_flow(P, [e, lm], [horizon * k / 40 for k in range(41)])
         lbar = mp.sqrt(lm**2 + 4 * P**2)
         return min((lbar - y[1]) / lbar for y in ys)
 

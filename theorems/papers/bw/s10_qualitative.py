@@ -321,18 +321,28 @@ def _min_lam_over_q_tau(inst: dict, max_steps: int) -> mp.mpf | None:
 def _check_overview_pl(ctx: Context) -> Outcome:
     ms = steps_cap(ctx)
     parts = [_pl_identity(ctx)]
-    n = max(4, ctx.budget.sweep_points)
-    ks = [Fraction(2 + 4 * j) for j in range(n)]
+    # k = 2..26 left the d = 1 ratio rising at the end (1.0006 .. 1.0107).  Swept further it is a
+    # sawtooth in k = log10(1/Q(0)) of period about 32 (1.0107 at k = 26, back to 1.00002 at k = 34,
+    # 1.0112 at k = 62): every budget sweeps k = 2..42, one period and the start of the next (the deep
+    # budget twice as densely).  Q(0) = 10^-k needs about 2k digits (at k = 50 a 50-digit run is wrong in
+    # the first digit), so each point runs at max(dps, 2k + 20) digits (agreeing with 4k + 40 to 10 digits).
+    k_step = 2 if ctx.budget.name == "deep" else 4
+    ks = [Fraction(k) for k in range(2, 43, k_step)]
+
+    def ratio_at(fam, k: Fraction, dps: int):
+        with mp.workdps(max(dps, 2 * int(k) + 20)):
+            return _min_lam_over_q_tau(fam(k), ms)
+
     for d in (1, 2):
         fam = _family(d)
         assert all(fam(k)["eta"] < theorem_cap(fam(k)["a"], fam(k)["b"], fam(k)["Phi"]) for k in ks)
         parts.append(engines.growth(
-            ks, lambda k, dps, fam=fam: _min_lam_over_q_tau(fam(k), ms), ctx, bounded_by=None,
+            ks, lambda k, dps, fam=fam: ratio_at(fam, k, dps), ctx, bounded_by=None,
             family=f"d={d}, a0 = v, b0 = -(1-10^-k) v, Phi = 1, eta = 1/10, k = {ks[0]}..{ks[-1]}",
             inputs_of=lambda k, fam=fam: {key: str(val) for key, val in fam(k).items()},
             label=f"d={d}: min_t lam(t) / Q(tau) stays bounded as Q(0) -> 0"))
         parts.append(engines.growth(
-            ks, lambda k, dps, fam=fam: (None if (r := _min_lam_over_q_tau(fam(k), ms)) is None else 1 / r), ctx,
+            ks, lambda k, dps, fam=fam: (None if (r := ratio_at(fam, k, dps)) is None else 1 / r), ctx,
             family=f"d={d}, a0 = v, b0 = -(1-10^-k) v, Phi = 1, eta = 1/10, k = {ks[0]}..{ks[-1]}",
             inputs_of=lambda k, fam=fam: {key: str(val) for key, val in fam(k).items()},
             label=f"d={d}: Q(tau) / min_t lam(t) stays bounded as Q(0) -> 0"))

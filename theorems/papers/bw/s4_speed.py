@@ -14,6 +14,7 @@ import mpmath as mp
 import sympy as sp
 
 from numeric import samplers
+from numeric.kernels import reduced_gd_outcome
 from numeric.precision import mpf_of
 from numeric.shallow import gd_run, reduced_step, state
 from symbolic.derive import time_derivative
@@ -403,6 +404,10 @@ def eos_outcome(inst, dps: int, max_steps: int, window_every_t: bool = False):
         P = mpf_of(inst["Phi"])
         lam0 = l
         tol = mp.mpf(10) ** (-(dps * 3) // 5) * (abs(e) + P)
+        if not window_every_t:  # the loop below in MPFR, bit for bit (None: exponent range exceeded)
+            fast = reduced_gd_outcome(e, l, P, h, tol, max_steps)
+            if fast is not None:
+                return fast
         p = h * P
         for t in range(max_steps + 1):
             if window_every_t and not in_window_at(h, e, l, lam0, P):

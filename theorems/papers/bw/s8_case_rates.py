@@ -155,6 +155,30 @@ def _state_search(eps_rel: tuple[float, float], param: str | None = None,
     return engines.Search(bounds, to_instance)
 
 
+def _reachable_in_region(ctx: Context) -> Outcome:
+    """Every vector state lies in the reduced region lam >= 2(eps + Phi): lam - 2 a.b = |a - b|^2
+    (exact identity in d = 3; d = 1, 2 are the cases with zero components)."""
+    a = sp.symbols("a1:4", real=True)
+    b = sp.symbols("b1:4", real=True)
+    lam_v = sum(x**2 for x in a) + sum(y**2 for y in b)
+    ab = sum(x * y for x, y in zip(a, b, strict=True))
+    return engines.identity(lam_v - 2 * ab, sum((x - y) ** 2 for x, y in zip(a, b, strict=True)), ctx,
+                            label="reachability: lam - 2(eps + Phi) = |a|^2 + |b|^2 - 2 a.b = |a - b|^2 >= 0, so "
+                            "every vector state lies in the reduced region",
+                            sample=lambda rng: {s: sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for s in (*a, *b)})
+
+
+def _as_reduced(sampler: Callable[[random.Random, int], Instance], params: Sequence[sp.Symbol] = ()
+                ) -> Callable[[random.Random, int], dict[sp.Symbol, Fraction]]:
+    """A vector-state sampler seen as a sampler of reduced points (eps, lam, Phi, params)."""
+
+    def draw(rng: random.Random, i: int) -> dict[sp.Symbol, Fraction]:
+        inst = sampler(rng, i)
+        return {**_reduced_point(inst), **{p: inst[str(p)] for p in params}}
+
+    return draw
+
+
 def _reach_sample(rng: random.Random, small: bool = False) -> dict[sp.Symbol, sp.Rational]:
     """An exact reachable reduced state (lam >= 2|eps + Phi|) for identity witnesses."""
     P = sp.Rational(rng.randint(1, 9), rng.randint(1, 4))
@@ -339,14 +363,14 @@ def _check_eq69(ctx: Context, reading: bool) -> Outcome:
         engines.inequality((final - link2_rhs) / (eta * lam * eps), ctx, strict=False, constraints=dom,
                            sample=_eq69_reduced_sample, label="third step of (69)"),
     ]
-    # the conclusion on exact vector states, eta in (0, sqrt2/eps) (cycled fractions, up to 1 - 1e-27)
+    # the conclusion on the reduced region, which holds every vector state (reachability part);
+    # sampled on exact vector states, eta in (0, sqrt2/eps) (cycled fractions, up to 1 - 1e-27)
     slack = (final - e1_true) / (eta * lam * eps)  # normalised by the contraction eta lam eps
     sampler = _with_eta_fraction(_state_sampler(_pos_rel), lambda pt: SQRT2_LOW / pt[eps])
-    parts.append(_one_step(ctx, slack, sampler,
-                           lambda pt: pt[eps] > 0 and pt[Phi] > 0 and pt[eta] > 0 and pt[eta] ** 2 * pt[eps] ** 2 <= 2,
-                           "conclusion eps(k+1) <= (1 - (2-sqrt2)/2 eta lam) eps(k) on vector states", params=(eta,),
-                           search=_state_search((-6.0, 3.0), "eta", lambda t, pt: samplers.rational(t, 10**9)
-                                                * SQRT2_LOW / pt[eps], log_eps=True)))
+    parts.append(_reachable_in_region(ctx))
+    parts.append(engines.inequality(
+        slack, ctx, strict=False, constraints=dom, sample=_as_reduced(sampler, (eta,)),
+        label="conclusion eps(k+1) <= (1 - (2-sqrt2)/2 eta lam) eps(k) on the reduced region (all vector states)"))
     return all_of(parts)
 
 
@@ -522,12 +546,18 @@ def _check_eq71(ctx: Context, reading: bool) -> Outcome:
                                       sample=lambda rng: {**_reach_sample(rng), eta: sp.Rational(rng.randint(1, 9), 20)}))
     parts.append(engines.identity(e1, X1, ctx, label="first step |eps(k+1)| <= |line 2| at eta = 2/sqrt(lam^2+4Phi^2) "
                                   "(holds with equality)", sample=lambda rng: _reach_sample(rng)))
-    parts.append(_one_step(ctx, (sp.Abs(X2) - sp.Abs(X1)) / eps, pos, ok, "second step |line 2| <= |line 3|"))
+    # each step on the reduced region eps > 0, Phi > 0, lam >= 2(eps + Phi), which holds every
+    # vector state (reachability part); sampled on exact vector states when no proof is found
+    dom = [eps > 0, Phi > 0, lam - 2 * (eps + Phi) >= 0]
+    reduced = _as_reduced(pos)
+    parts.append(_reachable_in_region(ctx))
+    parts.append(engines.inequality((sp.Abs(X2) - sp.Abs(X1)) / eps, ctx, strict=False, constraints=dom,
+                                    sample=reduced, label="second step |line 2| <= |line 3|"))
     gain = (1 - rate) * eps  # slacks normalised by the claimed gain eta^2 Phi^2 eps
-    parts.append(_one_step(ctx, (rate * eps - sp.Abs(X2)) / gain, pos, ok, "third step |line 3| <= (1 - eta^2 Phi^2) eps"))
-    parts.append(_one_step(ctx, (rate * eps - sp.Abs(e1)) / gain, pos, ok,
-                           "conclusion |eps(k+1)| <= (1 - eta^2 Phi^2) eps(k)",
-                           search=_state_search((-6.0, 3.0), log_eps=True)))
+    parts.append(engines.inequality((rate * eps - sp.Abs(X2)) / gain, ctx, strict=False, constraints=dom,
+                                    sample=reduced, label="third step |line 3| <= (1 - eta^2 Phi^2) eps"))
+    parts.append(engines.inequality((rate * eps - sp.Abs(e1)) / gain, ctx, strict=False, constraints=dom,
+                                    sample=reduced, label="conclusion |eps(k+1)| <= (1 - eta^2 Phi^2) eps(k)"))
     out = all_of(parts)
     if not reading:
         out.details["info_literal_eta_2_over_lam(k) (outside Theorem 2's window; F.1 slow case)"] = \
