@@ -63,3 +63,14 @@ def test_proof_thm2_reading_is_the_catalogue_reading_and_reading2_adds_the_lipsc
     names = [v.name for v in qs.PROOF_THM2.variants()]
     assert names == ["printed", "reading", "reading2"]
     assert r"\ell''\le1" not in qs.PROOF_THM2.reading and r"\ell''\le1" in qs.PROOF_THM2.extra_variants[0].statement
+
+
+def test_wlog_swap_symmetry_identity_can_fail():
+    from theorems import engines
+    from theorems.papers.ahn import s2a_single_neuron as sn
+
+    gx, gy = sn._gd_map(sn.x, sn.y)
+    sx, sy = sn._gd_map(sn.y, sn.x)
+    assert engines.identity(sx, gy, CTX).verdict is Verdict.PROVED
+    # wrong twin (no swap): not proved (with ell abstract the engine has no witness to evaluate, so not REFUTED)
+    assert engines.identity(sx, gx, CTX).verdict is not Verdict.PROVED

@@ -214,7 +214,29 @@ def wlog():
                  label="D_{t+1} = (1 - eta^2 ell'^2) D_t"),
         Along(_gd_states, _above_diagonal, domain, strict=True, samples=20,
               label="y_t > |x_t| along GD (y0 > x0 > 0, eta < 1)", method="mpmath GD trajectories"),
+        *_symmetry_identities(),
     )
+
+
+def _gd_map(X, Y):
+    """One GD step on f(x, y) = ell(x y) with ell abstract: (X - eta ell'(XY) Y, Y - eta ell'(XY) X)."""
+    L = _dl(X * Y)
+    return X - eta * L * Y, Y - eta * L * X
+
+
+def _symmetry_identities() -> list:
+    """§2.2: 'the GD dynamics are symmetric in x, y' (the swap commutes with the GD map) and 'the lines
+    y = +-x are invariant' (ell' odd, as in ahn.lemma4: ell'(-x^2) = -ell'(x^2) substituted by hand)."""
+    gx, gy = _gd_map(x, y)
+    sx, sy = _gd_map(y, x)
+    m = -_dl(x**2)  # ell'(x * (-x)) for odd ell'
+    return [
+        Identity(sx, gy, label="GD symmetric in x, y: GD(y, x)_1 = GD(x, y)_2 (abstract ell)"),
+        Identity(sy, gx, label="GD symmetric in x, y: GD(y, x)_2 = GD(x, y)_1 (abstract ell)"),
+        Identity(_gd_map(x, x)[1] - _gd_map(x, x)[0], 0, label="y = x invariant: y_t = x_t => y_(t+1) = x_(t+1)"),
+        Identity((-x - eta * m * x) + (x - eta * m * (-x)), 0,
+                 label="y = -x invariant (ell' odd): y_t = -x_t => y_(t+1) = -x_(t+1)"),
+    ]
 
 
 # ---------------------------------------------------------------- Lemma 1, GF limit
