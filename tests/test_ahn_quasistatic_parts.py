@@ -74,3 +74,15 @@ def test_wlog_swap_symmetry_identity_can_fail():
     assert engines.identity(sx, gy, CTX).verdict is Verdict.PROVED
     # wrong twin (no swap): not proved (with ell abstract the engine has no witness to evaluate, so not REFUTED)
     assert engines.identity(sx, gx, CTX).verdict is not Verdict.PROVED
+
+
+def test_eq4_linear_parts_pass_and_their_slacks_can_fail():
+    from theorems.papers.ahn import s2a_single_neuron as sn
+
+    assert [o.verdict for o in sn._eq4_linear_parts(CTX)] == [Verdict.PROVED, Verdict.SUPPORTED, Verdict.SUPPORTED]
+    # wrong twin: the same identity with the factor (1 - eta y^2) replaced by (1 - 2 eta y^2) is not proved
+    from theorems import engines
+
+    wrong = engines.identity(sn._gd_map(sn.x, sn.y)[0] - (1 - 2 * sn.eta * sn.y**2) * sn.x,
+                             -sn.eta * sn.y * (sn._dl(sn.x * sn.y) - sn.x * sn.y), CTX)
+    assert wrong.verdict is not Verdict.PROVED
