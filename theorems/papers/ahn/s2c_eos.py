@@ -403,6 +403,15 @@ def _prop1(ctx: Context):
 
         parts.append(sweep_growth(ctx, loss, GAMMA, ratio, "gap / |s_t| (t: first iterate below 2/eta)", "eta -> 0"))
 
+        def rho_link(run, p):
+            """the proof's final step, first link: rho_inf = 2 - eta y_inf^2 <~ sqrt(eta) |x_t| (the
+            second link, sqrt(eta)|x_t| ~ eta |s_t| / sqrt(2), is y_t ~ sqrt(2/eta) at the crossing)."""
+            tc = run.crossing()
+            return None if tc is None else mpf_of(p) * _gap(run) / (mp.sqrt(mpf_of(p)) * abs(run.xs[tc]))
+
+        parts.append(sweep_growth(ctx, loss, GAMMA, rho_link, "rho_inf / (sqrt(eta) |x_t|) (t: first iterate below 2/eta)",
+                                  "eta -> 0"))
+
     def rho16(inst, dps):
         loss = pool[int(inst["loss_index"])]
         run = run_of(loss, inst["eta"], GAMMA, ctx)
