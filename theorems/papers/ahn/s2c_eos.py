@@ -545,6 +545,19 @@ def _prop2(ctx: Context):
                                     family="eta -> 0, start y^2 = (2/eta)(1 - 1e-12), s = 1/2",
                                     inputs_of=lambda p, loss=loss: {"loss": loss.formula(), "eta": str(p), "s_t": "1/2",
                                                                     "y_t^2": "(2/eta)(1 - 10^-12)"}))
+
+    def upper(inst, dps):
+        """the display's upper bound 2/eta >= y_inf^2: eta y_T^2 <= 2 at the last computed iterate (y_t is
+        non-increasing after the crossing, so y_inf <= y_T); None for a run that has not converged."""
+        run = _post_crossing_run(pool[int(inst["loss_index"])], inst["eta"], s0, ctx)
+        return None if not run.converged else 2 - mpf_of(inst["eta"]) * run.ys[-1] ** 2
+
+    parts.append(engines.sampled(upper, lambda rng, i: {"loss_index": F(i % len(pool)),
+                                                        "eta": F(1, 5) / 2 ** ((i // len(pool)) % ctx.budget.sweep_points)},
+                                 ctx, samples=len(pool) * ctx.budget.sweep_points,
+                                 label="(a) upper bound: eta y_T^2 <= 2 at the last iterate of every run (so y_inf^2 <= 2/eta)",
+                                 method="mpmath GD trajectories",
+                                 describe=lambda inst, dps: {"loss": pool[int(inst["loss_index"])].formula()}))
     return all_of(parts)
 
 
