@@ -214,7 +214,29 @@ def wlog():
                  label="D_{t+1} = (1 - eta^2 ell'^2) D_t"),
         Along(_gd_states, _above_diagonal, domain, strict=True, samples=20,
               label="y_t > |x_t| along GD (y0 > x0 > 0, eta < 1)", method="mpmath GD trajectories"),
+        *_symmetry_identities(),
     )
+
+
+def _gd_map(X, Y):
+    """One GD step on f(x, y) = ell(x y) with ell abstract: (X - eta ell'(XY) Y, Y - eta ell'(XY) X)."""
+    L = _dl(X * Y)
+    return X - eta * L * Y, Y - eta * L * X
+
+
+def _symmetry_identities() -> list:
+    """§2.2: 'the GD dynamics are symmetric in x, y' (the swap commutes with the GD map) and 'the lines
+    y = +-x are invariant' (ell' odd, as in ahn.lemma4: ell'(-x^2) = -ell'(x^2) substituted by hand)."""
+    gx, gy = _gd_map(x, y)
+    sx, sy = _gd_map(y, x)
+    m = -_dl(x**2)  # ell'(x * (-x)) for odd ell'
+    return [
+        Identity(sx, gy, label="GD symmetric in x, y: GD(y, x)_1 = GD(x, y)_2 (abstract ell)"),
+        Identity(sy, gx, label="GD symmetric in x, y: GD(y, x)_2 = GD(x, y)_1 (abstract ell)"),
+        Identity(_gd_map(x, x)[1] - _gd_map(x, x)[0], 0, label="y = x invariant: y_t = x_t => y_(t+1) = x_(t+1)"),
+        Identity((-x - eta * m * x) + (x - eta * m * (-x)), 0,
+                 label="y = -x invariant (ell' odd): y_t = -x_t => y_(t+1) = -x_(t+1)"),
+    ]
 
 
 # ---------------------------------------------------------------- Lemma 1, GF limit
@@ -321,6 +343,7 @@ def _eq4(reading: bool):
                              out=parts[0])
             parts[0].details[f"fig9 ({x0},{y0}): y_inf^2"] = mp.nstr(run.ys[-1] ** 2, 10)
             parts[0].details[f"fig9 ({x0},{y0}): min(D0, 2/eta)"] = str(min(y0 * y0 - x0 * x0, 8))
+        parts += _eq4_linear_parts(ctx)
         out = all_of(parts)
         out.figures += figs
         return out
@@ -328,7 +351,54 @@ def _eq4(reading: bool):
     return check
 
 
+EQ4_LOSSES = (ell_rsym, ell_sqr, lambda: ell_beta(F(3)))
+
+
+def _eq4_linear_parts(ctx: Context) -> list:
+    """(4) x_{t0+1} ~ (1 - eta y_{t0}^2) x_{t0} for |x y| << 1, and items (i)-(ii) in that regime."""
+    out = [engines.identity(_gd_map(x, y)[0] - (1 - eta * y**2) * x, -eta * y * (_dl(x * y) - x * y), ctx,
+                            label="(4): x_{t+1} - (1 - eta y^2) x_t = -eta y (ell'(x y) - x y) (abstract ell; "
+                            "ell'(s) - s = O(s^3) as ell'(0) = ell^(3)(0) = 0, ell''(0) = 1)")]
+    pool = [mk() for mk in EQ4_LOSSES]
+
+    def describe(inst, dps):
+        return {"loss": pool[int(inst["loss_index"])].formula()}
+
+    def start(inst):
+        e = mpf_of(inst["eta"])
+        yy = mp.sqrt(mpf_of(inst["c"]) / e)
+        return e, mpf_of(inst["s0"]) / yy, yy
+
+    def flips(inst, dps):
+        """(ii): at y^2 = c/eta > 2/eta, |x y| = s0 <= 1e-3: x_{t+1}/x_t < -1 (slack -x1/x - 1)."""
+        e, xx, yy = start(inst)
+        g = pool[int(inst["loss_index"])].dl(xx * yy)
+        return -(xx - e * g * yy) / xx - 1
+
+    def contracts(inst, dps):
+        """(i): at y^2 = c/eta < 2/eta, |x y| = s0: min over the run of 1 - |1 - eta y_t^2| (> 0) and
+        |x_T| < |x_0| after the run (slack: the smaller of the two, the second as 1 - |x_T|/|x_0|)."""
+        e, xx, yy = start(inst)
+        run = gd_run(pool[int(inst["loss_index"])], xx, yy, inst["eta"], 400, stop_at_converged=False)
+        return min(min(1 - abs(1 - e * v * v) for v in run.ys), 1 - abs(run.xs[-1]) / abs(xx))
+
+    def sample(lo, hi):
+        def draw(rng, i):
+            return {"loss_index": F(i % len(pool)), "eta": [F(1, 10), F(1, 100)][(i // 3) % 2],
+                    "c": samplers.uniform(rng, lo, hi), "s0": [F(1, 10**3), F(1, 10**6)][(i // 6) % 2]}
+        return draw
+
+    out.append(engines.sampled(flips, sample(2.1, 4), ctx, strict=True, samples=12, describe=describe,
+                               label="(ii) y^2 = c/eta, c in [2.1, 4], |x y| in {1e-3, 1e-6}: x_(t+1)/x_t < -1 "
+                               "(x flips sign and grows)", method="mpmath one GD step"))
+    out.append(engines.sampled(contracts, sample(0.2, 1.9), ctx, strict=True, samples=12, describe=describe,
+                               label="(i) y^2 = c/eta, c in [0.2, 1.9], |x y| in {1e-3, 1e-6}: |1 - eta y_t^2| < 1 "
+                               "along 400 GD steps and |x_400| < |x_0|", method="mpmath GD trajectories"))
+    return out
+
+
 EQ4 = Claim(
+
     id="ahn.eq4_regimes", title="Linearised x-dynamics (4) and the two regimes (heuristic)",
     source="§2.2, eq. (4), items (i)-(ii) and the display 'sharpness ~ min{...}'",
     statement=r"$x_{t_0+1}\approx(1-\eta y_{t_0}^2)x_{t_0}$; if $y_{t_0}^2>2/\eta$, $x$ bounces until $y_t^2$ "

@@ -17,7 +17,7 @@ from numeric.sn_trace import Trace
 from symbolic.losses import beta_constants, ell_beta, ell_rsym, ell_sqr
 
 from ... import engines
-from ...claim import Claim, Context, Kind, all_of
+from ...claim import Claim, Context, Kind, Variant, all_of
 from .qs_sweep import trace_sweep, window_top
 from .sn_common import (
     F,
@@ -142,7 +142,12 @@ def _eq13(ctx: Context):
 
         parts.append(_qs_sweep(ctx, loss, dev, "max(q, 1/q), q = measured |s|^beta / quasi-static prediction",
                                floor_window=True, pool_size=3))
-    return all_of(parts)
+    out = all_of(parts)
+    out.details["sub-statements not encoded here"] = [
+        "'giving |x_t y_t| <~ eta^(1/(beta-1)) at the crossing': measured in ahn.proof_thm2's reading "
+        "(|s_t| / eta^(1/(beta-1)) at the crossing, same Theorem-2 runs)",
+    ]
+    return out
 
 
 EQ13 = Claim(
@@ -245,7 +250,13 @@ def _proof_thm2(power: bool, lip: bool):
 
             what = ("|s_t|^beta" if power else "|s_t|") + " / eta^(1/(beta-1)) at the crossing"
             parts.append(_qs_sweep(ctx, loss, m, what, floor_window=False, pool_size=len(pool)))
-        return _finish(parts, checks, dropped, lip)
+        out = _finish(parts, checks, dropped, lip)
+        out.details["sub-statements not encoded here"] = [
+            "'The theorem now follows, either from Proposition 1 or from the refined Proposition 2': the theorem "
+            "is ahn.theorem2 (gap / eta^(1/(beta-1))); the two routes are ahn.prop1 (gap / |s_t| at the crossing) "
+            "and ahn.prop2 (gap / (eta s^2 + case term))",
+        ]
+        return out
 
     return check
 
@@ -258,10 +269,15 @@ PROOF_THM2 = Claim(
     "eta = 9/10 * 10^(-k/4) (4 points per decade: the saturation test fits the last decade), runs followed to the "
     "crossing, down to the budget's step cap per run (4,000,000 steps per claim variant at standard, shared out over the losses swept)",
     check=_proof_thm2(True, False),
-    reading=r"$|s_{\mathbf t}|\lesssim\eta^{1/(\beta-1)}$ (equivalently $|s_{\mathbf t}|^\beta\lesssim\eta^{\beta/(\beta-1)}$), "
-    r"for losses satisfying (A1), (A2) **plus** $\ell''\le1$ (two changes combined in the one reading: the intended "
-    r"exponent, and the assumption set of the Prop.-3 reading)." + LIP_NOTE,
-    reading_check=_proof_thm2(False, True), depends_on=("ahn.prop3",))
+    reading=r"$|s_{\mathbf t}|\lesssim\eta^{1/(\beta-1)}$ (equivalently $|s_{\mathbf t}|^\beta\lesssim\eta^{\beta/(\beta-1)}$) "
+    r"(the catalogue's reading: the intended exponent), under the printed hypotheses (the same losses as printed, "
+    r"the flat family included).",
+    reading_check=_proof_thm2(False, False),
+    extra_variants=(Variant(
+        "reading2", r"$|s_{\mathbf t}|\lesssim\eta^{1/(\beta-1)}$ for losses satisfying (A1), (A2) **plus** "
+        r"$\ell''\le1$ (the catalogue's reading combined with the assumption set of the Prop.-3 reading)." + LIP_NOTE,
+        _proof_thm2(False, True)),),
+    depends_on=("ahn.prop3",))
 
 
 # ---------------------------------------------------------------- Proposition 4, Theorem 5
@@ -356,8 +372,39 @@ THEOREM5 = Claim(
 # ---------------------------------------------------------------- Remarks 2 and 3
 
 
+REMARK2_C = F(1, 2)  # the stated Omega(1): |s_{t0+1}| >= (1 + 1/2) |s_{t0}| (linearised factor |1 - eta y^2| = 2 at delta = 1)
+REMARK2_LOSSES = (ell_rsym, lambda: ell_beta(F(3)), lambda: ell_beta(F(3, 2)))
+
+
+def one_step_growth(c: Fraction, ctx: Context, label: str):
+    """Remark 2's first sentence as a sampled check: at y_{t0}^2 = 3/eta (delta = 1) and
+    s_{t0} = x y in {10^-3, 10^-6, 10^-9}, one GD step gives |s_{t0+1}| / |s_{t0}| >= 1 + c
+    (slack: the ratio minus 1 + c), for the Remark-2 losses and eta in {1/20, 1/2000}."""
+    pool = [mk() for mk in REMARK2_LOSSES]
+    s0s, etas_ = (F(1, 10**3), F(1, 10**6), F(1, 10**9)), (F(1, 20), F(1, 2000))
+    cases = [(i, s0, e) for i in range(len(pool)) for s0 in s0s for e in etas_]
+
+    def slack(inst, dps):
+        loss = pool[int(inst["loss_index"])]
+        e = mpf_of(inst["eta"])
+        y = mp.sqrt(3 / e)
+        x = mpf_of(inst["s0"]) / y
+        g = loss.dl(x * y)
+        x1, y1 = x - e * g * y, y - e * g * x
+        return abs(x1 * y1) / abs(x * y) - (1 + mpf_of(c))
+
+    def sample(rng, i):
+        li, s0, e = cases[i % len(cases)]
+        return {"loss_index": F(li), "s0": s0, "eta": e}
+
+    return engines.sampled(slack, sample, ctx, samples=len(cases), label=label, method="mpmath one GD step",
+                           describe=lambda inst, dps: {"loss": pool[int(inst["loss_index"])].formula()})
+
+
 def _remark2(ctx: Context):
-    parts = []
+    parts = [one_step_growth(REMARK2_C, ctx, f"|s_(t0+1)| / |s_t0| >= 1 + {REMARK2_C} (slack = ratio - {1 + REMARK2_C}) "
+                             "at y_t0^2 = 3/eta (delta = 1), "
+                             "s_t0 in {1e-3, 1e-6, 1e-9}, eta in {1/20, 1/2000} [ell_rsym, ell_beta[3], ell_beta[3/2]]")]
     s0s = [F(1, 10 ** (3 * k)) for k in range(1, ctx.budget.sweep_points + 1)]
     eta = F(1, 20)
     for loss in (ell_rsym(), ell_beta(F(3)), ell_beta(F(3, 2))):
@@ -392,7 +439,9 @@ REMARK2 = Claim(
     id="ahn.remark2", title="Reaching the quasi-static envelope in O(log(1/|s_t0|)) iterations", source="Remark 2, C.5",
     statement=r"If $\delta_{t_0}\asymp1$ and $|s_{t_0}|\ll1$ then $|s_{t_0+1}|\ge(1+\Omega(1))|s_{t_0}|$, so after "
     r"$O(\log(1/|s_{t_0}|))$ iterations $|s|\gtrsim1$.",
-    kind=Kind.ASYMPTOTIC, hypotheses="start at y^2 = 3/eta (delta = 1), s0 = 10^-3k, eta = 1/20; '|s| >~ 1' as |s| >= 1/10",
+    kind=Kind.ASYMPTOTIC, hypotheses="start at y^2 = 3/eta (delta = 1), s0 = 10^-3k, eta = 1/20; '|s| >~ 1' as |s| >= 1/10; "
+    "the one-step growth '(1 + Omega(1))' with the stated constant 1/2 (one GD step from s0 in {1e-3, 1e-6, 1e-9}, "
+    "eta in {1/20, 1/2000})",
     check=_remark2)
 
 
@@ -429,20 +478,58 @@ def _remark3(ctx: Context):
         parts.append(_qs_sweep(ctx, loss, lambda tr, p, r=ratio: r(tr, p, inv=True),
                                "predicted order / #{t: y_t^2 in [2/eta, 3/eta]}", floor_window=False,
                                pool_size=len(betas)))
-    return all_of(parts)
+        # phase k, on the same runs (the trace cache: no new run)
+        parts.append(_qs_sweep(ctx, loss, lambda tr, p, loss=loss: phase_ratio(tr, p, loss, False),
+                               "max over k of #{t: 2^-k <= delta_t <= 2^-(k-1)} eta^2 / 2^(k(2/beta-1))",
+                               floor_window=False, pool_size=len(betas)))
+        parts.append(_qs_sweep(ctx, loss, lambda tr, p, loss=loss: phase_ratio(tr, p, loss, True),
+                               "max over k of 2^(k(2/beta-1)) / (eta^2 #{t: 2^-k <= delta_t <= 2^-(k-1)})",
+                               floor_window=False, pool_size=len(betas)))
+    out = all_of(parts)
+    out.details["sub-statements not encoded here"] = [
+        "'in the GF regime GD converges in O(1/eta) iterations': checked in ahn.remark1 (eta * #{t: |x_t| > sqrt(eta)})",
+    ]
+    return out
+
+
+def phase_ratio(tr: Trace, eta: Fraction, loss, inv: bool):
+    """Remark 3's phase k (2^-k <= delta_t <= 2^-(k-1)) lasts ~ 2^(k(2/beta - 1)) / eta^2 iterations,
+    constants independent of eta and k: the max over the phases k >= 2 above the quasi-static floor
+    (2^-k >= 10 eta^(beta/(beta-1))) of count * eta^2 / 2^(k(2/beta-1)) (or of its reciprocal), on
+    the run at ``eta``; None when no such phase exists or the run has not crossed.  Phase 1
+    (delta in [1/2, 1]) holds the approach from the start (delta ~ 2.7 at t = 0) to the envelope
+    (Remark 2): measured, its count rises to its limit from below along eta -> 0."""
+    if not tr.monotone or tr.first_delta_below(0) is None:
+        return None
+    floor = 10 * mpow(eta, _gq(loss))
+    expo = mpf_of(2 / _fr(loss.beta) - 1)
+    best = None
+    k = 2
+    while mp.mpf(2) ** -k >= floor:
+        a = tr.first_delta_below(F(1, 2 ** (k - 1)), strict=False)  # first t with delta_t <= 2^-(k-1)
+        z = tr.first_delta_below(F(1, 2**k))  # first t with delta_t < 2^-k
+        if a is not None and z is not None and z > a:
+            q = (z - a) * tr.eta_mpf**2 / mp.power(2, k * expo)
+            q = 1 / q if inv else q
+            best = q if best is None else max(best, q)
+        k += 1
+    return best
 
 
 REMARK3 = Claim(
     id="ahn.remark3", title="Length of the bouncing phase", source="Remark 3 and 'Convergence rate estimates', C.5; Fig. 11 (right)",
     statement=r"Bouncing iterations $\asymp1/\eta^2$ ($\beta>2$), $\log(1/\eta)/\eta^2$ ($\beta=2$), $1/\eta^{\beta/(\beta-1)}$ "
-    r"($\beta<2$); GF regime: $O(1/\eta)$.",
+    r"($\beta<2$); GF regime: $O(1/\eta)$. Phase $k$ ($2^{-k}\le\delta_t\le2^{-(k-1)}$) lasts "
+    r"$\asymp2^{k(2/\beta-1)}/\eta^2$ iterations.",
     kind=Kind.RATE,
     hypotheses="ell_beta, beta = 3/2, 2, 4 (4/3 at deep); Theorem-2 runs (delta = 1); count of iterates with "
     "y_t^2 in [2/eta, 3/eta] (Fig. 11 right), runs followed to the crossing; eta = 9/10 * 10^(-k/4) (a point "
     "counts where a bouncing phase exists: crossing, then iterates with y^2 in [2/eta, 3/eta]; none above eta ~ 1/2), "
     "down to the budget's step cap per run (4,000,000 steps per claim variant at standard, 80,000,000 at deep, "
     "shared out over the losses swept); a pass needs usable points "
-    "spanning >= 2 decades",
+    "spanning >= 2 decades; phase k (2^-k <= delta_t <= 2^-(k-1)) on the same runs: the max over k >= 2 with "
+    "2^-k >= 10 eta^(beta/(beta-1)) of count eta^2 / 2^(k(2/beta-1)) and of its reciprocal, bounded along eta -> 0 "
+    "(uniform in eta and k; a point counts where such a phase exists: eta <= 0.28 .. 0.05)",
     check=_remark3, depends_on=("ahn.theorem5",))
 
 CLAIMS = [EQ13, PROP3, PROOF_THM2, PROP4, THEOREM5, REMARK2, REMARK3]
