@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# Details key under which a claim names the sub-statements of its entry that it does not check
+# (the report shows them beside the verdict, as its scope).
+NOT_ENCODED = "sub-statements not encoded here"
 
 class Verdict(enum.StrEnum):
     """The status of a claim variant: one of five verdicts, or ERROR.

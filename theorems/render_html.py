@@ -18,6 +18,7 @@ from typing import Any
 import sympy as sp
 
 from . import errata
+from .claim import NOT_ENCODED
 from .io import atomic_write_text
 from .render_math import (
     highlighted_sum_html,
@@ -370,7 +371,12 @@ def _node_body(ev: dict[str, Any], top: bool, shown: frozenset[str] = frozenset(
                 bits.extend(derived_html(pair) for pair in derived_pairs(ev["derived"]))
         for f in ev.get("figures", []) or []:
             bits.append(f"<p class='small'>figure: <code>{esc(Path(f).name)}</code> (shown above)</p>")
-    details = {k: v for k, v in (ev.get("details") or {}).items() if k != "seconds"}
+    not_encoded = (ev.get("details") or {}).get(NOT_ENCODED) or []
+    if not_encoded:  # the verdict's scope: shown, not folded into the details
+        items = "".join(f"<li>{text_with_math(str(t))}</li>" for t in not_encoded)
+        bits.append(f"<div class='not-encoded small'><b>not covered by this verdict</b> (named, not encoded):"
+                    f"<ul>{items}</ul></div>")
+    details = {k: v for k, v in (ev.get("details") or {}).items() if k not in ("seconds", NOT_ENCODED)}
     if details:
         rows = "".join(f"<tr><th>{esc(k)}</th><td>{_details_value(v)}</td></tr>" for k, v in details.items())
         bits.append(f"<details class='kvd'><summary class='small muted'>details ({len(details)})</summary>"

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from . import errata
+from .claim import NOT_ENCODED
 from .report_data import (
     CLAIMS_DIR,
     ERROR,
@@ -56,6 +57,8 @@ def _evidence_lines(ev: dict[str, Any], depth: int = 0) -> list[str]:
                      else f"{pad}  - margin (smallest slack): `{margin}`")
     if ev.get("reason") and ev.get("verdict") != "PROVED":
         lines.append(f"{pad}  - reason: {ev['reason']}")
+    for text in (ev.get("details") or {}).get(NOT_ENCODED) or []:
+        lines.append(f"{pad}  - not covered by this verdict (named, not encoded): {text}")
     for part in ev.get("parts", []) or []:
         lines.extend(_evidence_lines(part, depth + 1))
     return lines

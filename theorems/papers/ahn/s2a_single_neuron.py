@@ -398,7 +398,6 @@ def _eq4_linear_parts(ctx: Context) -> list:
 
 
 EQ4 = Claim(
-
     id="ahn.eq4_regimes", title="Linearised x-dynamics (4) and the two regimes (heuristic)",
     source="§2.2, eq. (4), items (i)-(ii) and the display 'sharpness ~ min{...}'",
     statement=r"$x_{t_0+1}\approx(1-\eta y_{t_0}^2)x_{t_0}$; if $y_{t_0}^2>2/\eta$, $x$ bounces until $y_t^2$ "

@@ -21,7 +21,7 @@ from numeric.single_neuron import gd_run, unit_hyperbola_point
 from symbolic.losses import FAMILIES, build, ell_beta, ell_rsym, ell_sqr, huber
 
 from ... import engines
-from ...claim import Claim, Context, Kind, all_of, implication
+from ...claim import NOT_ENCODED, Claim, Context, Kind, all_of, implication
 from .assumptions import check_A1, check_A2, check_A2plus, check_dl_lipschitz
 from .sn_common import (
     SWEEP_NOTE,
@@ -166,7 +166,7 @@ def _remarks(two_sided: bool):
             "eta": F(1, 20)}, ctx, strict=True, samples=max(6, ctx.budget.samples // 4),
             label="(e) x_t != 0 along GD from random initialisations (eta = 1/20)", method="mpmath GD trajectories"))
         out = all_of(parts)
-        out.details["sub-statements not encoded here"] = [
+        out.details[NOT_ENCODED] = [
             "(f) 'the C.4 arguments give 2/eta - O(1) for every beta': measured here only for beta = 3/2 and 10 "
             "(the '/ 1' parts); for every finite-beta loss of the class it is ahn.stocktaking's 'limiting gap / 1' parts",
         ]

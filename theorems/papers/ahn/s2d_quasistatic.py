@@ -17,7 +17,7 @@ from numeric.sn_trace import Trace
 from symbolic.losses import beta_constants, ell_beta, ell_rsym, ell_sqr
 
 from ... import engines
-from ...claim import Claim, Context, Kind, Variant, all_of
+from ...claim import NOT_ENCODED, Claim, Context, Kind, Variant, all_of
 from .qs_sweep import trace_sweep, window_top
 from .sn_common import (
     F,
@@ -143,7 +143,7 @@ def _eq13(ctx: Context):
         parts.append(_qs_sweep(ctx, loss, dev, "max(q, 1/q), q = measured |s|^beta / quasi-static prediction",
                                floor_window=True, pool_size=3))
     out = all_of(parts)
-    out.details["sub-statements not encoded here"] = [
+    out.details[NOT_ENCODED] = [
         "'giving |x_t y_t| <~ eta^(1/(beta-1)) at the crossing': measured in ahn.proof_thm2's reading "
         "(|s_t| / eta^(1/(beta-1)) at the crossing, same Theorem-2 runs)",
     ]
@@ -251,7 +251,7 @@ def _proof_thm2(power: bool, lip: bool):
             what = ("|s_t|^beta" if power else "|s_t|") + " / eta^(1/(beta-1)) at the crossing"
             parts.append(_qs_sweep(ctx, loss, m, what, floor_window=False, pool_size=len(pool)))
         out = _finish(parts, checks, dropped, lip)
-        out.details["sub-statements not encoded here"] = [
+        out.details[NOT_ENCODED] = [
             "'The theorem now follows, either from Proposition 1 or from the refined Proposition 2': the theorem "
             "is ahn.theorem2 (gap / eta^(1/(beta-1))); the two routes are ahn.prop1 (gap / |s_t| at the crossing) "
             "and ahn.prop2 (gap / (eta s^2 + case term))",
@@ -486,7 +486,7 @@ def _remark3(ctx: Context):
                                "max over k of 2^(k(2/beta-1)) / (eta^2 #{t: 2^-k <= delta_t <= 2^-(k-1)})",
                                floor_window=False, pool_size=len(betas)))
     out = all_of(parts)
-    out.details["sub-statements not encoded here"] = [
+    out.details[NOT_ENCODED] = [
         "'in the GF regime GD converges in O(1/eta) iterations': checked in ahn.remark1 (eta * #{t: |x_t| > sqrt(eta)})",
     ]
     return out

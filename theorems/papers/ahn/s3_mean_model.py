@@ -20,7 +20,7 @@ from numeric.precision import mpf_of
 from symbolic import mean_model as S
 
 from ... import engines, figures
-from ...claim import Claim, Context, Kind, Outcome, all_of
+from ...claim import NOT_ENCODED, Claim, Context, Kind, Outcome, all_of
 
 A, b, d, eta, s = S.A, S.b, S.d, S.eta, S.s
 
@@ -558,7 +558,7 @@ def _check_regimes(ctx: Context) -> Outcome:
                                  label="(iii) simulated b_inf < -0.087 at eta = 10 pi/d^2, d in {50, 200}, "
                                  "A0 in {0.3, 1, 3}", method="mpmath mean-model GD"))
     out = all_of(parts)
-    out.details["sub-statements not encoded here"] = [
+    out.details[NOT_ENCODED] = [
         "(i) 'b_MM ~ b_GF': only reported (b_MM/b_GF at d = 200 in the (i) parts' details), not judged here; "
         "the comparison |b_MM(eta) - b_GF| / |b_GF| is ahn.mm_gf_bias (as eta -> 0)",
     ]

@@ -482,6 +482,8 @@ def _check_regionC(ctx: Context) -> Outcome:
                                      samples=n_samples(ctx), strict=strict, label=lab, describe=_describe_C,
                                      method="mpmath GD (reduced recursion)",
                                      figure=_region_figure(plots.part_tag(ctx, "bw.d3_regionC"), lab, "C")))
+    l0, P = sp.symbols("lambda0 Phi", positive=True)  # the last link 2 Phi <= lam_bar, as in Region B
+    parts.append(engines.inequality((l0**2 + 4 * P**2) - 4 * P**2, ctx, strict=False, label="lam_bar^2 - (2 Phi)^2 >= 0"))
     return all_of(parts)
 
 

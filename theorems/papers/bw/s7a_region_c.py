@@ -22,7 +22,7 @@ import sympy as sp
 from numeric import samplers
 
 from ... import engines
-from ...claim import Claim, Context, Kind, Outcome, Variant, all_of
+from ...claim import NOT_ENCODED, Claim, Context, Kind, Outcome, Variant, all_of
 from .common import R, model, proof_with_cross_checks
 from .lib_region_c import exact_sampled, state
 
@@ -521,7 +521,7 @@ def _check_eq44(reading: bool, strict_text: bool = True):
         out = all_of(parts)
         out.details["coefficient (1-alpha)^2-2alpha < 0 exactly for alpha in"] = str(
             sp.solve_univariate_inequality((1 - alpha) ** 2 - 2 * alpha < 0, alpha, relational=False))
-        out.details["sub-statements not encoded here"] = [
+        out.details[NOT_ENCODED] = [
             "'there exists a moment where alpha <= 1/2 or we reach a place where Q(k) > 2 sqrt3 |a(k).b(k)| ... "
             "This happens in constant time as alpha is bounded from above and below' (E.2 text): 'constant time' "
             "names no bound; the implication Q > 2 sqrt3 |a.b| => lam > 4|a.b| is checked above",

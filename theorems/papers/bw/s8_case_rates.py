@@ -23,7 +23,7 @@ from numeric import ball, samplers
 from numeric.shallow import Run, gd_run, theorem_cap
 
 from ... import engines
-from ...claim import Claim, Context, Kind, Outcome, all_of
+from ...claim import NOT_ENCODED, Claim, Context, Kind, Outcome, all_of
 from . import plots
 from .common import R, eps, eta, init_instance, lam, mpf, run_of
 
@@ -476,6 +476,9 @@ def _check_eq70(ctx: Context, reading: bool) -> Outcome:
     crit = [sp.nsimplify(z) for z in sp.solve(sp.Eq(1 - factor, 2 * delta), delta) if 0 < z < 1]
     out.details["info_edge_factor"] = {"eps(k+1)/eps(k) as eps -> 0+, a = b": sp.sstr(factor),
                                        "delta where it equals 1 - 2 delta": [sp.sstr(z) for z in crit]}
+    out.details[NOT_ENCODED] = [
+        "'within our learning rate boundaries we have exponential convergence with rate either controlled by eta "
+        "or delta at power 1' (F.2 summary): names no inequality beyond the (1 - 2 delta) chain checked above"]
     return out
 
 
@@ -559,6 +562,10 @@ def _check_eq71(ctx: Context, reading: bool) -> Outcome:
     parts.append(engines.inequality((rate * eps - sp.Abs(e1)) / gain, ctx, strict=False, constraints=dom,
                                     sample=reduced, label="conclusion |eps(k+1)| <= (1 - eta^2 Phi^2) eps(k)"))
     out = all_of(parts)
+    out.details[NOT_ENCODED] = [
+        "'if 2/lam <= eta <= 2/lam(0) (1 - delta) convergence happens exponentially but in time O(eta^-2)': the "
+        "hitting time along GD runs is not measured; the one-step rate (1 - eta^2 Phi^2) it rests on is the "
+        "conclusion checked above"]
     if not reading:
         out.details["info_literal_eta_2_over_lam(k) (outside Theorem 2's window; F.1 slow case)"] = \
             _eq71_info_eta_2_over_lam(ctx)
@@ -782,6 +789,9 @@ def _check_eq74(ctx: Context) -> Outcome:
                              "max one-step ratio": float(max(r for _, r in r1)),
                              "max two-step ratio": float(max(r for _, r in r2)) if r2 else None})
     out.details["info_ratios (printed: 1/4 one step, 79/256 two steps)"] = info
+    out.details[NOT_ENCODED] = [
+        "'the minimum in lambda(0) of this last equation is for sqrt(lambda(0) + 4 Phi^2) = delta + 2 Phi' (F.3, "
+        "before (74)): the minimiser over lambda(0) of the preceding display is not compared with the printed one"]
     return out
 
 

@@ -18,7 +18,7 @@ from numeric import samplers
 from numeric.precision import mpf_of
 
 from ... import engines
-from ...claim import Claim, Context, Kind, Outcome, all_of
+from ...claim import NOT_ENCODED, Claim, Context, Kind, Outcome, all_of
 from .common import R, eps, eta, lam
 
 Phi = R.Phi
@@ -322,7 +322,7 @@ def _check_lemma17(ctx: Context) -> Outcome:
     out = all_of(_lemma17_statements(ctx) + _proof_parts(ctx, only_c_positive=False))
     out.details["not_real_example"] = ("a = -b = x (d = 1): lam = 2x^2, eps(eps+Phi) = x^2(x^2+Phi), "
                                        "lam^2 - 4 eps(eps+Phi) = -4 Phi x^2 < 0: eta_1, eta_2 not real")
-    out.details["sub-statements not encoded here"] = _LEMMA17_NOT_ENCODED
+    out.details[NOT_ENCODED] = _LEMMA17_NOT_ENCODED
     return out
 
 
@@ -357,7 +357,7 @@ def _proof_parts_c_positive(ctx: Context) -> list[Outcome]:
 
 def _check_lemma17_reading(ctx: Context) -> Outcome:
     out = all_of(_lemma17_statements(ctx) + _proof_parts_c_positive(ctx))
-    out.details["sub-statements not encoded here"] = _LEMMA17_NOT_ENCODED
+    out.details[NOT_ENCODED] = _LEMMA17_NOT_ENCODED
     return out
 
 
