@@ -344,3 +344,26 @@ def test_a_simpler_point_is_reported_only_if_it_is_confirmed_itself():
     out = engines.sampled(slack, lambda rng, i: {"x": drawn}, CTX, samples=1)
     assert out.verdict is Verdict.REFUTED
     assert out.counterexample.inputs["x"] == str(drawn)
+
+
+def test_a_check_runs_at_the_working_precision_whatever_the_callers_mpmath_state():
+    """run_variant sets the working precision for the whole check: a claim that reads mp.dps
+    implicitly (a bound evaluated outside an explicit workdps) gets the same answer in a fresh
+    process and after other code left mp.dps elsewhere."""
+    seen: list[int] = []
+
+    def check(ctx):
+        seen.append(mp.mp.dps)
+        return engines.identity(sp.Integer(1), sp.Integer(1), ctx)
+
+    c = Claim(id="t.precision", title="t", source="s", statement="1 = 1", kind=Kind.IDENTITY, hypotheses="none",
+              check=check)
+    old = mp.mp.dps
+    try:
+        for ambient in (15, 30):
+            mp.mp.dps = ambient
+            run_variant(c, "printed", CTX)
+            assert mp.mp.dps == ambient  # restored afterwards
+    finally:
+        mp.mp.dps = old
+    assert seen == [CTX.dps, CTX.dps]

@@ -133,8 +133,13 @@ def run_variant(claim: Claim, variant_name: str, ctx: Context, time_limit: float
             old = signal.signal(signal.SIGALRM, _alarm)
             signal.setitimer(signal.ITIMER_REAL, time_limit)
         try:
-            # A crash (any exception, ClaimError included) is an ERROR, not a verdict.
-            outcome = guarded(variant.check, ctx)
+            # A crash (any exception, ClaimError included) is an ERROR, not a verdict.  The check runs at
+            # the working precision whatever the caller's mpmath state (a hypothesis bound or a helper
+            # evaluated outside an explicit workdps must not depend on the process it runs in).
+            import mpmath  # lazily: `list` and the CLI's start-up never need it
+
+            with mpmath.workdps(ctx.dps):
+                outcome = guarded(variant.check, ctx)
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -163,7 +168,7 @@ def run_claim(claim: Claim, ctx: Context, time_limit: float | None = None) -> li
 
 # Bump when the runner or the record format changes what a cached result means (the sources of
 # the engines and helpers are hashed anyway; this covers changes outside the project's modules).
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"  # 3: checks run at the working precision (mp.workdps(ctx.dps))
 
 # Top-level packages whose modules count as project dependencies of a claim module.
 PROJECT_PACKAGES = ("theorems", "symbolic", "numeric")
