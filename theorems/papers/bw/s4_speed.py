@@ -218,7 +218,7 @@ def _fmt_inst(inst) -> dict[str, str]:
 def _theorem2_delta_sweep(ctx: Context, inst: dict, tag: str) -> Outcome:
     """T(delta)/RHS_min(delta) as delta -> 0 (delta = min(L0, 1) 10^-2j) for one fixed F3 init."""
     cap = ctx.budget.max_steps
-    n = max(3, ctx.budget.sweep_points)
+    n = max(3, ctx.budget.sweep_points) + (4 if ctx.budget.name != "quick" else 0)  # hitting times are cheap
     L0 = (_ab(inst) - inst["Phi"]) ** 2 / 2
     base = min(L0, Fraction(1))
     js = list(range(1, n + 1))
@@ -245,7 +245,15 @@ def _theorem2_delta_sweep(ctx: Context, inst: dict, tag: str) -> Outcome:
     # if T(delta_1) <= C RHS(delta_1) and every increment of T is <= C times that of RHS, then
     # T(delta_j) <= C RHS(delta_j) for all j (telescoping), so a bounded marginal ratio (with the first
     # ratio finite) is the O() claim along the sweep.
+    def one_step(p: Fraction) -> float:
+        """T is an iteration count: its increment moves in whole steps, so the marginal ratio's
+        resolution is one step over the RHS increment."""
+        j = int(p)
+        return float(1 / (theorem2_rhs(inst, delta_of(j), "min") - theorem2_rhs(inst, delta_of(j - 1), "min")))
+
     out = engines.growth([Fraction(j) for j in js[1:]], marginal, ctx, label=f"delta sweep, {tag} (min form)",
+                         resolution=one_step, resolution_note="T(delta_j) - T(delta_{j-1}) is a count of GD steps: "
+                         "one step over the RHS increment",
                          family=f"{tag}: fixed init, delta_j = min(L0,1) 10^-2j, j = 2..{n}; marginal ratio "
                          "[T(delta_j) - T(delta_{j-1})] / [RHS(delta_j) - RHS(delta_{j-1})]",
                          inputs_of=lambda p: {**_fmt_inst(inst), "delta": str(delta_of(int(p)))})
