@@ -241,11 +241,12 @@ def gd_norm_search(eta_ok: Callable[[Fraction, Fraction], bool]) -> engines.Sear
     return engines.Search([(-3.5, 3.5), (-3.5, 3.5), (0.01, 1.0)], to_instance)
 
 
-def gf_sup_slack(inst, dps):
+def gf_reduced_run(inst, dps, measure):
     """GF on the reduced ODE eps' = -lam eps, lam' = -4 eps (eps + Phi) (Taylor series,
     :func:`numeric.shallow.gf_reduced_flow`, error-controlled to half the working precision),
-    rescaled to lam0 + Phi = 1 (time rescales; lam/lambar is invariant).  Slack: min over t in [0, 30/sqrt(alpha0)] (41 points) of
-    (lambar - lam(t)) / lambar."""
+    rescaled to lam0 + Phi = 1 (time rescales; lam/lambar is invariant), at 41 times in
+    [0, 30/sqrt(alpha0)]: ``measure(states, lam0, Phi, alpha0)`` at that precision (None when
+    alpha0 <= 0)."""
     with mp.workdps(max(15, dps // 2)):
         a = [mpf_of(x) for x in inst["a"]]
         b = [mpf_of(x) for x in inst["b"]]
@@ -258,9 +259,17 @@ def gf_sup_slack(inst, dps):
         if alpha0 <= 0:
             return None
         horizon = 30 / mp.sqrt(alpha0)
-        ys = gf_reduced_flow(P, [e, lm], [horizon * k / 40 for k in range(41)])
+        return measure(gf_reduced_flow(P, [e, lm], [horizon * k / 40 for k in range(41)]), lm, P, alpha0)
+
+
+def gf_sup_slack(inst, dps):
+    """Along the reduced GF (:func:`gf_reduced_run`): min over the 41 times of (lambar - lam(t)) / lambar."""
+
+    def measure(ys, lm, P, alpha0):
         lbar = mp.sqrt(lm**2 + 4 * P**2)
         return min((lbar - y[1]) / lbar for y in ys)
+
+    return gf_reduced_run(inst, dps, measure)
 
 
 def gf_sampler(rng: random.Random, i: int) -> dict:

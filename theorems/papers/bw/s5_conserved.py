@@ -11,9 +11,6 @@ import mpmath as mp
 import sympy as sp
 
 from numeric import samplers
-from numeric.dynamics import integrate_flow
-from numeric.precision import mpf_of
-from numeric.shallow import gf_reduced_field
 from symbolic.derive import coefficients_in, one_step_change, time_derivative
 
 from ... import engines
@@ -35,6 +32,7 @@ from .lib_alpha import (
     gd_lam_states,
     gd_norm_figure,
     gf_norm_check,
+    gf_reduced_run,
     gf_sampler,
     identity_reduced,
     q_squared,
@@ -136,24 +134,15 @@ def _lemma6_common(ctx: Context) -> list[Outcome]:
 
 
 def _gf_sup_at_ends(inst, dps):
-    """GF on the reduced ODE (rescaled to lam0 + Phi = 1, as :func:`gf_sup_slack`): min over 41 times
-    in [0, 30/sqrt(alpha0)] of (max{lam0, sqrt(alpha0)} - lam(t)) / lambar; lam(inf) = sqrt(alpha0)
-    because alpha is conserved and eps(inf) = 0."""
-    with mp.workdps(max(15, dps // 2)):
-        a = [mpf_of(x) for x in inst["a"]]
-        b = [mpf_of(x) for x in inst["b"]]
-        P = mpf_of(inst["Phi"])
-        e = mp.fsum(x * y for x, y in zip(a, b, strict=True)) - P
-        lm = mp.fsum(x * x for x in a) + mp.fsum(y * y for y in b)
-        s = lm + P
-        e, lm, P = e / s, lm / s, P / s
-        alpha0 = lm**2 - 8 * e * (e + P) + 4 * e**2
-        if alpha0 <= 0:
-            return None
-        horizon = 30 / mp.sqrt(alpha0)
-        ys = integrate_flow(gf_reduced_field(P), [e, lm], [horizon * k / 40 for k in range(41)])
+    """Along the reduced GF (:func:`gf_reduced_run`, as :func:`gf_sup_slack`): min over the 41 times of
+    (max{lam0, sqrt(alpha0)} - lam(t)) / lambar; lam(inf) = sqrt(alpha0) because alpha is conserved and
+    eps(inf) = 0."""
+
+    def measure(ys, lm, P, alpha0):
         top = max(lm, mp.sqrt(alpha0))
         return min((top - y[1]) for y in ys) / mp.sqrt(lm**2 + 4 * P**2)
+
+    return gf_reduced_run(inst, dps, measure)
 
 
 def _check_lemma6(ctx: Context) -> Outcome:
