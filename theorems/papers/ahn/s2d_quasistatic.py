@@ -44,9 +44,12 @@ RANGE_NOTE = ("; eta sweeps (ahn.qs_sweep): eta = 9/10 * 10^(-k/4), restricted t
 
 
 def _qs_pool(ctx: Context, a3: bool = True):
-
-    return [ell_rsym(), ell_sqr(), ell_beta(F(3, 2)), ell_beta(F(2)), ell_beta(F(3))] + class_losses(
-        ctx, "quasistatic", a3=a3, n=max(1, ctx.budget.samples // 20)) + [adversarial()]
+    """The losses swept: Example 1's finite-beta losses, generated class members (drawn as before, then
+    those with beta = oo dropped: every quasi-static claim assumes (A2) with beta < oo, and a
+    Huber-like member can be drawn at larger budgets) and the adversarial loss of ahn.theorem2."""
+    drawn = class_losses(ctx, "quasistatic", a3=a3, n=max(1, ctx.budget.samples // 20))
+    return ([ell_rsym(), ell_sqr(), ell_beta(F(3, 2)), ell_beta(F(2)), ell_beta(F(3))]
+            + [loss for loss in drawn if loss.beta.is_finite] + [adversarial()])
 
 
 def _pool_for(ctx: Context, lip: bool, a3: bool = True):
