@@ -36,6 +36,7 @@ from symbolic.provers import (
     prove_polynomial_inequality,
 )
 
+from . import parallel
 from .claim import ClaimError, Context, Counterexample, Outcome, Verdict, all_of, inconclusive
 
 # ------------------------------------------------------------------ identities
@@ -138,8 +139,15 @@ def sampled(
     method: str = "mpmath sampling",
     figure: Callable[[Instance, str], None] | None = None,
     float64: bool = False,
+    observe: Callable[[Instance, Any, int], None] | None = None,
 ) -> Outcome:
     """Check ``slack(instance) >= 0`` (``> 0`` if strict) on sampled instances.
+
+    The sampled instances are independent: inside a claim variant run on a Dask cluster their
+    slacks are computed in batches on the workers (:mod:`theorems.parallel`), so ``slack`` must
+    not keep state between calls that the evidence depends on.  Bookkeeping goes in
+    ``observe(instance, slack, dps)``: called in this process for every instance whose slack is
+    not None (samples, search points), in sample order, as the evaluations are folded.
 
     ``float64=True`` marks a slack computed in float64 (e.g. a NumPy network experiment):
     precision escalation cannot apply, and the evidence says the violation was confirmed by
@@ -164,17 +172,28 @@ def sampled(
     violations: list[tuple[Any, Instance]] = []  # clear negatives seen (confirmed or not)
     t0 = time.perf_counter()
 
-    def consider(inst: Instance, at_dps: int) -> Any:
-        nonlocal worst, evaluated, skipped, diverged
+    def evaluate(inst: Instance, at_dps: int) -> tuple[Any, bool]:
+        """(slack, diverged) at one instance; no bookkeeping, so it may run on a worker."""
         try:
             with mp.workdps(at_dps):
-                v = slack(inst, at_dps)
+                return slack(inst, at_dps), False
         except SimulationDiverged:
+            return None, True
+
+    def at_working_precision(inst: Instance) -> tuple[Any, bool]:
+        return evaluate(inst, dps)
+
+    def consider(inst: Instance, at_dps: int, value: tuple[Any, bool] | None = None) -> Any:
+        nonlocal worst, evaluated, skipped, diverged
+        v, did_diverge = evaluate(inst, at_dps) if value is None else value
+        if did_diverge:
             diverged += 1
             return None
         if v is None:
             skipped += 1
             return None
+        if observe is not None:
+            observe(inst, v, at_dps)
         if not mp.isfinite(v):
             raise ClaimError(f"non-finite value: slack = {v} at {fmt_instance(inst)}")
         if at_dps == dps:  # screening evaluations (search) never set the reported margin
@@ -183,9 +202,12 @@ def sampled(
                 worst = (v, inst)
         return v
 
-    for i in range(n):
-        inst = sampler(rng, i)
-        v = consider(inst, dps)
+    # The instances are independent: on a Dask cluster (theorems.parallel) their slacks are
+    # computed in batches; the fold below runs here in sample order either way, so the worst
+    # instance is the first minimum in sample order and the evidence is the same.
+    draws = (sampler(rng, i) for i in range(n))
+    for inst, value in parallel.imap(at_working_precision, draws):
+        v = consider(inst, dps, value)
         if v is None:
             continue
         if _violates(v, strict, dps):
@@ -271,16 +293,21 @@ def sampled(
         # rigorous re-check of every admissible sampled point (re-drawn deterministically)
         rng = ctx.rng(label or method)
         balls = 0
-        for i in range(n):
-            inst = sampler(rng, i)
+
+        def certain(inst: Instance) -> bool | None:
+            """Is the slack certainly >= 0 (> 0 if strict) at ``inst``; None if not applicable."""
             try:
                 b = certify(inst)
             except SimulationDiverged:
-                continue
+                return None
             if b is None:
+                return None
+            return ball.certainly_positive(b) if strict else ball.certainly_nonnegative(b)
+
+        for _, ok in parallel.imap(certain, (sampler(rng, i) for i in range(n))):
+            if ok is None:
                 continue
             balls += 1
-            ok = ball.certainly_positive(b) if strict else ball.certainly_nonnegative(b)
             if not ok:
                 certified_all = False
                 break
@@ -1104,8 +1131,15 @@ def growth(
     min_decades: float | None = None,
     resolution: Callable[[Fraction], float] | None = None,
     resolution_note: str = "",
+    independent_points: bool = False,
 ) -> Outcome:
     """An O(.) claim along a family: ``ratio(p)`` = measured / claimed order at parameter p.
+
+    ``independent_points=True`` declares that ``ratio`` is a pure function of ``(p, dps)`` (no
+    state shared between points: no "first value seen", no skipping after a failed point, no
+    warm start from the previous point): on a Dask cluster the points are then computed in
+    batches (:mod:`theorems.parallel`).  The default keeps the sweep in order in this process,
+    which is what a ratio that remembers earlier points needs.
 
     ``resolution(p)``: the measured ratio's resolution at p when it is quantised or noisy (e.g.
     eta x an iteration count has resolution eta: the smooth quantity it counts lies within one
@@ -1129,12 +1163,19 @@ def growth(
     """
     dps = ctx.dps
     pts: list[tuple[Fraction, Any]] = []
-    for p in params:
+
+    def point(p: Fraction) -> tuple[Any, str | None]:
+        """(ratio, None), or (None, why) when the simulation diverged at p."""
         try:
             with mp.workdps(dps):
-                r = ratio(p, dps)
+                return ratio(p, dps), None
         except SimulationDiverged as exc:
-            return inconclusive(f"simulation diverged at parameter {p}: {exc}", "parameter sweep")
+            return None, str(exc)
+
+    sweep = parallel.imap(point, params) if independent_points else ((p, point(p)) for p in params)
+    for p, (r, diverged_because) in sweep:
+        if diverged_because is not None:
+            return inconclusive(f"simulation diverged at parameter {p}: {diverged_because}", "parameter sweep")
         if r is not None:
             pts.append((p, r))
     if len(pts) < 3:

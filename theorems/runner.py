@@ -40,6 +40,7 @@ from .claim import (
     inconclusive,
 )
 from .io import atomic_write_text
+from .timelimit import ThreadTimer as _ThreadTimer
 
 
 @dataclass
@@ -86,33 +87,6 @@ def _alarm(signum, frame):  # pragma: no cover - exercised only on timeouts
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM received by a run: stops it like Ctrl-C (exit status 143 instead of 130)."""
-
-
-class _ThreadTimer:
-    """The time limit outside the main thread (e.g. in a Dask worker's task thread), where
-    SIGALRM cannot be used: a timer raises :class:`TimeLimitReached` asynchronously in the
-    running thread (``PyThreadState_SetAsyncExc``), which Python delivers between bytecodes."""
-
-    def __init__(self, seconds: float) -> None:
-        self._tid = threading.get_ident()
-        self._lock = threading.Lock()
-        self._done = False
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _fire(self) -> None:
-        import ctypes
-
-        with self._lock:
-            if not self._done:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._tid),
-                                                           ctypes.py_object(TimeLimitReached))
-
-    def stop(self) -> None:
-        with self._lock:
-            self._done = True
-        self._timer.cancel()
 
 
 def reproduce_command(claim_id: str, variant: str, ctx: Context) -> str:
@@ -311,6 +285,16 @@ def _worker(claim_id: str, variant: str, ctx: Context, time_limit: float | None,
     return run_variant(claim, variant, ctx, time_limit).to_json()
 
 
+def _dask_task(claim_id: str, variant: str, ctx: Context, time_limit: float | None,
+               loader: Callable[[str], Claim] | None, expected: str | None = None) -> dict[str, Any]:
+    """:func:`_worker` as a Dask task: long sweeps inside the variant send their batches to
+    the same cluster (:mod:`theorems.parallel`), under the variant's time limit."""
+    from . import parallel
+
+    with parallel.on_cluster(time_limit):
+        return _worker(claim_id, variant, ctx, time_limit, loader, expected)
+
+
 def _init_worker(parent: int) -> None:
     """Process-pool worker set-up: ignore SIGINT (the parent decides how to stop) and die with
     the parent (SIGTERM when it exits, however it exits)."""
@@ -476,7 +460,8 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) -> None:
     """Submit each variant as one Dask task (pure=False: a re-run recomputes) and cache the
-    results as they complete."""
+    results as they complete; long sweeps inside a variant send their batches to the same
+    cluster (:func:`_dask_task`)."""
     try:
         from distributed import Client, LocalCluster
         from distributed import as_completed as dask_completed
@@ -503,7 +488,7 @@ def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) ->
             raise ClaimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         # priority: the scheduler starts the variants in the order given (longest first, see
         # longest_first), not in its own order
-        futs = [client.submit(_worker, c.id, v, ctx, time_limit, loader, prints[c.id], pure=False,
+        futs = [client.submit(_dask_task, c.id, v, ctx, time_limit, loader, prints[c.id], pure=False,
                               key=f"{c.id}__{v}-{prints[c.id]}-{os.getpid()}-{time.time_ns()}",
                               priority=len(todo) - i)
                 for i, (c, v) in enumerate(todo)]

@@ -176,19 +176,18 @@ class Holds(Statement):
         seen: dict[str, int] = {"applicable": 0, "informative": 0}
 
         def slack(inst, dps):
-            if not dom.contains(inst):
-                return None
-            v = f(inst, dps)
-            if v is not None and dps == ctx.dps:
+            return f(inst, dps) if dom.contains(inst) else None
+
+        def count(inst, v, dps):  # in the engine's fold: the slack itself may run on a Dask worker
+            if dps == ctx.dps:
                 seen["applicable"] += 1
                 if self.informative is not None and self.informative[1](inst):
                     seen["informative"] += 1
-            return v
 
         out = engines.sampled(slack, dom.sample, ctx, label=self.label, strict=self.strict,
                               samples=self.samples, search=self._search() if self.search else None,
                               certify=certify, describe=self.describe, method=self.method,
-                              figure=self.figure, float64=self.float64)
+                              figure=self.figure, float64=self.float64, observe=count)
         cex = out.counterexample
         if cex is not None:  # the engine only evaluates inside the domain; say so, exactly
             cex.values.setdefault("inside the hypotheses", "yes, checked exactly: " + dom.text())
