@@ -14,7 +14,9 @@
    and of ``import theorems`` alone, in fresh interpreters.
 3. Report wall time per paper at ``--budget`` with ``--jobs`` workers, and claims/s.
 4. ``--tests``: wall time of the default test run (``pytest -q``).
-5. ``--dask``: the same paper report through the Dask executor (2 local workers) vs ``--jobs 2``.
+5. ``--dask``: the same paper report through the Dask executor (2 local workers) vs ``--jobs 2``;
+   and one sampled-heavy variant (``--dask-variant``) here, on the cluster as one task, and
+   with its sample batches on the cluster.
 """
 
 from __future__ import annotations
@@ -237,6 +239,8 @@ def dask(papers: list[str], budget: str) -> None:
         return
     ctx = Context(budget=Budget.named(budget))
     claims = [c for p in papers for c in registry.select(paper=p)]
+    if not claims:
+        return
     t0 = time.perf_counter()
     local = run_many(claims, ctx, jobs=2, cache_dir=None, time_limit=300)
     t_local = time.perf_counter() - t0
@@ -255,6 +259,56 @@ def dask(papers: list[str], budget: str) -> None:
           f"({t_local / (t_dask + t_start):.2f}x with start-up); same verdicts: {same}")
 
 
+def _set_batch_threshold(n: int) -> None:  # on each Dask worker (client.run)
+    from theorems import parallel
+
+    parallel.MIN_ITEMS_TO_DISTRIBUTE = n
+
+
+def dask_batches(spec: str, budget: str) -> None:
+    """One sampled-heavy claim variant (``ID:VARIANT``): in this process, through a 2-worker
+    local Dask cluster as one task (batching off), and with its sample batches sent to the
+    cluster (:mod:`theorems.parallel`); the records must agree."""
+    from theorems import Budget, Context, parallel, registry
+    from theorems.runner import run_many, run_variant
+
+    try:
+        from distributed import Client, LocalCluster, get_task_stream
+    except ImportError:
+        print("== dask batches: dask[distributed] is not installed")
+        return
+    cid, _, variant = spec.partition(":")
+    claim, ctx = registry.get(cid), Context(budget=Budget.named(budget))
+    variant = variant or "printed"
+
+    def key(rec):  # the record without run times
+        if isinstance(rec, dict):
+            return {k: key(v) for k, v in rec.items() if k != "seconds"}
+        return [key(v) for v in rec] if isinstance(rec, list) else rec
+
+    t0 = time.perf_counter()
+    local = run_variant(claim, variant, ctx).to_json()
+    t_local = time.perf_counter() - t0
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        times, same, batches = {}, [], {}
+        for mode, threshold in (("one task", 10**9), ("batched", parallel.MIN_ITEMS_TO_DISTRIBUTE)):
+            client.run(_set_batch_threshold, threshold)
+            with get_task_stream(client) as stream:
+                t0 = time.perf_counter()
+                recs = run_many([claim], ctx,  # every variant; the one asked for is compared executor="dask", scheduler=cluster.scheduler_address,
+                                time_limit=600)
+                times[mode] = time.perf_counter() - t0
+                time.sleep(0.2)
+            batches[mode] = sum(str(t["key"]).startswith(parallel.BATCH_KEY) for t in stream.data)
+            rec = next(r for r in recs if r["variant"] == variant)
+            same.append(key(rec) == key(local))
+    print(f"== dask batches: {cid} ({variant}, {budget}, {local['verdict']}): here {t_local:.1f} s; "
+          f"2 local workers, one task {times['one task']:.1f} s, batched {times['batched']:.1f} s "
+          f"({batches['batched']} batch tasks; speed-up {t_local / times['batched']:.2f}x over here, "
+          f"{times['one task'] / times['batched']:.2f}x over one task); same record: {all(same)}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--budget", default="standard")
@@ -265,6 +319,9 @@ def main() -> None:
     p.add_argument("--skip-kernels", action="store_true", help="no kernel and start-up timings")
     p.add_argument("--tests", action="store_true", help="also time the default pytest run")
     p.add_argument("--dask", action="store_true", help="also time the Dask executor against --jobs 2")
+    p.add_argument("--dask-variant", default="mms.exp.eos:reading2",
+                   help="with --dask: a sampled-heavy ID:VARIANT timed with and without its sample "
+                   "batches on the cluster")
     args = p.parse_args()
     os.chdir(ROOT)
     if not args.skip_kernels:
@@ -278,6 +335,7 @@ def main() -> None:
         tests()
     if args.dask:
         dask(papers, args.budget)
+        dask_batches(args.dask_variant, args.budget)
 
 
 if __name__ == "__main__":

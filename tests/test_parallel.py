@@ -152,6 +152,17 @@ def test_mpmath_context_and_constants_travel_by_reference():
     assert len(parallel.dumps(f)) < 5000  # not a copy of the whole context
 
 
+def test_a_batch_refuses_a_worker_with_other_sources():
+    from theorems.claim import ClaimError
+    from theorems.runner import fingerprint
+
+    payload, part = parallel.dumps(abs), parallel.dumps([-1, -2])
+    good = ("t.square", CTX, P.load, fingerprint(P.square, CTX))
+    assert parallel._run_batch(payload, part, 50, None, good) is not None
+    with pytest.raises(ClaimError, match="different sources"):
+        parallel._run_batch(payload, part, 50, None, ("t.square", CTX, P.load, "0" * 16))
+
+
 @pytest.mark.parametrize("claim", [P.square, P.false, P.crash, P.GROWTH, P.STATEFUL], ids=lambda c: c.id)
 def test_loopback_records_equal_local_records(claim, monkeypatch):
     monkeypatch.setattr(parallel, "_KEEPS_STATE", set())

@@ -58,22 +58,28 @@ BATCH_KEY = "theorems-batch"  # the prefix of every batch task's key (to count t
 class _OnCluster:
     deadline: float | None  # time.monotonic() when the variant's time limit is reached
     loopback: bool = False  # batches pickled and run here (tests): see on_cluster
+    sources: tuple | None = None  # (claim id, ctx, loader, fingerprint): checked on each worker
 
 
 _ON_CLUSTER: ContextVar[_OnCluster | None] = ContextVar("theorems_parallel_on_cluster", default=None)
 
 
 @contextmanager
-def on_cluster(time_limit: float | None, *, loopback: bool = False) -> Iterator[None]:
+def on_cluster(time_limit: float | None, *, loopback: bool = False, sources: tuple | None = None
+               ) -> Iterator[None]:
     """Within this block (entered by the runner around a variant run as a Dask task), long
     sweeps send their batches to the cluster, under ``time_limit`` seconds from now.
 
     ``loopback=True`` (for tests, no cluster needed): the batches are pickled, run in this
     process on an unpickled copy of the function exactly as a worker runs them, and pickled
     back; a function whose state does not travel (a counter it increments, a list it fills)
-    then shows as a difference from the local run."""
+    then shows as a difference from the local run.
+
+    ``sources = (claim id, ctx, loader, fingerprint)``: a worker runs a batch only if its
+    sources of that claim have the submitting process's fingerprint
+    (:func:`theorems.runner.same_sources`; a stale worker would compute with other code)."""
     deadline = time.monotonic() + time_limit if time_limit else None
-    token = _ON_CLUSTER.set(_OnCluster(deadline, loopback))
+    token = _ON_CLUSTER.set(_OnCluster(deadline, loopback, sources))
     try:
         yield
     finally:
@@ -189,7 +195,8 @@ def _on_workers(client, payload: bytes, parts: list[bytes], dps: int, settings: 
     from distributed import wait
 
     left = _seconds_left(settings)
-    futs = [client.submit(_run_batch, payload, part, dps, left, pure=False, priority=BATCH_PRIORITY,
+    futs = [client.submit(_run_batch, payload, part, dps, left, settings.sources, pure=False,
+                          priority=BATCH_PRIORITY,
                           key=f"{BATCH_KEY}-{time.time_ns()}-{i}")
             for i, part in enumerate(parts)]
     try:
@@ -289,11 +296,13 @@ def _seconds_left(settings: _OnCluster) -> float | None:
     return left
 
 
+_SAME_SOURCES: set[tuple] = set()  # (claim id, fingerprint) checked in this worker process
 _TIME_LIMIT = b"time limit"  # a batch's reply when the variant's time limit was reached in it
 _STATE_CHANGED = b"state changed"  # ... when the function's captured state changed while it ran
 
 
-def _run_batch(payload: bytes, part: bytes, dps: int, seconds: float | None) -> bytes | None:
+def _run_batch(payload: bytes, part: bytes, dps: int, seconds: float | None,
+               sources: tuple | None = None) -> bytes | None:
     """On a worker: ``fn(item)`` for each item in order, at ``dps`` digits and within
     ``seconds``; stops at the first exception, which is returned in its place.  Returns the
     pickled ``[(ok, value), ...]``; :data:`_TIME_LIMIT`; :data:`_STATE_CHANGED` when ``fn``
@@ -304,6 +313,11 @@ def _run_batch(payload: bytes, part: bytes, dps: int, seconds: float | None) -> 
 
     from .timelimit import ThreadTimer
 
+    if sources is not None and (sources[0], sources[3]) not in _SAME_SOURCES:
+        from .runner import same_sources
+
+        same_sources(*sources)  # a ClaimError on a stale worker: the variant ends in ERROR
+        _SAME_SOURCES.add((sources[0], sources[3]))
     fn = pickle.loads(payload)  # cloudpickle output: plain pickle loads it (cloudpickle installed)
     items = pickle.loads(part)
     before = dumps(fn)  # here, not the caller's bytes: set orders may differ between processes

@@ -276,22 +276,31 @@ def _worker(claim_id: str, variant: str, ctx: Context, time_limit: float | None,
     """Run one claim variant in a worker; ``expected`` is the fingerprint the submitting process
     computed: a worker with other sources (a stale cluster) refuses instead of caching a result
     under the wrong key."""
+    claim = same_sources(claim_id, ctx, loader, expected)
+    return run_variant(claim, variant, ctx, time_limit).to_json()
+
+
+def same_sources(claim_id: str, ctx: Context, loader: Callable[[str], Claim] | None,
+                 expected: str | None) -> Claim:
+    """The claim, loaded in this (worker) process; a :class:`ClaimError` if its fingerprint
+    differs from ``expected`` (the submitting process's)."""
     from . import registry
 
     claim = loader(claim_id) if loader else registry.get(claim_id)
     if expected is not None and fingerprint(claim, ctx) != expected:
         raise ClaimError(f"worker has different sources for {claim_id} than the submitting "
                          "process (install the same version of the suite on every worker)")
-    return run_variant(claim, variant, ctx, time_limit).to_json()
+    return claim
 
 
 def _dask_task(claim_id: str, variant: str, ctx: Context, time_limit: float | None,
                loader: Callable[[str], Claim] | None, expected: str | None = None) -> dict[str, Any]:
     """:func:`_worker` as a Dask task: long sweeps inside the variant send their batches to
-    the same cluster (:mod:`theorems.parallel`), under the variant's time limit."""
+    the same cluster (:mod:`theorems.parallel`), under the variant's time limit; a worker that
+    runs a batch checks its sources first, as the variant's worker does."""
     from . import parallel
 
-    with parallel.on_cluster(time_limit):
+    with parallel.on_cluster(time_limit, sources=(claim_id, ctx, loader, expected)):
         return _worker(claim_id, variant, ctx, time_limit, loader, expected)
 
 
