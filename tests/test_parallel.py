@@ -154,13 +154,13 @@ def test_mpmath_context_and_constants_travel_by_reference():
 
 def test_a_batch_refuses_a_worker_with_other_sources():
     from theorems.claim import ClaimError
-    from theorems.runner import fingerprint
+    from theorems.runner import fingerprint, same_sources
 
     payload, part = parallel.dumps(abs), parallel.dumps([-1, -2])
-    good = ("t.square", CTX, P.load, fingerprint(P.square, CTX))
+    good = (same_sources, "t.square", CTX, P.load, fingerprint(P.square, CTX))
     assert parallel._run_batch(payload, part, 50, None, good) is not None
     with pytest.raises(ClaimError, match="different sources"):
-        parallel._run_batch(payload, part, 50, None, ("t.square", CTX, P.load, "0" * 16))
+        parallel._run_batch(payload, part, 50, None, (same_sources, "t.square", CTX, P.load, "0" * 16))
 
 
 @pytest.mark.parametrize("claim", [P.square, P.false, P.crash, P.GROWTH, P.STATEFUL], ids=lambda c: c.id)

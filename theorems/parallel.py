@@ -58,7 +58,7 @@ BATCH_KEY = "theorems-batch"  # the prefix of every batch task's key (to count t
 class _OnCluster:
     deadline: float | None  # time.monotonic() when the variant's time limit is reached
     loopback: bool = False  # batches pickled and run here (tests): see on_cluster
-    sources: tuple | None = None  # (claim id, ctx, loader, fingerprint): checked on each worker
+    sources: tuple | None = None  # (check, claim id, ctx, loader, fingerprint): see on_cluster
 
 
 _ON_CLUSTER: ContextVar[_OnCluster | None] = ContextVar("theorems_parallel_on_cluster", default=None)
@@ -75,9 +75,10 @@ def on_cluster(time_limit: float | None, *, loopback: bool = False, sources: tup
     back; a function whose state does not travel (a counter it increments, a list it fills)
     then shows as a difference from the local run.
 
-    ``sources = (claim id, ctx, loader, fingerprint)``: a worker runs a batch only if its
-    sources of that claim have the submitting process's fingerprint
-    (:func:`theorems.runner.same_sources`; a stale worker would compute with other code)."""
+    ``sources = (check, claim id, ctx, loader, fingerprint)``: a worker runs a batch only
+    after ``check(claim id, ctx, loader, fingerprint)`` (the runner's ``same_sources``: its
+    sources of that claim have the submitting process's fingerprint; a stale worker would
+    compute with other code) passed in that worker process."""
     deadline = time.monotonic() + time_limit if time_limit else None
     token = _ON_CLUSTER.set(_OnCluster(deadline, loopback, sources))
     try:
@@ -313,11 +314,11 @@ def _run_batch(payload: bytes, part: bytes, dps: int, seconds: float | None,
 
     from .timelimit import ThreadTimer
 
-    if sources is not None and (sources[0], sources[3]) not in _SAME_SOURCES:
-        from .runner import same_sources
-
-        same_sources(*sources)  # a ClaimError on a stale worker: the variant ends in ERROR
-        _SAME_SOURCES.add((sources[0], sources[3]))
+    if sources is not None:
+        check, claim_id, ctx, loader, expected = sources
+        if (claim_id, expected) not in _SAME_SOURCES:
+            check(claim_id, ctx, loader, expected)  # a ClaimError on a stale worker: ERROR
+            _SAME_SOURCES.add((claim_id, expected))
     fn = pickle.loads(payload)  # cloudpickle output: plain pickle loads it (cloudpickle installed)
     items = pickle.loads(part)
     before = dumps(fn)  # here, not the caller's bytes: set orders may differ between processes

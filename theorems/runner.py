@@ -300,7 +300,7 @@ def _dask_task(claim_id: str, variant: str, ctx: Context, time_limit: float | No
     runs a batch checks its sources first, as the variant's worker does."""
     from . import parallel
 
-    with parallel.on_cluster(time_limit, sources=(claim_id, ctx, loader, expected)):
+    with parallel.on_cluster(time_limit, sources=(same_sources, claim_id, ctx, loader, expected)):
         return _worker(claim_id, variant, ctx, time_limit, loader, expected)
 
 
