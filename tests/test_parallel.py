@@ -74,9 +74,36 @@ def test_split_covers_the_items_in_order():
             assert len(ranges) == 1 or min(sizes) >= parallel.MIN_BATCH
 
 
-def test_quick_checks_never_distribute():
-    # the quick budget's sample count stays below the threshold: no task overhead there
-    assert BUDGETS["quick"].samples < parallel.MIN_ITEMS_TO_DISTRIBUTE <= BUDGETS["standard"].samples
+def _spy_remote(monkeypatch) -> list[int]:
+    sent: list[int] = []
+    real = parallel._remote
+    monkeypatch.setattr(parallel, "_remote", lambda fn, items, settings: sent.append(len(items))
+                        or real(fn, items, settings))
+    return sent
+
+
+def test_only_slow_sweeps_are_sent(monkeypatch):
+    """Cheap items stay in the task (the overhead would exceed the gain); items that would take
+    MIN_REMOTE_SECONDS here after the timed probe go out, the probe items excepted."""
+    monkeypatch.setattr(parallel, "MIN_REMOTE_SECONDS", 0.2)
+    sent = _spy_remote(monkeypatch)
+    with parallel.on_cluster(None, loopback=True):
+        assert [v for _, v in parallel.imap(abs, range(-40, 0))] == list(range(40, 0, -1))
+        assert sent == []
+
+        def slow(x):
+            time.sleep(0.01)
+            return -x
+
+        assert [v for _, v in parallel.imap(slow, range(40))] == [-x for x in range(40)]
+        assert sent == [40 - parallel.PROBE_ITEMS]
+
+
+@pytest.fixture
+def eager(monkeypatch):
+    """Send every sweep, however cheap (so that the tests are fast)."""
+    for name, value in (("PROBE_ITEMS", 0), ("MIN_ITEMS_TO_DISTRIBUTE", 1), ("MIN_REMOTE_SECONDS", 0.0)):
+        monkeypatch.setattr(parallel, name, value)
 
 
 # ------------------------------------------------------------------ loopback: what travels
@@ -88,19 +115,15 @@ def _needs_cloudpickle(request):
         pytest.importorskip("cloudpickle")  # what makes functions travel (comes with distributed)
 
 
-def test_loopback_gives_the_serial_results_and_order(monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_ITEMS_TO_DISTRIBUTE", 1)
-    sent = []
-    real = parallel._remote
-    monkeypatch.setattr(parallel, "_remote", lambda *a: sent.append(1) or real(*a))
+def test_loopback_gives_the_serial_results_and_order(monkeypatch, eager):
+    sent = _spy_remote(monkeypatch)
     with parallel.on_cluster(None, loopback=True):
         assert parallel.distributing()
         out = list(parallel.imap(functools.partial(pow, 3), range(30)))
     assert sent and out == [(x, 3 ** x) for x in range(30)]
 
 
-def test_loopback_raises_the_first_failure_in_item_order(monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_ITEMS_TO_DISTRIBUTE", 1)
+def test_loopback_raises_the_first_failure_in_item_order(eager):
 
     def items():
         yield from range(30)
@@ -121,10 +144,9 @@ def test_loopback_raises_the_first_failure_in_item_order(monkeypatch):
             assert [x for x, _ in parallel.imap(abs, items())] == list(range(30))
 
 
-def test_a_function_that_keeps_state_is_rerun_here(monkeypatch):
+def test_a_function_that_keeps_state_is_rerun_here(monkeypatch, eager):
     """A slack that records into a dict it captured (as paper checks do, e.g. runs by outcome)
     would lose those records on a worker: the change is detected and the sweep runs here."""
-    monkeypatch.setattr(parallel, "MIN_ITEMS_TO_DISTRIBUTE", 1)
     monkeypatch.setattr(parallel, "_KEEPS_STATE", set())
     seen: dict[int, int] = {}
 
@@ -164,7 +186,7 @@ def test_a_batch_refuses_a_worker_with_other_sources():
 
 
 @pytest.mark.parametrize("claim", [P.square, P.false, P.crash, P.GROWTH, P.STATEFUL], ids=lambda c: c.id)
-def test_loopback_records_equal_local_records(claim, monkeypatch):
+def test_loopback_records_equal_local_records(claim, monkeypatch, eager):
     monkeypatch.setattr(parallel, "_KEEPS_STATE", set())
     for v in claim.variants():
         local = run_variant(claim, v.name, CTX).to_json()
@@ -181,7 +203,15 @@ def cluster():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as c:
+        with distributed.Client(c) as client:
+            client.run(_send_every_sweep)  # the test slacks are fast: send them anyway
         yield c
+
+
+def _send_every_sweep() -> None:  # on each worker
+    from theorems import parallel
+
+    parallel.PROBE_ITEMS, parallel.MIN_ITEMS_TO_DISTRIBUTE, parallel.MIN_REMOTE_SECONDS = 0, 1, 0.0
 
 
 def _through_dask(cluster, claims, time_limit=None):

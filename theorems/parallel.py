@@ -34,12 +34,15 @@ from .claim import TimeLimitReached
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Send a sweep to the cluster only from this many items on: a remote batch costs about
-# 10-50 ms (pickling the function and its closure, scheduling, the worker unpickling it and
-# rebuilding per-process caches), so the quick budget's 12-sample checks and the standard
-# budget's 7-point sweeps run here, and only long sweeps (the standard budget's 40 samples of
-# a slow slack, the deep budget's 200) pay the overhead.
-MIN_ITEMS_TO_DISTRIBUTE = 24
+# Only batch when it pays.  The first PROBE_ITEMS items are computed here and timed; the rest
+# go to the cluster only if there are at least MIN_ITEMS_TO_DISTRIBUTE of them and they would
+# take at least MIN_REMOTE_SECONDS here.  A remote batch costs roughly 0.05-0.5 s (pickling
+# the function and its closure, scheduling, the worker unpickling it and rebuilding whatever
+# per-process caches the items need), so cheap sweeps (most one-step slacks: milliseconds per
+# instance) stay in the variant's task at every budget, and long trajectory sweeps go out.
+PROBE_ITEMS = 2
+MIN_ITEMS_TO_DISTRIBUTE = 8
+MIN_REMOTE_SECONDS = 2.0
 # Items per remote task at least (the same overhead, per batch), and at most this many batches
 # per worker thread of the cluster (a few per thread balance uneven item costs).
 MIN_BATCH = 4
@@ -96,10 +99,11 @@ def imap(fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
     """``(item, fn(item))`` for each item, in item order.
 
     Locally: a lazy serial loop (an item is drawn and computed only when the consumer asks for
-    it).  On a cluster (see :func:`on_cluster`), with at least :data:`MIN_ITEMS_TO_DISTRIBUTE`
-    items: every item is drawn first, the items go out in batches, and the results come back
-    in item order; an exception is raised at the position where a serial loop would raise it.
-    A consumer that stops early gets the same values; on the cluster the later items were
+    it).  On a cluster (see :func:`on_cluster`): every item is drawn first; the first items are
+    computed here and timed, and when the rest would take long enough here (see
+    :data:`MIN_REMOTE_SECONDS`) they go out in batches and their results come back in item
+    order.  An exception is raised at the position where a serial loop would raise it.  A
+    consumer that stops early gets the same values; on the cluster the later items were
     computed in vain."""
     settings = _ON_CLUSTER.get()
     if settings is None:
@@ -113,27 +117,48 @@ def imap(fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
             drawn.append(item)
     except Exception as exc:  # noqa: BLE001 - re-raised after the items drawn before it
         stopped = exc
-    batches = None
-    if len(drawn) >= MIN_ITEMS_TO_DISTRIBUTE and _code_key(fn) not in _KEEPS_STATE:
-        batches = _remote(fn, drawn, settings)
-        if batches is _STATE_CHANGED:  # the remote results may lack what fn records: redo here
-            _KEEPS_STATE.add(_code_key(fn))
-            batches = None
-    if batches is None:
-        for item in drawn:
-            yield item, fn(item)
-    else:
-        for part, results in batches:
-            if results is None:  # this batch could not travel: computed here
-                for item in part:
-                    yield item, fn(item)
-                continue
-            for item, (ok, value) in zip(part, results, strict=False):
-                if not ok:
-                    raise value
-                yield item, value
+    spent, tried, i = 0.0, False, 0
+    while i < len(drawn):
+        left = len(drawn) - i
+        if (not tried and i >= PROBE_ITEMS and left >= MIN_ITEMS_TO_DISTRIBUTE
+                and spent * left >= MIN_REMOTE_SECONDS * max(i, 1)):  # (spent / i) * left
+            tried = True
+            batches = _distribute(fn, drawn[i:], settings)
+            if batches is not None:
+                yield from _in_order(fn, batches)
+                break
+        t0 = time.perf_counter()
+        value = fn(drawn[i])
+        spent += time.perf_counter() - t0
+        yield drawn[i], value
+        i += 1
     if stopped is not None:
         raise stopped
+
+
+def _distribute(fn: Callable[[T], R], items: Sequence[T], settings: _OnCluster) -> Any:
+    """The batches of :func:`_remote`, or None: computed here (``fn`` cannot travel, or it
+    changed its captured state on a worker and is remembered in :data:`_KEEPS_STATE`)."""
+    key = _code_key(fn)
+    if key in _KEEPS_STATE:
+        return None
+    batches = _remote(fn, items, settings)
+    if batches is _STATE_CHANGED:  # the remote results may lack what fn records: redo here
+        _KEEPS_STATE.add(key)
+        return None
+    return batches
+
+
+def _in_order(fn: Callable[[T], R], batches: Any) -> Iterator[tuple[T, R]]:
+    for part, results in batches:
+        if results is None:  # this batch could not travel: computed here
+            for item in part:
+                yield item, fn(item)
+            continue
+        for item, (ok, value) in zip(part, results, strict=False):
+            if not ok:
+                raise value
+            yield item, value
 
 
 def split(n: int, workers: int) -> list[tuple[int, int]]:
