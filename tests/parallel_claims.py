@@ -15,7 +15,7 @@ from mpmath import mp as mp_context  # a closure over the global context must tr
 
 from theorems import engines
 from theorems.claim import Claim, Context, Kind, Outcome
-from theorems.spec import Domain, Holds, Real, claim
+from theorems.spec import Domain, Holds, Order, Real, claim
 
 SAMPLES = 40  # above parallel.MIN_ITEMS_TO_DISTRIBUTE: these checks distribute
 X = Domain(Real("x", -3, 3))
@@ -112,13 +112,11 @@ def _growth_check(ctx: Context) -> Outcome:
                           independent_points=True)
 
 
-def _bounded_check(ctx: Context) -> Outcome:
-    return engines.growth(SWEEP, _bounded_ratio, ctx, label="1 + p = O(1)", family="p = 2^-k",
-                          independent_points=True)
-
+BOUNDED = Order(_bounded_ratio, SWEEP, family="p = 2^-k", label="1 + p = O(1)", min_decades=None,
+                independent_points=True)  # the spec layer's way to the same engine
 
 GROWTH = Claim("t.growth", "an O(1) claim along a sweep", "test", "1/p = O(1) as p -> 0", Kind.RATE,
-               "", _growth_check, reading="1 + p = O(1) as p -> 0", reading_check=_bounded_check)
+               "", _growth_check, reading="1 + p = O(1) as p -> 0", reading_check=BOUNDED.check)
 
 CLAIMS = {c.id: c for c in (square, false, crash, slow, GROWTH, STATEFUL)}
 

@@ -335,12 +335,13 @@ class Order(Statement):
     min_decades: float | None = 2.0
     bounded_by: float | None = None
     inputs_of: Callable[[Fraction], Mapping[str, str]] | None = None
+    independent_points: bool = False  # ratio is pure in (p, dps): points may run on Dask workers
 
     def check(self, ctx: Context) -> Outcome:
         params = self.params(ctx) if callable(self.params) else self.params
         return engines.growth(list(params), self.ratio, ctx, label=self.label, family=self.family,
                               bounded_by=self.bounded_by, inputs_of=self.inputs_of,
-                              min_decades=self.min_decades)
+                              min_decades=self.min_decades, independent_points=self.independent_points)
 
 
 # ---------------------------------------------------------------------- combinators
