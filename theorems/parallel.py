@@ -4,9 +4,9 @@ on the Dask cluster the current claim variant runs on.
 :func:`imap` is a plain lazy loop in this process (the default: no Dask import, no overhead,
 exactly the serial semantics).  Only inside a claim variant that the runner executes as a Dask
 task (``report --executor dask``: :func:`theorems.runner._dask_task` enters :func:`on_cluster`)
-does it send batches of items to the same cluster from inside the task
-(``distributed.worker_client``: the task's worker slot is released while it waits), and yield
-the results in item order, never in completion order.  Paper code never selects the mode.
+does it send batches of items to the same cluster from inside the task (the task secedes
+from its worker's thread pool, so that its slot runs batches while it waits), and yield the
+results in item order, never in completion order.  Paper code never selects the mode.
 
 Each remote batch runs at the caller's mpmath precision and under what is left of the
 variant's time limit (a batch that runs out of time ends the variant with
@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .claim import TimeLimitReached
@@ -48,7 +48,7 @@ MIN_REMOTE_SECONDS = 2.0
 MIN_BATCH = 4
 BATCHES_PER_THREAD = 2
 # Remote batches start before queued claim variants: the variant that waits for them holds
-# its state (and, once it rejoins, a worker slot).
+# its state in memory and its time limit runs.
 BATCH_PRIORITY = 1_000_000
 # Waiting for the batches: this long after the variant's deadline (the batches' own timers
 # fire at the deadline) the caller gives up on a lost batch.
@@ -62,6 +62,7 @@ class _OnCluster:
     deadline: float | None  # time.monotonic() when the variant's time limit is reached
     loopback: bool = False  # batches pickled and run here (tests): see on_cluster
     sources: tuple | None = None  # (check, claim id, ctx, loader, fingerprint): see on_cluster
+    seceded: list = field(default_factory=list)  # non-empty once the task left the thread pool
 
 
 _ON_CLUSTER: ContextVar[_OnCluster | None] = ContextVar("theorems_parallel_on_cluster", default=None)
@@ -191,16 +192,25 @@ def _remote(fn: Callable[[T], R], items: Sequence[T], settings: _OnCluster) -> A
                                      lambda payload, parts: [_run_batch(payload, part, dps, None)
                                                              for part in parts]))
     try:
-        from distributed import worker_client
+        from distributed import get_client, secede
         from distributed.worker import get_worker
 
         get_worker()
     except (ImportError, ValueError):  # not inside a Dask task after all: nothing to send to
         return None
-    with worker_client(separate_thread=True) as client:
-        ranges = split(len(items), sum(client.nthreads().values()))
-        return _unpack(items, *_send(fn, items, ranges,
-                                     lambda payload, parts: _on_workers(client, payload, parts, dps, settings)))
+    client = get_client()
+    ranges = split(len(items), sum(client.nthreads().values()))
+
+    def run(payload: bytes, parts: list[bytes]) -> list[bytes | None]:
+        if not settings.seceded:
+            # leave the worker's thread pool (once per variant, never rejoining): while this task
+            # waits, its slot runs batches; rejoining would wait for whatever task took the slot
+            # (a whole claim variant), against this variant's time limit
+            secede()
+            settings.seceded.append(True)
+        return _on_workers(client, payload, parts, dps, settings)
+
+    return _unpack(items, *_send(fn, items, ranges, run))
 
 
 def _send(fn: Callable[[T], R], items: Sequence[T], ranges: list[tuple[int, int]],
@@ -275,9 +285,9 @@ def _code_key(fn: Any, depth: int = 0) -> tuple:
 
 def dumps(obj: Any) -> bytes:
     """cloudpickle, except that mpmath's global contexts (``mpmath.mp``, ``fp``, ``iv``) and
-    their constants (``mp.pi``) go by reference: a function that uses ``from mpmath import mp`` would otherwise carry a copy of
-    the context, which is broken where it is unpickled (and, unpickled in the same process,
-    rebinds the classes of the live one)."""
+    their constants (``mp.pi``) go by reference: a function that uses ``from mpmath import
+    mp`` would otherwise carry a copy of the context, which is broken where it is unpickled
+    (and, unpickled in the same process, rebinds the classes of the live one)."""
     import io
 
     buf = io.BytesIO()
