@@ -15,7 +15,7 @@ import parallel_claims as P  # tests/parallel_claims.py (tests/ is on sys.path)
 import pytest
 
 from theorems import BUDGETS, Context, parallel
-from theorems.runner import run_many, run_variant
+from theorems.runner import VARIANT_RESOURCE, run_many, run_variant
 
 CTX = Context(budget=BUDGETS["quick"])  # the test claims fix their own sample counts (40)
 
@@ -202,7 +202,8 @@ def test_loopback_records_equal_local_records(claim, monkeypatch, eager):
 def cluster():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as c:
+                                  host="127.0.0.1", dashboard_address=None,
+                                  resources={VARIANT_RESOURCE: 1}) as c:
         with distributed.Client(c) as client:
             client.run(_send_every_sweep)  # the test slacks are fast: send them anyway
         yield c
@@ -261,3 +262,16 @@ def test_cluster_batch_time_limit_is_the_time_limit_outcome(cluster):
     assert out["evidence"]["reason"] == "time limit of 2s reached (raise --budget or the limit)"
     local = run_many([P.slow], CTX, time_limit=2)[0]
     assert _scrub(out["evidence"]) == _scrub(local["evidence"])
+
+
+def test_workers_without_the_variant_resource_get_no_batches():
+    """A cluster whose workers do not reserve a slot per variant (no --resources variant=1):
+    a waiting variant could find its slot taken by another variant, so nothing is batched."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as plain:
+        with distributed.Client(plain) as client:
+            client.run(_send_every_sweep)
+        remote, batches = _through_dask(plain, [P.square])
+    assert batches == []
+    assert _scrub(remote[0]) == _scrub(run_many([P.square], CTX)[0])

@@ -5,8 +5,8 @@ on the Dask cluster the current claim variant runs on.
 exactly the serial semantics).  Only inside a claim variant that the runner executes as a Dask
 task (``report --executor dask``: :func:`theorems.runner._dask_task` enters :func:`on_cluster`)
 does it send batches of items to the same cluster from inside the task (the task secedes
-from its worker's thread pool, so that its slot runs batches while it waits), and yield the
-results in item order, never in completion order.  Paper code never selects the mode.
+from its worker's thread pool while it waits, so that its slot runs batches, and rejoins
+before it computes again), and yield the results in item order, never in completion order.  Paper code never selects the mode.
 
 Each remote batch runs at the caller's mpmath precision and under what is left of the
 variant's time limit (a batch that runs out of time ends the variant with
@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .claim import TimeLimitReached
@@ -62,7 +62,6 @@ class _OnCluster:
     deadline: float | None  # time.monotonic() when the variant's time limit is reached
     loopback: bool = False  # batches pickled and run here (tests): see on_cluster
     sources: tuple | None = None  # (check, claim id, ctx, loader, fingerprint): see on_cluster
-    seceded: list = field(default_factory=list)  # non-empty once the task left the thread pool
 
 
 _ON_CLUSTER: ContextVar[_OnCluster | None] = ContextVar("theorems_parallel_on_cluster", default=None)
@@ -192,25 +191,21 @@ def _remote(fn: Callable[[T], R], items: Sequence[T], settings: _OnCluster) -> A
                                      lambda payload, parts: [_run_batch(payload, part, dps, None)
                                                              for part in parts]))
     try:
-        from distributed import get_client, secede
+        from distributed import worker_client
         from distributed.worker import get_worker
 
         get_worker()
     except (ImportError, ValueError):  # not inside a Dask task after all: nothing to send to
         return None
-    client = get_client()
-    ranges = split(len(items), sum(client.nthreads().values()))
-
-    def run(payload: bytes, parts: list[bytes]) -> list[bytes | None]:
-        if not settings.seceded:
-            # leave the worker's thread pool (once per variant, never rejoining): while this task
-            # waits, its slot runs batches; rejoining would wait for whatever task took the slot
-            # (a whole claim variant), against this variant's time limit
-            secede()
-            settings.seceded.append(True)
-        return _on_workers(client, payload, parts, dps, settings)
-
-    return _unpack(items, *_send(fn, items, ranges, run))
+    # The task leaves its worker's thread pool while it waits (its slot runs batches) and
+    # rejoins before it computes again: mpmath's precision is per process, so no two threads
+    # of one worker may compute at once.  The runner has each variant hold its worker's
+    # "variant" resource (runner.VARIANT_RESOURCE), so the slot runs batches while the variant
+    # waits, never another variant (which the rejoin would have to wait for).
+    with worker_client(separate_thread=True) as client:
+        ranges = split(len(items), sum(client.nthreads().values()))
+        return _unpack(items, *_send(fn, items, ranges,
+                                     lambda payload, parts: _on_workers(client, payload, parts, dps, settings)))
 
 
 def _send(fn: Callable[[T], R], items: Sequence[T], ranges: list[tuple[int, int]],

@@ -294,10 +294,13 @@ def same_sources(claim_id: str, ctx: Context, loader: Callable[[str], Claim] | N
 
 
 def _dask_task(claim_id: str, variant: str, ctx: Context, time_limit: float | None,
-               loader: Callable[[str], Claim] | None, expected: str | None = None) -> dict[str, Any]:
-    """:func:`_worker` as a Dask task: long sweeps inside the variant send their batches to
-    the same cluster (:mod:`theorems.parallel`), under the variant's time limit; a worker that
-    runs a batch checks its sources first, as the variant's worker does."""
+               loader: Callable[[str], Claim] | None, expected: str | None = None,
+               batches: bool = False) -> dict[str, Any]:
+    """:func:`_worker` as a Dask task.  ``batches``: long sweeps inside the variant send their
+    batches to the same cluster (:mod:`theorems.parallel`), under the variant's time limit; a
+    worker that runs a batch checks its sources first, as the variant's worker does."""
+    if not batches:
+        return _worker(claim_id, variant, ctx, time_limit, loader, expected)
     from . import parallel
 
     with parallel.on_cluster(time_limit, sources=(same_sources, claim_id, ctx, loader, expected)):
@@ -467,6 +470,16 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             signal.signal(signal.SIGINT, old)
 
 
+# Held by each claim variant on its worker (dask worker --resources variant=1); sample batches
+# need none, so a worker whose variant waits for its batches runs batches, not a second variant.
+VARIANT_RESOURCE = "variant"
+
+
+def _every_worker_has(client, resource: str) -> bool:
+    workers = client.scheduler_info(n_workers=-1).get("workers", {})
+    return bool(workers) and all(w.get("resources", {}).get(resource, 0) >= 1 for w in workers.values())
+
+
 def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) -> None:
     """Submit each variant as one Dask task (pure=False: a re-run recomputes) and cache the
     results as they complete; long sweeps inside a variant send their batches to the same
@@ -485,7 +498,8 @@ def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) ->
         old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
         try:
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, host="127.0.0.1")
+                                   dashboard_address=None, host="127.0.0.1",
+                                   resources={VARIANT_RESOURCE: 1})
         finally:
             if old is not None:
                 signal.signal(signal.SIGINT, old)
@@ -496,10 +510,14 @@ def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) ->
         except (OSError, TimeoutError) as exc:
             raise ClaimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         # priority: the scheduler starts the variants in the order given (longest first, see
-        # longest_first), not in its own order
-        futs = [client.submit(_dask_task, c.id, v, ctx, time_limit, loader, prints[c.id], pure=False,
-                              key=f"{c.id}__{v}-{prints[c.id]}-{os.getpid()}-{time.time_ns()}",
-                              priority=len(todo) - i)
+        # longest_first), not in its own order.  Sample batches (theorems.parallel) only where
+        # every worker has the VARIANT_RESOURCE: a variant holds it, so a worker whose variant
+        # waits for its batches runs batches meanwhile, never a second variant.
+        batches = _every_worker_has(client, VARIANT_RESOURCE)
+        extra = {"resources": {VARIANT_RESOURCE: 1}} if batches else {}
+        futs = [client.submit(_dask_task, c.id, v, ctx, time_limit, loader, prints[c.id], batches,
+                              pure=False, key=f"{c.id}__{v}-{prints[c.id]}-{os.getpid()}-{time.time_ns()}",
+                              priority=len(todo) - i, **extra)
                 for i, (c, v) in enumerate(todo)]
         try:
             for fut in dask_completed(futs):
