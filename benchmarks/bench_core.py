@@ -230,7 +230,7 @@ def dask(papers: list[str], budget: str) -> None:
     """The same claims through ``--jobs 2`` and through the Dask executor with 2 local
     single-threaded worker processes (started before timing; the start-up is printed apart)."""
     from theorems import Budget, Context, registry
-    from theorems.runner import run_many
+    from theorems.runner import VARIANT_RESOURCE, run_many
 
     try:
         from distributed import LocalCluster
@@ -246,7 +246,7 @@ def dask(papers: list[str], budget: str) -> None:
     t_local = time.perf_counter() - t0
     t0 = time.perf_counter()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address=None, resources={VARIANT_RESOURCE: 1}) as cluster:
         t_start = time.perf_counter() - t0
         t0 = time.perf_counter()
         remote = run_many(claims, ctx, cache_dir=None, time_limit=300, executor="dask",
@@ -271,7 +271,7 @@ def dask_batches(spec: str, budget: str) -> None:
     local Dask cluster as one task (batching off), and with its sample batches sent to the
     cluster (:mod:`theorems.parallel`); the records must agree."""
     from theorems import Budget, Context, parallel, registry
-    from theorems.runner import run_many, run_variant
+    from theorems.runner import VARIANT_RESOURCE, run_many, run_variant
 
     try:
         from distributed import Client, LocalCluster, get_task_stream
@@ -295,7 +295,8 @@ def dask_batches(spec: str, budget: str) -> None:
     # workers import the claim's modules before the timing starts)
     for mode, threshold in (("batched", parallel.MIN_ITEMS_TO_DISTRIBUTE), ("one task", 10**9)):
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=None, resources={VARIANT_RESOURCE: 1}) as cluster, \
+                Client(cluster) as client:
             client.run(_set_batch_threshold, threshold, cid)
             with get_task_stream(client) as stream:
                 t0 = time.perf_counter()

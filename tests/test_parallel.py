@@ -243,6 +243,23 @@ def test_cluster_batches_give_the_local_records(cluster):
     assert len({t["worker"] for t in batches}) == 2
 
 
+def test_many_variants_batching_at_once_do_not_wait_on_each_other(cluster):
+    """More variants than workers, all sending batches: the batches must not queue behind the
+    variants assigned to the workers (each waiting for a worker's variant resource); this
+    deadlocked before batches named their workers."""
+    import threading
+
+    claims = [P.square, P.false, P.STATEFUL, P.GROWTH] * 3
+    out: list = []
+    run = threading.Thread(target=lambda: out.append(_through_dask(cluster, claims)), daemon=True)
+    run.start()
+    run.join(timeout=90)
+    assert out, "the run did not finish within 90 s"
+    remote, batches = out[0]
+    assert [_scrub(r) for r in remote] == [_scrub(r) for r in run_many(claims[:4], CTX)] * 3
+    assert len(batches) >= 12
+
+
 def test_cluster_batch_crash_is_an_error(cluster):
     local = run_many([P.crash], CTX)
     remote, batches = _through_dask(cluster, [P.crash])

@@ -203,9 +203,10 @@ def _remote(fn: Callable[[T], R], items: Sequence[T], settings: _OnCluster) -> A
     # "variant" resource (runner.VARIANT_RESOURCE), so the slot runs batches while the variant
     # waits, never another variant (which the rejoin would have to wait for).
     with worker_client(separate_thread=True) as client:
-        ranges = split(len(items), sum(client.nthreads().values()))
-        return _unpack(items, *_send(fn, items, ranges,
-                                     lambda payload, parts: _on_workers(client, payload, parts, dps, settings)))
+        threads = client.nthreads()
+        ranges = split(len(items), sum(threads.values()))
+        return _unpack(items, *_send(fn, items, ranges, lambda payload, parts: _on_workers(
+            client, list(threads), payload, parts, dps, settings)))
 
 
 def _send(fn: Callable[[T], R], items: Sequence[T], ranges: list[tuple[int, int]],
@@ -220,14 +221,20 @@ def _send(fn: Callable[[T], R], items: Sequence[T], ranges: list[tuple[int, int]
     return ranges, run(payload, parts)
 
 
-def _on_workers(client, payload: bytes, parts: list[bytes], dps: int, settings: _OnCluster) -> list[bytes | None]:
+def _on_workers(client, workers: list[str], payload: bytes, parts: list[bytes], dps: int,
+                settings: _OnCluster) -> list[bytes | None]:
     """Submit one task per batch and wait for all of them (at most until the variant's time
-    limit, plus :data:`DEADLINE_GRACE_S`)."""
+    limit, plus :data:`DEADLINE_GRACE_S`).
+
+    The batches name the workers they may run on (all of them): a task with a restriction is
+    assigned to a worker at once, where it runs by priority in the slot its waiting variant
+    left, instead of waiting in the scheduler's queue, which counts the variants assigned to a
+    worker (waiting there for the "variant" resource) as occupying it (that deadlocked)."""
     from distributed import wait
 
     left = _seconds_left(settings)
     futs = [client.submit(_run_batch, payload, part, dps, left, settings.sources, pure=False,
-                          priority=BATCH_PRIORITY,
+                          priority=BATCH_PRIORITY, workers=workers,
                           key=f"{BATCH_KEY}-{time.time_ns()}-{i}")
             for i, part in enumerate(parts)]
     try:
