@@ -95,6 +95,20 @@ def _stateful_check(ctx: Context) -> Outcome:
 STATEFUL = Claim("t.stateful", "a slack that keeps state", "test", "1 + x^2 >= 0", Kind.INEQUALITY,
                  "", _stateful_check)
 
+def _heavy_slack(inst, dps):
+    """About a quarter of a second of mpmath work per instance (for timing the batches:
+    benchmarks/bench_core.py --dask-variant t.heavy with this module importable)."""
+    x = _x(inst)
+    return sum(mp.quad(lambda u, k=k: mp.exp(-(u * x) ** 2) * mp.cos(k * u), [0, 1]) for k in range(80)) + 100
+
+
+@claim("t.heavy", title="a slow true inequality", source="test", kind=Kind.INEQUALITY,
+       statement="40 evaluations of a quarter of a second each")
+def heavy():
+    """Timing only (not in the tests)."""
+    return Holds(_heavy_slack, X, samples=SAMPLES, search=False, label="heavy")
+
+
 SWEEP = [Fraction(1, 2**k) for k in range(30)]
 
 
@@ -118,7 +132,7 @@ BOUNDED = Order(_bounded_ratio, SWEEP, family="p = 2^-k", label="1 + p = O(1)", 
 GROWTH = Claim("t.growth", "an O(1) claim along a sweep", "test", "1/p = O(1) as p -> 0", Kind.RATE,
                "", _growth_check, reading="1 + p = O(1) as p -> 0", reading_check=BOUNDED.check)
 
-CLAIMS = {c.id: c for c in (square, false, crash, slow, GROWTH, STATEFUL)}
+CLAIMS = {c.id: c for c in (square, false, crash, slow, heavy, GROWTH, STATEFUL)}
 
 
 def load(claim_id: str) -> Claim:

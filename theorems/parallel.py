@@ -36,13 +36,15 @@ R = TypeVar("R")
 
 # Only batch when it pays.  The first PROBE_ITEMS items are computed here and timed; the rest
 # go to the cluster only if there are at least MIN_ITEMS_TO_DISTRIBUTE of them and they would
-# take at least MIN_REMOTE_SECONDS here.  A remote batch costs roughly 0.05-0.5 s (pickling
-# the function and its closure, scheduling, the worker unpickling it and rebuilding whatever
-# per-process caches the items need), so cheap sweeps (most one-step slacks: milliseconds per
-# instance) stay in the variant's task at every budget, and long trajectory sweeps go out.
-PROBE_ITEMS = 2
+# take at least MIN_REMOTE_SECONDS here, at the fastest probe item's pace (the first item often
+# pays for warming caches).  Sending costs about a second or two per sweep on a 2-worker local
+# cluster (pickling the function and its closure, scheduling, the workers unpickling it and
+# rebuilding whatever per-process caches the items need: measured on bw.lemma19 at --budget
+# deep, 200 instances of ~15 ms, batching was slower than one task), so only sweeps of tens of
+# seconds go out; one-step slacks (milliseconds per instance) never do.
+PROBE_ITEMS = 3
 MIN_ITEMS_TO_DISTRIBUTE = 8
-MIN_REMOTE_SECONDS = 2.0
+MIN_REMOTE_SECONDS = 10.0
 # Items per remote task at least (the same overhead, per batch), and at most this many batches
 # per worker thread of the cluster (a few per thread balance uneven item costs).
 MIN_BATCH = 4
@@ -117,11 +119,11 @@ def imap(fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
             drawn.append(item)
     except Exception as exc:  # noqa: BLE001 - re-raised after the items drawn before it
         stopped = exc
-    spent, tried, i = 0.0, False, 0
+    fastest, tried, i = 0.0, False, 0
     while i < len(drawn):
         left = len(drawn) - i
         if (not tried and i >= PROBE_ITEMS and left >= MIN_ITEMS_TO_DISTRIBUTE
-                and spent * left >= MIN_REMOTE_SECONDS * max(i, 1)):  # (spent / i) * left
+                and fastest * left >= MIN_REMOTE_SECONDS):
             tried = True
             batches = _distribute(fn, drawn[i:], settings)
             if batches is not None:
@@ -129,7 +131,8 @@ def imap(fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
                 break
         t0 = time.perf_counter()
         value = fn(drawn[i])
-        spent += time.perf_counter() - t0
+        took = time.perf_counter() - t0
+        fastest = took if i == 0 else min(fastest, took)
         yield drawn[i], value
         i += 1
     if stopped is not None:
