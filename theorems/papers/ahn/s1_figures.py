@@ -1,6 +1,7 @@
 """ahn §1: the empirical claims of Figures 1-3 and the informal mean-model summary (Sec. 1.2).
 
-Network runs (:mod:`numeric.relu_network`) are float64 NumPy, deterministic per data seed and
+Network runs (:mod:`numeric.relu_network` for network (2); :mod:`numeric.relu_net7` for the
+scaled-down replication of network (7), Fig. 3 top) are float64 NumPy, deterministic per data seed and
 cached per process, so the engines' re-evaluation at 2x/3x digits repeats the same float64
 run (it confirms determinism, not precision).  Mean-model runs (:mod:`numeric.mean_model`,
 its MPFR form ``gd_run_mpfr``) are at ``ctx.dps`` digits.  Every verdict comes from :mod:`theorems.engines`.
@@ -563,10 +564,13 @@ def _check_fig3(ctx: Context) -> Outcome:
         f"scaled-down replication of App. B.1: d={shape['d']}, m={shape['m']}, n={shape['n']}, "
         f"lambda={shape['lam']} (the paper: d=100, m=2000, n=20000), data (1) in the standard basis (the He "
         "initialisation is rotation invariant), a ~ N(0, I_m/m), w_i ~ N(0, I_d/d), b=0, full-batch GD on the mean "
-        f"logistic loss (GD on the sum with step eta is GD on the mean with step n*eta; the grid is relative to "
-        f"the measured threshold, so the two conventions give the same runs), total time eta*T = {FIG3_TIME:g}; "
-        f"eta0 = 2/lambda_max of the loss Hessian at the initialisation (Lanczos on exact Hessian-vector products), "
-        f"eta/eta0 in {list(FIG3_RATES)}; {len(sweeps)} seed(s) (data and initialisation); float64, deterministic")
+        "logistic loss (App. B.1 does not say sum or mean; GD on the sum with step eta is GD on the mean with "
+        "step n*eta, and the rates are relative to the measured threshold and the horizon is a time in the "
+        f"mean's units, so the two conventions give the same runs), total time eta*T = {FIG3_TIME:g}; "
+        "eta0 = 2/lambda_max of the loss Hessian at the initialisation (Lanczos on exact Hessian-vector products), "
+        f"eta/eta0 in {list(FIG3_RATES)}; {len(sweeps)} seed(s) (data and initialisation)"
+        + ("; a single seed: every part rests on one run per rate" if len(sweeps) == 1 else "")
+        + "; float64, deterministic")
     out.details["note"] = ("above the threshold the oscillation of mean(a_t) is a burst of a few iterations "
                            "while the bias drops (reversal steps in 'measured'), after which GD converges; at "
                            "eta = eta0 itself a small period-2 oscillation persists (the edge)")
