@@ -141,6 +141,7 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
             top = next((q for q, _ in done if values.get(q) is not None), None)
             if top is not None and values[p] is not None and math.log10(top / p) >= stop_span - 1e-9:
                 break  # the usable points span what the budget aims for
+    nxt = next((q for q in pts if q < done[-1][0]), None) if done and not stop_note else None
     params = [p for p, _ in done]
     first_usable = next((p for p in params if values.get(p) is not None), None)
     unresolved: list[str] = []
@@ -186,7 +187,15 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
            + (f"; {stop_note}" if stop_note else "") + (f"; {needs}" if needs else ""))
     out = engines.growth(params, ratio, ctx, label=f"{label} [{loss.name}]", family=fam, min_decades=MIN_DECADES,
                          inputs_of=lambda p: loss_inputs(loss, eta=p, gamma=gamma, **{"x~": XT, "y~": YT}))
-    out.details["loss"] = loss.formula()
+    if out.verdict.value == "INCONCLUSIVE" and nxt is not None:
+        # stopped at the decade target, undecided: say what one more point would cost
+        n = _predict(done, nxt)
+        if n is not None:
+            deeper = STOP_DECADES["deep"] > stop_span and n <= step_cap("deep")
+            out.reason = (f"{out.reason}; the sweep stopped at {stop_span} decades of usable points (--budget "
+                          f"{ctx.budget.name}); the next grid point {nxt} needs ~{n:.2g} steps per run: "
+                          + (f"--budget deep runs it (it sweeps to {STOP_DECADES['deep']} decades)" if deeper
+                             else f"beyond --budget deep's cap of {step_cap('deep'):,}"))
     out.details["steps until the window closes (eta: steps)"] = [f"{p}: {n}" for p, n in done]
     if unresolved:
         out.details["points dropped: not resolved by precision escalation (chaotic bouncing phase)"] = unresolved
