@@ -25,7 +25,7 @@ from symbolic.losses import Loss
 
 from ... import engines
 from ...claim import Context, Outcome
-from .sn_common import ETA_TOP, MIN_DECADES, XT, YT, _note_missing_points, loss_inputs
+from .sn_common import ETA_TOP, MIN_DECADES, XT, YT, _note_missing_points, escalated, loss_inputs
 
 F = Fraction
 HALF = F(1, 2)
@@ -40,7 +40,6 @@ TARGET_DECADES = 3  # what the evidence names as the aim beyond MIN_DECADES
 # union of runs is what the group costs.  At standard the cap admits the ell_beta[3/2] crossing at
 # eta = 27/9500 (6.4e6 steps), the point that gives its window claims 2 decades.
 RUN_STEPS = {"quick": 400_000, "standard": 7_000_000, "deep": 60_000_000}
-ESCALATE_FACTOR = 10  # values above this multiple of the first usable one are confirmed at higher precision
 
 
 def step_cap(budget: str) -> int:
@@ -158,26 +157,7 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
             return None if v is None else mp.mpf(v)
 
     def ratio(p: Fraction, dps: int):
-        v = at(p, dps)
-        if v is None:
-            return None
-        if not first:
-            first.append(abs(v))
-        if abs(v) <= ESCALATE_FACTOR * first[0] and dps == dps0:
-            return v
-        # a value that could feed a blow-up verdict: confirm it at precisions 40 digits apart
-        # (agreement to 1e-9 relative); unresolved points are not used (as in sweep_growth)
-        d = dps
-        for _ in range(4):
-            w = at(p, d + 40)
-            if w is None:
-                return None
-            if abs(w - v) <= mp.mpf(10) ** -9 * abs(w):
-                return w
-            v, d = w, d + 40
-        if dps == dps0:
-            unresolved.append(f"{p} (values at {dps}..{d} digits disagree beyond 1e-9 relative)")
-        return None
+        return escalated(at, p, dps, dps0, first, unresolved)
 
     rng = (f"{params[0]} .. {params[-1]} ({len(params)} points, {math.log10(params[0] / params[-1]):.2f} decades)"
            if params else "none")
