@@ -229,6 +229,13 @@ class ResidualRun:
     def residual_norm(self, t: int) -> mp.mpf:
         return mp.norm(self.residual(t))
 
+    def perp_norm(self, t: int, vec: Sequence[mp.mpf] | None = None) -> mp.mpf:
+        """|P_perp rho(t)|: the part of rho(t) (or of ``vec``) orthogonal to w_svm."""
+        r = self.residual(t) if vec is None else list(vec)
+        v = [mp.mpf(a.numerator) / a.denominator for a in self.svm.w]
+        c = mp.fsum(x * y for x, y in zip(r, v, strict=True)) / mp.fsum(y * y for y in v)
+        return mp.norm([x - c * y for x, y in zip(r, v, strict=True)])
+
     def angle(self, t: int) -> mp.mpf:
         w = [mp.mpf(c) for c in self.iterates[t]]
         v = [mp.mpf(a.numerator) / a.denominator for a in self.svm.w]

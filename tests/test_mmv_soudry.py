@@ -1,5 +1,5 @@
 """mmv.soudry (Soudry et al., cited): the exact max-margin solver, the step-size hypothesis, the
-proved angle inequality (i) against its false twin, the measured boundedness of rho(t) (ii)
+proved angle inequalities (i), (iii) against their false twins, the measured boundedness of rho(t) (ii)
 against degenerate data (rho ~ log log t) and a synthetic log log t series, a wrong order
 (angle = O(1/t)) that must be refuted, and the float64 rounding audit against exact GD."""
 
@@ -15,6 +15,7 @@ from numeric.logistic_margin import SeparableData, exact_max_margin, gd_iterates
 from theorems import Budget, Context, Verdict
 from theorems.papers.mmv.s2b_factorization import (
     ANGLE_DOMAIN,
+    ANGLE_LOWER,
     ANGLE_SINE,
     GD_DATA,
     GD_STEPS,
@@ -23,7 +24,7 @@ from theorems.papers.mmv.s2b_factorization import (
     soudry_statement,
     svm_direction,
 )
-from theorems.spec import Order
+from theorems.spec import Inequality, Order
 
 QUICK = Context(budget=Budget.named("quick"))
 PASS = {Verdict.PROVED, Verdict.CERTIFIED, Verdict.SUPPORTED}
@@ -62,6 +63,10 @@ def test_angle_inequality_is_proved_and_its_false_twin_refuted():
     out = twin.check(QUICK)
     assert out.verdict is Verdict.REFUTED
     assert ANGLE_DOMAIN.contains({k: F(v) for k, v in out.counterexample.inputs.items()})
+    A = sp.Symbol("A", real=True)
+    lower_twin = Inequality(ANGLE_LOWER.subs(A + R, A - R), ANGLE_DOMAIN)  # |a + rho| <= A - R: false
+    assert Inequality(ANGLE_LOWER, ANGLE_DOMAIN).check(QUICK).verdict is Verdict.PROVED
+    assert lower_twin.check(QUICK).verdict is Verdict.REFUTED
 
 
 def test_true_statement_passes_with_the_gd_part_proved_plus_measured():
@@ -70,6 +75,8 @@ def test_true_statement_passes_with_the_gd_part_proved_plus_measured():
     gd = out.parts[1]
     assert gd.verdict is Verdict.SUPPORTED
     assert [p.verdict for p in gd.parts] == [Verdict.PROVED] * 3 + [Verdict.SUPPORTED]
+    lower = out.parts[2]
+    assert [p.verdict for p in lower.parts] == [Verdict.PROVED, Verdict.SUPPORTED]
 
 
 def test_degenerate_data_with_growing_rho_is_not_supported():

@@ -349,6 +349,8 @@ ANGLE_DOMAIN = Domain(Real("R", 0, None, lo_open=True), Real("A", _R, None, lo_o
 ANGLE_SIGN = _A + _u  # a.(a + rho) = A (A + u)
 # sin^2 angle(a + rho, a) = v^2 / ((A + u)^2 + v^2) <= R^2 / A^2, cleared of denominators
 ANGLE_SINE = _R**2 * (_A + _u) ** 2 - (_A**2 - _R**2) * _v**2
+# |a + rho|^2 = (A + u)^2 + v^2 <= (A + R)^2, so sin angle = v/|a + rho| >= v/(A + R)
+ANGLE_LOWER = (_A + _R) ** 2 - (_A + _u) ** 2 - _v**2
 _L, _W = sp.symbols("L W", positive=True)  # L = log t, W = |w_svm|
 ANGLE_LIMIT = _L * sp.asin(_R / (_W * _L))
 LIMIT_DOMAIN = Domain(Real("R", 0, None, lo_open=True), Real("W", 0, None, lo_open=True))
@@ -400,6 +402,13 @@ def _rho_norm(data: SeparableData):
     return ratio
 
 
+def _inverse_perp(data: SeparableData):
+    def ratio(p, dps):
+        return 1 / _audited_run(data).perp_norm(int(p))
+
+    return ratio
+
+
 def _gd_evidence(data: SeparableData):
     def evidence() -> dict:
         run = _audited_run(data)
@@ -436,7 +445,8 @@ def _gd_evidence(data: SeparableData):
         if limit is not None:
             gap = mp.norm([a - b for a, b in zip(run.residual(t_end), limit, strict=True)])
             out["w~ (eta exp(-z_s.w~) = alpha_s)"] = f"{[mp.nstr(c, 8) for c in limit]}, |w~| = {mp.nstr(mp.norm(limit), 8)}, "\
-                f"|rho(10^6) - w~| = {mp.nstr(gap, 3)}"
+                f"|rho(10^6) - w~| = {mp.nstr(gap, 3)}; so angle * log t -> |P_perp w~|/|w_svm| = " \
+                f"{mp.nstr(run.perp_norm(t_end, limit) / W, 6)}"
         return out
 
     return evidence
@@ -444,8 +454,10 @@ def _gd_evidence(data: SeparableData):
 
 def soudry_statement(direction, gd_data: SeparableData = GD_DATA, sine=ANGLE_SINE):
     """GF on the 6 points converges in direction to ``direction()`` (angle * log t bounded); GD
-    on ``gd_data``: angle * log t <= log t arcsin(R/(|w_svm| log t)) (proved, (i)) with
-    R = sup_t |rho(t)| finite (measured, (ii))."""
+    on ``gd_data``, with rho(t) = theta_t - w_svm log t: angle * log t <= log t arcsin(R/(|w_svm|
+    log t)) -> R/|w_svm| (proved, (i)) with R = sup_t |rho(t)| finite (measured, (ii)), and
+    angle * log t >= |P_perp rho(t)|/(|w_svm| + R/log t) (proved, (iii)) with |P_perp rho(t)|
+    bounded away from 0 (measured, (iv)): the angle decays exactly like 1/log t."""
     cap, admits = step_size_cap(gd_data.z)
     if not admits(gd_data.eta):
         raise ValueError(f"{gd_data.name}: step size {gd_data.eta} is not below 2/beta = {cap:.6g}, Soudry et al.'s hypothesis")
@@ -454,14 +466,19 @@ def soudry_statement(direction, gd_data: SeparableData = GD_DATA, sine=ANGLE_SIN
         w = tuple(float(x) for x in direction())
         return gf_log_time_angles(TAUS, w, dps)[int(p)] * int(p)
 
-    rho = Order(_rho_norm(gd_data), [Fraction(t) for t in GD_STEPS],
-                family=f"GD eta = {gd_data.eta}, t = 10^2 .. 10^6, 4 per decade (float64)",
+    family = f"GD eta = {gd_data.eta}, t = 10^2 .. 10^6, 4 per decade (float64)"
+    rho = Order(_rho_norm(gd_data), [Fraction(t) for t in GD_STEPS], family=family,
                 label="(ii) |rho(t)| = |theta_t - w_svm log t| bounded (GD)")
+    perp = Order(_inverse_perp(gd_data), [Fraction(t) for t in GD_STEPS], family=family,
+                 label="(iv) 1/|P_perp rho(t)| bounded: rho(t) stays away from the line of w_svm (GD)")
     return AllOf(
         Order(gf_ratio, [Fraction(t) for t in TAUS], family="GF, log-time tau = log t = 2 .. 300",
               label="angle(theta(t), w_svm) * log t bounded (mpmath GF in log-time)"),
         AllOf(*angle_bound_parts(sine), WithEvidence(rho, _gd_evidence(gd_data), label=rho.label),
               label="GD: angle(theta_t, w_svm) * log t bounded"),
+        AllOf(Inequality(ANGLE_LOWER, ANGLE_DOMAIN, label="(iii) |a + rho| <= A + R: angle >= sin angle >= "
+                         "|P_perp rho|/(|w_svm| log t + R), so angle * log t >= |P_perp rho|/(|w_svm| + R/log t)"),
+              perp, label="GD: angle(theta_t, w_svm) * log t bounded away from 0 (the rate is exactly 1/log t)"),
     )
 
 
@@ -478,7 +495,9 @@ def soudry():
     must stay bounded.  GD: on 4 rational points with exact SVM (KKT, cross-checked by cvxpy),
     (i) proves angle <= arcsin(R/(|w_svm| log t)) whenever |rho(t)| <= R < |w_svm| log t and that
     log t times this bound has the finite limit R/|w_svm|; (ii) measures |rho(t)| along float64 GD
-    (eta = 1/10, t = 10^2 .. 10^6, rounding audited) for boundedness."""
+    (eta = 1/10, t = 10^2 .. 10^6, rounding audited) for boundedness; (iii)-(iv) the matching
+    lower bound angle * log t >= |P_perp rho|/(|w_svm| + R/log t), |P_perp rho(t)| measured
+    bounded away from 0 ("decays like 1/log t" read as the exact rate)."""
     if not exact_max_margin(GD_DATA.z).nondegenerate:
         raise ValueError("the GD data set must be nondegenerate (Soudry et al.'s almost-all-data hypothesis)")
     return soudry_statement(svm_direction)
