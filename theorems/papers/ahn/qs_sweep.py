@@ -162,20 +162,19 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
     rng = (f"{params[0]} .. {params[-1]} ({len(params)} points, {math.log10(params[0] / params[-1]):.2f} decades)"
            if params else "none")
     needs = _needs(done, first_usable) if stop_note else ""
+    if nxt is not None:  # stopped at the decade target: what one more point would cost
+        n = _predict(done, nxt)
+        if n is not None:
+            deeper = STOP_DECADES["deep"] > stop_span and n <= step_cap("deep")
+            needs = (f"the next grid point {nxt} needs ~{n:.2g} steps per run: "
+                     + (f"--budget deep runs it (it sweeps to {STOP_DECADES['deep']} decades)" if deeper
+                        else f"beyond --budget deep's cap of {step_cap('deep'):,}"))
     fam = (f"{family}; eta = 9/10 * 10^(-k/4) where {hyp_text}: {rng}; runs until {event}, at most {cap:,} steps "
            f"per run (--budget {ctx.budget.name}), down to {stop_span} decades of usable points"
            + (f"; {stop_note}" if stop_note else "") + (f"; {needs}" if needs else ""))
     out = engines.growth(params, ratio, ctx, label=f"{label} [{loss.name}]", family=fam, min_decades=MIN_DECADES,
                          inputs_of=lambda p: loss_inputs(loss, eta=p, gamma=gamma, **{"x~": XT, "y~": YT}))
-    if out.verdict.value == "INCONCLUSIVE" and nxt is not None:
-        # stopped at the decade target, undecided: say what one more point would cost
-        n = _predict(done, nxt)
-        if n is not None:
-            deeper = STOP_DECADES["deep"] > stop_span and n <= step_cap("deep")
-            out.reason = (f"{out.reason}; the sweep stopped at {stop_span} decades of usable points (--budget "
-                          f"{ctx.budget.name}); the next grid point {nxt} needs ~{n:.2g} steps per run: "
-                          + (f"--budget deep runs it (it sweeps to {STOP_DECADES['deep']} decades)" if deeper
-                             else f"beyond --budget deep's cap of {step_cap('deep'):,}"))
+    out.details["loss"] = loss.formula()
     out.details["steps until the window closes (eta: steps)"] = [f"{p}: {n}" for p, n in done]
     if unresolved:
         out.details["points dropped: not resolved by precision escalation (chaotic bouncing phase)"] = unresolved
