@@ -10,10 +10,12 @@ import sympy as sp
 
 from numeric import mms_relu as R
 from numeric import mms_weight as Wt
+from symbolic import mms_mean_feature as MFS
 from symbolic.mms_relu import C, delta_25, eta, printed_35, q
 from theorems.claim import Kind
 from theorems.spec import AllOf, Domain, Holds, Identity, Member, Real, claim
 
+from . import lib_mean_feature as MF
 from .lib_network import (
     beyond_edge_domain,
     eta_cap,
@@ -23,6 +25,7 @@ from .lib_network import (
     off_data_domain,
     random_data,
     strong_stability_margin,
+    toggle_domain,
 )
 from .lib_plots import plot_g
 from .lib_stability import EXCEEDS_THEOREM1
@@ -221,6 +224,43 @@ def _thm2_describe(inst, dps):
             "k": m.k, "strong-stability margin": strong_stability_margin(m, inst["eta"])}
 
 
+def _proof_steps() -> AllOf:
+    """The exact steps of the mean-feature proof (numeric/mms_mean_feature.py states the chain)."""
+    steps = (
+        (MFS.one_step_expansion, "|(I - eta H) v|^2 - |v|^2 = eta^2 |Hv|^2 - 2 eta v^T H v (any dimension)"),
+        (MFS.mean_square_split, "mean_j a_j^2 = (mean_j a_j)^2 + mean_j (a_j - abar)^2 (any n): v^T H_m v >= "
+                                "(vbar_m . v)^2"),
+        (MFS.own_point_shift, "<u, e^1> - <u, e^0> = (1 + c^2)/n (a consistent bit when sigma w2 > 0)"),
+        (MFS.own_point_norm_change, "|e^1|^2 - |e^0|^2 = (<u, e^0> + <u, e^1>)/n (bit 1 keeps B >= strict B)"),
+        (MFS.neuron_am_gm, "neuron's part of |vbar|^2 - 2|s| A sqrt(B) = (|w2| sqrt B - |w1| A)^2"),
+        (MFS.final_step, "1 + 2W = 2/eta at W = 1/eta - 1/2"),
+    )
+    return AllOf(*(Identity(*f(), label=text) for f, text in steps),
+                 label="proof for minima with sign-consistent toggles (class S): strong stability => 1 + 2W <= 2/eta")
+
+
+#: The construction checks are named apart from "mpmath sampling" so that they never stand in for
+#: the (24) checks on the class the proof does not cover (those decide alone whether the sampled
+#: evidence for (24) is informative).
+_TV = "mean-feature test vector check"
+
+
+def _construction_parts() -> tuple:
+    """The proof's test vector on the samplers' minima (class S members; others not applicable)."""
+    minima = toggle_domain(toggles=(1, 2, 3), width=(1, 2))
+    return (
+        Holds(lambda inst, dps: mpf(MF.cone_slack(inst)) if MF.covered(inst["theta*"]) else None, minima,
+              exact=MF.cone_slack, search=False, samples=12, describe=MF.describe, method=_TV + " (exact rationals)",
+              label="class S: the test vector +-vbar_m lies in the closed cone of its mode m (exact)"),
+        Holds(MF.norm_slack, minima, certify=MF.norm_ball, search=False, samples=12, describe=MF.describe,
+              method=_TV + " (mpmath)",
+              label="class S: |v|^2 >= 1 + 2W (arb)"),
+        Holds(MF.stability_slack, beyond_edge_domain(), search=False, samples=4, describe=MF.describe,
+              method=_TV + " (mpmath)",
+              label="class S, strongly stable beyond 2/lambda_upper: v^T H_m v / |v|^2 <= 2/eta"),
+    )
+
+
 @claim("mms.theorem2", title="Non-differentiable strongly stable solutions (Theorem 2)",
        source="Sec. 3, Theorem 2, eqs. (24)-(25)", kind=Kind.INEQUALITY,
        depends_on=("mms.lemma2", "mms.lemma5", "mms.eq34", "mms.eq35", "mms.claim.pmax", "mms.claim.Cbound",
@@ -229,16 +269,28 @@ def _thm2_describe(inst, dps):
        r"$C=\max\{1,\rho(1+M)\}$; if $f$ is a linearly strongly stable solution for SGD with step $\eta$ then "
        r"$\int|f''|g\le\frac1\eta-\frac12+\Delta$ (24), $\Delta=\frac32C^2\frac{1+k-L}n+C\sqrt{\frac34\frac{1+k-L}n"
        r"(3C^2\frac{1+k-L}n+\frac2\eta)}$ (25).",
-       hypotheses="GD (full batch); minima built to be strongly stable beyond 2/lambda_upper (two knots on data "
-       "points) and random interpolating minima with 1-2 knots on data points (k = n <= 5); strong stability "
-       "decided per instance at the working precision (cone-wise one-step non-expansiveness, KKT over the faces; a "
-       "margin below -10^(-dps/2) counts as not strongly stable); rho from the "
-       "smallest-sup-norm neuron rescaling of f (any implementation of f may supply rho, as printed); (24) can fail "
-       "only where W > 1/eta - 1/2 (Delta >= 0), which needs lambda_upper > 2/eta by (37)")
+       hypotheses="GD (full batch); strong stability decided per instance at the working precision (cone-wise "
+       "one-step non-expansiveness, KKT over the faces; a margin below -10^(-dps/2) counts as not strongly stable); "
+       "rho from the smallest-sup-norm neuron rescaling of f (any implementation of f may supply rho, as printed). "
+       "Proved part: for every interpolating minimum in class S (some sign sigma in {+1, -1} such that no toggling "
+       "neuron i has sigma w2_i < 0 and mean_j 1{x_j strictly on i's active side} (1 + c_i x_j) < 0; this contains "
+       "every minimum whose toggling neurons' output weights share a sign, in particular p <= 1), strong stability "
+       "at eta gives 1 + 2W <= 2/eta, so (24) holds with room Delta >= 0 (the test vector sigma * mean_j "
+       "grad f_m(x_j) in a mode m picked per neuron lies in m's cone; Rayleigh + Cauchy-Schwarz + AM-GM). Not "
+       "covered: 'blocked' minima (both signs leave a blocking neuron); (24) is checked there on the minima "
+       "strongly stable beyond 2/lambda_upper that a search found, and can fail only where W > 1/eta - 1/2 "
+       "(Delta >= 0), which needs lambda_upper > 2/eta by (37)")
 def theorem2():
-    """Theorem 2 (proof outline Sec. 4.2, App. VIII-X not in the source): (36) + (37)."""
+    """Theorem 2 (proof outline Sec. 4.2, App. VIII-X not in the source): (36) + (37).  Sharper, for
+    class S: strong stability alone gives Theorem 1's bound W <= 1/eta - 1/2 (no Delta needed)."""
     return AllOf(
         Identity(delta_25(), (printed_35() - 2 / eta) / 2, label="Delta (25) = half the excess of (35)/(36) over 2/eta"),
+        _proof_steps(),
+        *_construction_parts(),
+        Holds(_thm2_slack(False), MF.blocked_domain(), search=False, describe=MF.describe,
+              samples=len(MF.BLOCKED_FOUND),
+              informative=EXCEEDS_THEOREM1,
+              label="blocked minima (outside class S) strongly stable beyond 2/eta, found by search: (24)"),
         Holds(_thm2_slack(False), beyond_edge_domain(), samples=8, search=False, describe=_thm2_describe,
               informative=EXCEEDS_THEOREM1,
               label="(W - (1/eta - 1/2 + Delta)) <= 0 at minima strongly stable beyond 2/eta"),
@@ -251,8 +303,12 @@ def theorem2():
 @theorem2.read_as(r"quantifiers: $f$ has a linearly strongly stable implementation $\theta^*$ with "
                   r"$\|\theta^*\|_\infty\le\rho$ (rho measured on the stable implementation itself)")
 def _(printed):
-    ident, *holds = printed.parts
-    return printed.replace(parts=(ident, *(h.replace(slack=_thm2_slack(True)) for h in holds)))
+    return printed.replace(parts=tuple(h.replace(slack=_thm2_slack(True)) if _is_thm2_check(h) else h
+                                       for h in printed.parts))
+
+
+def _is_thm2_check(part) -> bool:
+    return isinstance(part, Holds) and part.informative is EXCEEDS_THEOREM1
 
 
 # ------------------------------------------------------------------ Delta -> 0

@@ -1,0 +1,158 @@
+"""mms library: the mean-feature proof of Theorem 2 for sign-consistent toggles, on domain members.
+
+``numeric/mms_mean_feature.py`` states the proof: at a minimum where some sign sigma leaves no
+"blocking" toggling neuron, the test vector v = sigma vbar_m (vbar_m the mean tangent feature in
+a mode m picked neuron by neuron) lies in the closed cone of m, |v|^2 >= 1 + 2 W, and strong
+stability at eta forces |v|^2 <= 2/eta; so 1 + 2 W <= 2/eta and (24) holds with room Delta >= 0.
+Here: the per-instance checks of that construction (exact and arb), and the minima the proof does
+not cover ("blocked": both signs leave a blocking neuron) that a float64 search found strongly
+stable beyond 2/lambda_upper (``numeric/mms_blocked_search.py``, rationalised; every number that
+bears on a verdict is recomputed exactly).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import flint
+import mpmath as mp
+
+from numeric import mms_mean_feature as MF
+from numeric import mms_relu as R
+from numeric import mms_weight as Wt
+from theorems.spec import Domain, Member, Real
+
+from .lib_network import Minimum, edge_step, mpf, stable_step_cap, strong_stability_margin
+
+F = Fraction
+
+
+def covered(m: Minimum) -> bool:
+    """Some sign leaves no blocking toggling neuron: the proof applies."""
+    return MF.test_mode(m.net, m.xs) is not None
+
+
+def blocked(m: Minimum) -> bool:
+    return m.p > 0 and not covered(m)
+
+
+def test_vector(m: Minimum) -> tuple[R.Mode, list[Fraction]] | None:
+    tm = MF.test_mode(m.net, m.xs)
+    if tm is None:
+        return None
+    sigma, mode = tm
+    return mode, [sigma * a for a in MF.mean_feature(m.net, m.xs, mode)]
+
+
+def cone_slack(inst) -> Fraction | None:
+    """-(number of toggling neurons that put the test vector outside its mode's closed cone)."""
+    tv = test_vector(inst["theta*"])
+    if tv is None:
+        return None
+    m = inst["theta*"]
+    return F(-MF.cone_violations(m.net, m.xs, tv[0], tv[1]))
+
+
+def norm_slack(inst, dps) -> mp.mpf | None:
+    """|v|^2 - (1 + 2 W) (>= 0 by AM-GM per neuron and the triangle inequality over knots)."""
+    tv = test_vector(inst["theta*"])
+    if tv is None:
+        return None
+    return mpf(MF.sq_norm(tv[1])) - 1 - 2 * inst["theta*"].W()
+
+
+def norm_ball(inst) -> flint.arb:
+    m = inst["theta*"]
+    tv = test_vector(m)
+    assert tv is not None
+    q = MF.sq_norm(tv[1]) - 1
+    return flint.arb(flint.fmpq(q.numerator, q.denominator)) - 2 * Wt.weighted_curvature_arb(m.net, m.xs)
+
+
+def stability_slack(inst, dps) -> mp.mpf | None:
+    """At a strongly stable step: 2/eta - v^T H_m v / |v|^2 (the Rayleigh step of the chain; the
+    proof then uses v^T H_m v >= |v|^4)."""
+    m, eta = inst["theta*"], inst["eta"]
+    tv = test_vector(m)
+    if tv is None:
+        return None
+    marg = strong_stability_margin(m, eta)
+    if marg is None or marg < -mp.mpf(10) ** (-(dps // 2)):
+        return None
+    mode, v = tv
+    return 2 / mpf(eta) - mpf(MF.quadratic_form(m.net, m.xs, mode, v) / MF.sq_norm(v))
+
+
+def describe(inst, dps) -> dict:
+    m = inst["theta*"]
+    out = {"toggles (neuron, data index)": m.toggles, "W": m.W(), "lambda_upper": m.sharpness_upper()}
+    tv = test_vector(m)
+    if tv is not None:
+        out["|v|^2"] = mpf(MF.sq_norm(tv[1]))
+        out["mode bits"] = tv[0]
+    if "eta" in inst:
+        out["2/eta"] = 2 / mpf(inst["eta"])
+        out["(1 + 2 W) eta / 2"] = (1 + 2 * m.W()) * mpf(inst["eta"]) / 2
+    return out
+
+
+# ------------------------------------------------------------------ blocked minima beyond the edge
+
+def _q(x: float, den: int = 10**8) -> Fraction:
+    return F(x).limit_denominator(den)
+
+
+def rational_minimum(xs, w1, knots, w2) -> Minimum:
+    """An exact minimum from float parameters: x_j, w1, off-data knots and w2 rounded to 1/10^8,
+    the toggling neurons' knots put exactly on their data points (given as data values), b2 = 0,
+    y_j := f(x_j)."""
+    xq = tuple(_q(x) for x in xs)
+    near = [min(xq, key=lambda x, c=c: abs(float(x) - c)) for c in knots[:2]]
+    cs = [*near, *(_q(c) for c in knots[2:])]
+    w1q = tuple(_q(w) for w in w1)
+    net = R.Net(w1q, tuple(-w * c for w, c in zip(w1q, cs, strict=True)), tuple(_q(w) for w in w2), F(0))
+    return Minimum(xq, tuple(net(x) for x in xq), net)
+
+
+#: Blocked minima strongly stable beyond 2/lambda_upper, found by
+#: ``numeric.mms_blocked_search.search(seed, draws=20000)`` for seeds 0..11 (the seed is listed;
+#: values rounded to 8 digits here, the search's float64 output): (seed, xs, w1, knots, w2).
+BLOCKED_FOUND: tuple[tuple[int, tuple[float, ...], tuple[float, ...], tuple[float, ...], tuple[float, ...]], ...] = (
+    (0, (-2.021545369, -0.7068533149, -0.1534179928, 1.178449832, 1.320008361, 2.019273722),
+     (-0.2371577635, 0.1754498425), (1.178449832, -2.021545369),
+     (-0.4286017888, 0.3867334715)),  # float ratio 0.6936
+    (1, (-1.297478423, -0.8194731641, -0.8047365549, 0.09064632687, 0.1458173787, 2.047314532, 2.318661356, 2.496984894),
+     (-0.1051287357, 0.4383902952, 0.4244855025), (2.047314532, -1.297478423, 1.429728787),
+     (0.5460472476, -0.5094588179, -0.3781838685)),  # float ratio 0.4017
+    (2, (-2.139520618, -1.015085381, -0.8325797262, 1.674369338, 1.898380993, 2.332489285, 2.461952562),
+     (-0.5967047474, 0.2787526578), (1.674369338, -1.015085381),
+     (-0.8387042116, 0.915822547)),  # float ratio 0.3599
+    (2, (-2.455871273, -1.700833622, 0.0529714452, 1.037802873, 1.57050994, 2.322723068),
+     (-0.2550296522, 0.6588334744), (1.57050994, -1.700833622),
+     (0.5519178746, -0.7413613957)),  # float ratio 0.2417
+)
+
+
+def blocked_member(name: str = "theta*") -> Member:
+    pool = [rational_minimum(*row[1:]) for row in BLOCKED_FOUND]
+
+    def gen(rng, j):
+        if not pool:
+            raise ValueError("no blocked minimum strongly stable beyond 2/lambda_upper was found by the search")
+        return pool[j % len(pool)]
+
+    return Member(name, gen, description=(
+        "the minima found by a float64 search over the class the mean-feature proof does not cover (two neurons "
+        "with knots on two distinct data points, output weights of opposite signs, each with mean (1 + c x) < 0 "
+        "over the data strictly on its active side; n in [4, 8], k in [2, 4]) that are strongly stable beyond "
+        "2/lambda_upper, rationalised (1/10^8), y_j := f(x_j)"),
+        admissible=lambda m: isinstance(m, Minimum) and m.interpolating and blocked(m))
+
+
+def blocked_domain(name: str = "theta*") -> Domain:
+    return Domain(
+        blocked_member(name),
+        Real("eta", ("2/lambda_upper(theta*)", lambda s: edge_step(s[name])),
+             ("the largest strongly stable step (float64 bisection, the gap beyond 2/lambda_upper shrunk by 1%)",
+              lambda s: stable_step_cap(s[name])), lo_open=True),
+    )
