@@ -17,7 +17,13 @@ from numeric import mms_relu as R
 from symbolic import mms_mean_feature as MFS
 from theorems.claim import BUDGETS, Context, Verdict
 from theorems.papers.mms import lib_mean_feature as L
-from theorems.papers.mms.lib_network import Minimum, beyond_edge_domain, mpf, strong_stability_margin, toggle_domain
+from theorems.papers.mms.lib_network import (
+    Minimum,
+    beyond_edge_domain,
+    mpf,
+    strong_stability_margin,
+    toggle_domain,
+)
 from theorems.spec import Holds, Identity
 
 CTX = Context(budget=BUDGETS["quick"])

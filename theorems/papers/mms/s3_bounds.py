@@ -287,6 +287,10 @@ def theorem2():
         Identity(delta_25(), (printed_35() - 2 / eta) / 2, label="Delta (25) = half the excess of (35)/(36) over 2/eta"),
         _proof_steps(),
         *_construction_parts(),
+        Holds(MF.theorem1_ratio_slack, MF.blocked_domain(), search=False, describe=MF.describe,
+              samples=len(MF.BLOCKED_FOUND), method="search evidence outside class S (mpmath)",
+              label="blocked minima found by search, strongly stable beyond 2/lambda_upper: 1 - (1 + 2W) eta/2 >= 0 "
+                    "(how far each is from W > 1/eta - 1/2, where (24) could fail)"),
         Holds(_thm2_slack(False), MF.blocked_domain(), search=False, describe=MF.describe,
               samples=len(MF.BLOCKED_FOUND),
               informative=EXCEEDS_THEOREM1,
