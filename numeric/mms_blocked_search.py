@@ -3,7 +3,8 @@
 
 Target class ("blocked"): two neurons with knots on two distinct data points, output weights of
 opposite signs, each with <u, e^0> = mean over data strictly on its active side of (1 + c x) < 0,
-so that neither sign of the mean-feature test vector fits the cones; k in [2, 4] live neurons.
+so that neither sign of the plain mean-feature vector fits the cones ("plain-blocked"), and
+neither neuron absorbed (``mms_mean_feature.absorbed``); k in [2, 4] live neurons.
 Objective: (1 + 2 W) eta_max / 2 with eta_max the largest strongly stable GD step (bisection on the
 float64 cone test), over candidates strongly stable beyond 2/lambda_upper.  A value > 1 is an
 instance with 1 + 2 W > 2/eta, the only place where (24) can fail.  Seeded and counted (no wall
@@ -79,8 +80,27 @@ def _toggle_inner(xs, w1, b1, i, j) -> float:
     return float(np.sum((1 + xs[j] * xs) * (w1[i] * xs + b1[i] > 1e-12)) / len(xs))
 
 
-def evaluate(p: np.ndarray, shape: tuple[int, int, int, int, tuple[int, ...]]) -> tuple[float, float] | None:
-    """(ratio, step ratio) of the parameter vector p, or None outside the target class."""
+def _absorbed(xs: np.ndarray, w1: np.ndarray, b1: np.ndarray, i: int, j: int) -> bool:
+    """float64 twin of ``mms_mean_feature.absorbed`` (a blocking neuron that still keeps 2|s| g(c))."""
+    c, n = xs[j], len(xs)
+    plus = w1[i] > 0
+    on = (xs > c) if plus else (xs < c)
+    on_incl = (xs >= c) if plus else (xs <= c)
+
+    def parts(sel):
+        return np.abs(xs[sel] - c).sum() / n, (sel.sum() / n) ** 2 + (xs[sel].sum() / n) ** 2
+
+    G = min(a * a * b for a, b in (parts(xs < c), parts(xs > c)))
+    t1 = _toggle_inner(xs, w1, b1, i, j) + (1 + c * c) / n
+    An, Bn = parts(on_incl)
+    A, _ = parts(on)
+    return bool((t1 < 0 and An * An * Bn >= G) or A ** 4 >= G * (1 + c * c))
+
+
+def evaluate(p: np.ndarray, shape: tuple[int, int, int, int, tuple[int, ...]], absorb: bool = True
+             ) -> tuple[float, float] | None:
+    """(ratio, step ratio) of the parameter vector p, or None outside the target class (with
+    ``absorb=False``: the wider "plain-blocked" class, absorption not excluded)."""
     n, k, j1, j2, signs = shape
     xs = np.sort(np.tanh(p[:n]) * 2.5)
     if np.min(np.diff(xs)) < 1e-2:
@@ -92,6 +112,8 @@ def evaluate(p: np.ndarray, shape: tuple[int, int, int, int, tuple[int, ...]]) -
         return None
     b1 = -w1 * cs
     if not (_toggle_inner(xs, w1, b1, 0, j1) < 0 and _toggle_inner(xs, w1, b1, 1, j2) < 0):
+        return None
+    if absorb and (_absorbed(xs, w1, b1, 0, j1) or _absorbed(xs, w1, b1, 1, j2)):
         return None
     hs, normals = switching(xs, w1, b1, w2, [(0, j1), (1, j2)])
     lam = max(float(np.linalg.eigvalsh(H)[-1]) for H in hs.values())
@@ -116,7 +138,7 @@ def _draw(rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, int, int, in
     return p, (n, k, j1, j2, signs)
 
 
-def search(seed: int, draws: int = 20000, iters: int = 150) -> list[Candidate]:
+def search(seed: int, draws: int = 20000, iters: int = 150, absorb: bool = True) -> list[Candidate]:
     """Every candidate among ``draws`` random ones (seeded) that lies in the target class and is
     strongly stable beyond 2/lambda_upper, each polished by Nelder-Mead (``iters`` steps) on the
     ratio while staying in the class; best first."""
@@ -124,12 +146,12 @@ def search(seed: int, draws: int = 20000, iters: int = 150) -> list[Candidate]:
     out = []
     for _ in range(draws):
         p, shape = _draw(rng)
-        if evaluate(p, shape) is None:
+        if evaluate(p, shape, absorb) is None:
             continue
-        res = minimize(lambda q, sh=shape: -((evaluate(q, sh) or (0.0,))[0]), p, method="Nelder-Mead",
+        res = minimize(lambda q, sh=shape: -((evaluate(q, sh, absorb) or (0.0,))[0]), p, method="Nelder-Mead",
                        options={"maxiter": iters})
-        q = res.x if evaluate(res.x, shape) is not None else p
-        ratio, r = evaluate(q, shape)  # type: ignore[misc]
+        q = res.x if evaluate(res.x, shape, absorb) is not None else p
+        ratio, r = evaluate(q, shape, absorb)  # type: ignore[misc]
         n, k, j1, j2, signs = shape
         xs = np.sort(np.tanh(q[:n]) * 2.5)
         w1 = np.array(signs, dtype=float) * np.exp(np.clip(q[n:n + k], -3, 3))

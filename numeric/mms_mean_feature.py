@@ -21,9 +21,17 @@ sigma vbar_m lies in the cone of m.  :func:`test_mode` picks the bits and sigma 
   otherwise, if sigma w2 > 0, then <u, e^0> > 0, so bit 1 is consistent and its B is larger;
 * only a neuron with sigma w2 < 0 and <u, e^0> < 0 has no consistent bit ("blocking").
 
-So if some sigma in {+1, -1} leaves no blocking neuron (in particular if all toggling neurons'
-output weights share a sign, e.g. p <= 1), strong stability at eta gives 1 + 2 W <= 2/eta, hence
-(24) with room Delta >= 0.  Minima where both signs leave a blocking neuron are not covered.
+A blocking neuron is still fine ("absorbed", :func:`absorbed`) when bit 1 is consistent after all
+(<u, e^1> < 0) with A sqrt(B(incl. x_j)) >= g(c), or when its block is projected onto u^perp
+(<u, v> = 0: the cone's boundary, bit 0) and A^2 / sqrt(1 + c^2) >= g(c): |e|^2 (1 + c^2) =
+<u, e>^2 + E[(X - c) 1_S]^2, and the projection keeps vbar_m . v = |v|^2.
+
+So if some sigma in {+1, -1} leaves no blocking neuron that is not absorbed (class S; it contains
+every minimum whose toggling neurons' output weights share a sign, e.g. p <= 1), strong stability
+at eta gives 1 + 2 W <= 2/eta, hence (24) with room Delta >= 0.  Independently of stability, eta
+<= 2/lambda_upper gives the same (bit 0 everywhere needs no cone: lambda_upper >= lambda_max(H_0)
+>= |vbar_0|^2 >= 1 + 2 W).  Only minima outside S that are strongly stable beyond 2/lambda_upper
+remain.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from .mms_relu import Mode, Net, phi_columns, toggling
+from .mms_weight import g_side_parts
 
 F = Fraction
 
@@ -43,22 +52,76 @@ def toggle_inner(net: Net, xs: Sequence[Fraction], i: int, j: int) -> Fraction:
 
 
 def blocking(net: Net, xs: Sequence[Fraction], sigma: int) -> list[int]:
-    """Toggling neurons with no mode bit that puts sigma * vbar_m in the cone of m."""
+    """Toggling neurons with no mode bit that puts their block of sigma * vbar_m in the cone of m."""
     return [i for i, j in toggling(net, xs) if sigma * net.w2[i] < 0 and toggle_inner(net, xs, i, j) < 0]
 
 
-def test_mode(net: Net, xs: Sequence[Fraction]) -> tuple[int, Mode] | None:
-    """(sigma, mode) with sigma vbar_mode in the closed cone of mode, by the rule above; None when
-    both signs leave a blocking neuron (the class the proof does not cover)."""
+def g_squared(c: Fraction, xs: Sequence[Fraction]) -> Fraction:
+    """g(c)^2 = min over the two sides of A^2 B ((22)-(23), strict), exactly; c in [x_min, x_max]."""
+    return min(A * A * B for A, B in (g_side_parts(c, xs, side) for side in "-+"))
+
+
+def absorbed(net: Net, xs: Sequence[Fraction], i: int, j: int) -> str | None:
+    """How a blocking neuron i (knot c = x_j, active side S) still gets its 2 |s| g(c):
+    "bit1" when <u, e^1> < 0 (bit 1 is consistent for sigma w2 < 0) and A^2 B(S incl. x_j) >= g(c)^2;
+    "project" when A^4 / (1 + c^2) >= g(c)^2 (bit 0, the block projected onto u^perp, where its
+    norm is |E[(X - c) 1_S]| / |u| = A / sqrt(1 + c^2)); None otherwise."""
+    c, n = xs[j], len(xs)
+    side = "+" if net.w1[i] > 0 else "-"
+    G = g_squared(c, xs)
+    t1 = toggle_inner(net, xs, i, j) + (1 + c * c) / n
+    An, Bn = g_side_parts(c, xs, side, strict=False)
+    if t1 < 0 and An * An * Bn >= G:
+        return "bit1"
+    A, _ = g_side_parts(c, xs, side, strict=True)
+    if A ** 4 >= G * (1 + c * c):
+        return "project"
+    return None
+
+
+def test_mode(net: Net, xs: Sequence[Fraction]) -> tuple[int, Mode, frozenset[int]] | None:
+    """(sigma, mode, projected neurons) for which the test vector (sigma vbar_mode, the blocks of the
+    projected neurons projected onto u^perp) lies in the closed cone of mode and every neuron keeps
+    its 2 |s| g(c); None when both signs leave a blocking neuron that is not absorbed (the class
+    the proof does not cover)."""
     for sigma in (1, -1):
-        if blocking(net, xs, sigma):
-            continue
         mode: Mode = {}
+        projected: set[int] = set()
         for i, j in toggling(net, xs):
             a = sigma * net.w2[i]
-            mode[i] = 0 if a * toggle_inner(net, xs, i, j) <= 0 else 1
-        return sigma, mode
+            t0 = toggle_inner(net, xs, i, j)
+            if a * t0 <= 0:
+                mode[i] = 0
+            elif a > 0:
+                mode[i] = 1
+            else:
+                how = absorbed(net, xs, i, j)
+                if how is None:
+                    break
+                mode[i] = 1 if how == "bit1" else 0
+                if how == "project":
+                    projected.add(i)
+        else:
+            return sigma, mode, frozenset(projected)
     return None
+
+
+def test_vector(net: Net, xs: Sequence[Fraction]) -> tuple[Mode, list[Fraction]] | None:
+    """(mode m, v): v = sigma vbar_m with the projected neurons' (w1, b1) blocks projected onto
+    u^perp (then <u, v> = 0: the boundary, mode bit 0), so vbar_m . v = |v|^2."""
+    tm = test_mode(net, xs)
+    if tm is None:
+        return None
+    sigma, mode, projected = tm
+    v = [sigma * a for a in mean_feature(net, xs, mode)]
+    k = net.k
+    for i, j in toggling(net, xs):
+        if i in projected:
+            x = xs[j]
+            t = (x * v[i] + v[k + i]) / (1 + x * x)
+            v[i] -= t * x
+            v[k + i] -= t
+    return mode, v
 
 
 def mean_feature(net: Net, xs: Sequence[Fraction], mode: Mode | None = None) -> list[Fraction]:

@@ -69,3 +69,10 @@ def final_step():
     bound 1/eta - 1/2 is (2/eta - 1)/2, the W at which N = 1 + 2 W reaches 2/eta."""
     W = sp.Symbol("W", nonnegative=True)
     return sp.solve(sp.Eq(1 + 2 * W, 2 / eta), W)[0], 1 / eta - sp.Rational(1, 2)
+
+
+def projection_split():
+    """|e|^2 (1 + c^2) = <u, e>^2 + <u^perp, e>^2 with u = (c, 1), u^perp = (1, -c), e = (E1, P)
+    (Lagrange's identity); <u^perp, e> = E[(X - c) 1_S] = +-A, so the block of a blocking neuron
+    projected onto u^perp keeps norm A / sqrt(1 + c^2)."""
+    return sp.expand((E1 ** 2 + P ** 2) * (1 + c ** 2)), sp.expand((c * E1 + P) ** 2 + (E1 - c * P) ** 2)

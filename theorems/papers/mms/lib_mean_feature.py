@@ -28,8 +28,13 @@ F = Fraction
 
 
 def covered(m: Minimum) -> bool:
-    """Some sign leaves no blocking toggling neuron: the proof applies."""
+    """Class S: some sign leaves no blocking toggling neuron that is not absorbed; the proof applies."""
     return MF.test_mode(m.net, m.xs) is not None
+
+
+def plain_blocked(m: Minimum) -> bool:
+    """Both signs leave a blocking neuron for the plain mean-feature vector (absorption not used)."""
+    return bool(MF.blocking(m.net, m.xs, 1)) and bool(MF.blocking(m.net, m.xs, -1))
 
 
 def blocked(m: Minimum) -> bool:
@@ -37,11 +42,7 @@ def blocked(m: Minimum) -> bool:
 
 
 def test_vector(m: Minimum) -> tuple[R.Mode, list[Fraction]] | None:
-    tm = MF.test_mode(m.net, m.xs)
-    if tm is None:
-        return None
-    sigma, mode = tm
-    return mode, [sigma * a for a in MF.mean_feature(m.net, m.xs, mode)]
+    return MF.test_vector(m.net, m.xs)
 
 
 def cone_slack(inst) -> Fraction | None:
@@ -69,9 +70,21 @@ def norm_ball(inst) -> flint.arb:
     return flint.arb(flint.fmpq(q.numerator, q.denominator)) - 2 * Wt.weighted_curvature_arb(m.net, m.xs)
 
 
+def projection_slack(inst) -> Fraction | None:
+    """-|vbar_m . v - |v|^2| (0: the projected test vector keeps vbar_m . v = |v|^2), exactly."""
+    m = inst["theta*"]
+    tv = test_vector(m)
+    if tv is None:
+        return None
+    mode, v = tv
+    vbar = MF.mean_feature(m.net, m.xs, mode)
+    sigma = 1 if sum(a * b for a, b in zip(vbar, v, strict=True)) >= 0 else -1
+    return -abs(sigma * sum(a * b for a, b in zip(vbar, v, strict=True)) - MF.sq_norm(v))
+
+
 def stability_slack(inst, dps) -> mp.mpf | None:
     """At a strongly stable step: 2/eta - v^T H_m v / |v|^2 (the Rayleigh step of the chain; the
-    proof then uses v^T H_m v >= |v|^4)."""
+    proof then uses v^T H_m v >= (vbar_m . v)^2 = |v|^4)."""
     m, eta = inst["theta*"], inst["eta"]
     tv = test_vector(m)
     if tv is None:
@@ -81,16 +94,6 @@ def stability_slack(inst, dps) -> mp.mpf | None:
         return None
     mode, v = tv
     return 2 / mpf(eta) - mpf(MF.quadratic_form(m.net, m.xs, mode, v) / MF.sq_norm(v))
-
-
-def theorem1_ratio_slack(inst, dps) -> mp.mpf | None:
-    """1 - (1 + 2W) eta / 2 at a strongly stable step (>= 0 iff W <= 1/eta - 1/2): the room left before
-    an instance becomes one where (24) could fail."""
-    m, eta = inst["theta*"], inst["eta"]
-    marg = strong_stability_margin(m, eta)
-    if marg is None or marg < -mp.mpf(10) ** (-(dps // 2)):
-        return None
-    return 1 - (1 + 2 * m.W()) * mpf(eta) / 2
 
 
 def describe(inst, dps) -> dict:
@@ -124,11 +127,12 @@ def rational_minimum(xs, w1, knots, w2) -> Minimum:
     return Minimum(xq, tuple(net(x) for x in xq), net)
 
 
-#: Blocked minima strongly stable beyond 2/lambda_upper: every hit of
+#: Plain-blocked minima (both signs leave a blocking neuron before absorption) strongly stable beyond
+#: 2/lambda_upper: every hit of
 #: ``numeric.mms_blocked_search.search(seed, draws=20000)`` for seeds 0..11 (240000 draws, 15 hits;
 #: the seed is listed, best float64 ratio (1 + 2W) eta_max / 2 first; an informative instance needs
 #: a ratio > 1), the search's float64 output to 10 significant digits: (seed, xs, w1, knots, w2).
-BLOCKED_FOUND: tuple[tuple[int, tuple[float, ...], tuple[float, ...], tuple[float, ...], tuple[float, ...]], ...] = (
+PLAIN_BLOCKED_FOUND: tuple[tuple[int, tuple[float, ...], tuple[float, ...], tuple[float, ...], tuple[float, ...]], ...] = (
     (0, (-2.021545369, -0.7068533149, -0.1534179928, 1.178449832, 1.320008361, 2.019273722),
      (-0.2371577635, 0.1754498425), (1.178449832, -2.021545369),
      (-0.4286017888, 0.3867334715)),  # float ratio 0.6936
@@ -177,25 +181,19 @@ BLOCKED_FOUND: tuple[tuple[int, tuple[float, ...], tuple[float, ...], tuple[floa
 )
 
 
-def blocked_member(name: str = "theta*") -> Member:
-    pool = [rational_minimum(*row[1:]) for row in BLOCKED_FOUND]
-
-    def gen(rng, j):
-        if not pool:
-            raise ValueError("no blocked minimum strongly stable beyond 2/lambda_upper was found by the search")
-        return pool[j % len(pool)]
-
-    return Member(name, gen, description=(
-        "the minima found by a float64 search over the class the mean-feature proof does not cover (two neurons "
-        "with knots on two distinct data points, output weights of opposite signs, each with mean (1 + c x) < 0 "
-        "over the data strictly on its active side; n in [4, 8], k in [2, 4]) that are strongly stable beyond "
-        "2/lambda_upper, rationalised (1/10^8), y_j := f(x_j)"),
-        admissible=lambda m: isinstance(m, Minimum) and m.interpolating and blocked(m))
+def plain_blocked_member(name: str = "theta*") -> Member:
+    pool = [rational_minimum(*row[1:]) for row in PLAIN_BLOCKED_FOUND]
+    return Member(name, lambda rng, j: pool[j % len(pool)], description=(
+        "the minima found by a float64 search over two neurons with knots on two distinct data points, output "
+        "weights of opposite signs, each with mean (1 + c x) < 0 over the data strictly on its active side (the "
+        "plain mean-feature vector fits no cone; n in [4, 8], k in [2, 4]), strongly stable beyond 2/lambda_upper, "
+        "rationalised (1/10^8), y_j := f(x_j)"),
+        admissible=lambda m: isinstance(m, Minimum) and m.interpolating and plain_blocked(m))
 
 
-def blocked_domain(name: str = "theta*") -> Domain:
+def plain_blocked_domain(name: str = "theta*") -> Domain:
     return Domain(
-        blocked_member(name),
+        plain_blocked_member(name),
         Real("eta", ("2/lambda_upper(theta*)", lambda s: edge_step(s[name])),
              ("the largest strongly stable step (float64 bisection, the gap beyond 2/lambda_upper shrunk by 1%)",
               lambda s: stable_step_cap(s[name])), lo_open=True),

@@ -233,6 +233,7 @@ def _proof_steps() -> AllOf:
         (MFS.own_point_shift, "<u, e^1> - <u, e^0> = (1 + c^2)/n (a consistent bit when sigma w2 > 0)"),
         (MFS.own_point_norm_change, "|e^1|^2 - |e^0|^2 = (<u, e^0> + <u, e^1>)/n (bit 1 keeps B >= strict B)"),
         (MFS.neuron_am_gm, "neuron's part of |vbar|^2 - 2|s| A sqrt(B) = (|w2| sqrt B - |w1| A)^2"),
+        (MFS.projection_split, "|e|^2 (1 + c^2) = <u, e>^2 + <u^perp, e>^2 (a projected block keeps A / sqrt(1 + c^2))"),
         (MFS.final_step, "1 + 2W = 2/eta at W = 1/eta - 1/2"),
     )
     return AllOf(*(Identity(*f(), label=text) for f, text in steps),
@@ -246,19 +247,37 @@ _TV = "mean-feature test vector check"
 
 
 def _construction_parts() -> tuple:
-    """The proof's test vector on the samplers' minima (class S members; others not applicable)."""
+    """The proof's test vector on the samplers' minima and on the minima a search found where the
+    plain mean-feature vector fits no cone (class S members; others not applicable)."""
     minima = toggle_domain(toggles=(1, 2, 3), width=(1, 2))
-    return (
-        Holds(lambda inst, dps: mpf(MF.cone_slack(inst)) if MF.covered(inst["theta*"]) else None, minima,
-              exact=MF.cone_slack, search=False, samples=12, describe=MF.describe, method=_TV + " (exact rationals)",
-              label="class S: the test vector +-vbar_m lies in the closed cone of its mode m (exact)"),
-        Holds(MF.norm_slack, minima, certify=MF.norm_ball, search=False, samples=12, describe=MF.describe,
-              method=_TV + " (mpmath)",
-              label="class S: |v|^2 >= 1 + 2W (arb)"),
+    searched = MF.plain_blocked_domain()
+    searched_minima = Domain(MF.plain_blocked_member())  # no step size: the construction does not use one
+    n_found = len(MF.PLAIN_BLOCKED_FOUND)
+
+    def covered_only(f):
+        return lambda inst, dps: mpf(f(inst)) if MF.covered(inst["theta*"]) else None
+
+    parts = []
+    for dom, what, n in ((minima, "sampled minima", 12), (searched_minima, "searched plain-blocked minima", n_found)):
+        parts += [
+            Holds(covered_only(MF.cone_slack), dom, exact=MF.cone_slack, search=False, samples=n,
+                  describe=MF.describe, method=_TV + " (exact rationals)",
+                  label=f"{what}: the test vector lies in the closed cone of its mode (exact)"),
+            Holds(covered_only(MF.projection_slack), dom, exact=MF.projection_slack, search=False, samples=n,
+                  describe=MF.describe, method=_TV + " (exact rationals)",
+                  label=f"{what}: vbar_m . v = |v|^2 (exact)"),
+            Holds(MF.norm_slack, dom, certify=MF.norm_ball, search=False, samples=n, describe=MF.describe,
+                  method=_TV + " (mpmath)", label=f"{what}: |v|^2 >= 1 + 2W (arb)"),
+        ]
+    parts += [
         Holds(MF.stability_slack, beyond_edge_domain(), search=False, samples=4, describe=MF.describe,
-              method=_TV + " (mpmath)",
-              label="class S, strongly stable beyond 2/lambda_upper: v^T H_m v / |v|^2 <= 2/eta"),
-    )
+              method=_TV + " (mpmath)", label="sampled minima strongly stable beyond 2/lambda_upper: "
+              "v^T H_m v / |v|^2 <= 2/eta"),
+        Holds(MF.stability_slack, searched, search=False, samples=n_found, describe=MF.describe,
+              method=_TV + " (mpmath)", label="searched plain-blocked minima, strongly stable beyond "
+              "2/lambda_upper: v^T H_m v / |v|^2 <= 2/eta"),
+    ]
+    return tuple(parts)
 
 
 @claim("mms.theorem2", title="Non-differentiable strongly stable solutions (Theorem 2)",
@@ -272,14 +291,16 @@ def _construction_parts() -> tuple:
        hypotheses="GD (full batch); strong stability decided per instance at the working precision (cone-wise "
        "one-step non-expansiveness, KKT over the faces; a margin below -10^(-dps/2) counts as not strongly stable); "
        "rho from the smallest-sup-norm neuron rescaling of f (any implementation of f may supply rho, as printed). "
-       "Proved part: for every interpolating minimum in class S (some sign sigma in {+1, -1} such that no toggling "
-       "neuron i has sigma w2_i < 0 and mean_j 1{x_j strictly on i's active side} (1 + c_i x_j) < 0; this contains "
-       "every minimum whose toggling neurons' output weights share a sign, in particular p <= 1), strong stability "
-       "at eta gives 1 + 2W <= 2/eta, so (24) holds with room Delta >= 0 (the test vector sigma * mean_j "
-       "grad f_m(x_j) in a mode m picked per neuron lies in m's cone; Rayleigh + Cauchy-Schwarz + AM-GM). Not "
-       "covered: 'blocked' minima (both signs leave a blocking neuron); (24) is checked there on the minima "
-       "strongly stable beyond 2/lambda_upper that a search found, and can fail only where W > 1/eta - 1/2 "
-       "(Delta >= 0), which needs lambda_upper > 2/eta by (37)")
+       "Proved part: for every interpolating minimum in class S, strong stability at eta gives 1 + 2W <= 2/eta, "
+       "so (24) holds with room Delta >= 0 (test vector v = sigma * mean_j grad f_m(x_j) in a mode m picked per "
+       "toggling neuron, lying in m's closed cone; Rayleigh + Cauchy-Schwarz + AM-GM). Class S: some sigma in "
+       "{+1, -1} such that every toggling neuron i (knot c = x_j, active side S_i) with sigma w2_i < 0 and "
+       "t0 = mean_x 1{x strictly in S_i} (1 + c x) < 0 is absorbed: either t0 + (1 + c^2)/n < 0 and "
+       "A^2 B (S_i with x_j) >= g(c)^2, or A^4 >= g(c)^2 (1 + c^2) (A, B of (23) on S_i; its block of v projected "
+       "onto u^perp). S contains every minimum whose toggling neurons' output weights share a sign (p <= 1 "
+       "included). At eta <= 2/lambda_upper, 1 + 2W <= |vbar_0|^2 <= lambda_upper <= 2/eta for every minimum "
+       "(no cone needed). Open: minima outside S strongly stable beyond 2/lambda_upper; (24) can fail only "
+       "where W > 1/eta - 1/2 (Delta >= 0)")
 def theorem2():
     """Theorem 2 (proof outline Sec. 4.2, App. VIII-X not in the source): (36) + (37).  Sharper, for
     class S: strong stability alone gives Theorem 1's bound W <= 1/eta - 1/2 (no Delta needed)."""
@@ -287,14 +308,6 @@ def theorem2():
         Identity(delta_25(), (printed_35() - 2 / eta) / 2, label="Delta (25) = half the excess of (35)/(36) over 2/eta"),
         _proof_steps(),
         *_construction_parts(),
-        Holds(MF.theorem1_ratio_slack, MF.blocked_domain(), search=False, describe=MF.describe,
-              samples=len(MF.BLOCKED_FOUND), method="search evidence outside class S (mpmath)",
-              label="blocked minima found by search, strongly stable beyond 2/lambda_upper: 1 - (1 + 2W) eta/2 >= 0 "
-                    "(how far each is from W > 1/eta - 1/2, where (24) could fail)"),
-        Holds(_thm2_slack(False), MF.blocked_domain(), search=False, describe=MF.describe,
-              samples=len(MF.BLOCKED_FOUND),
-              informative=EXCEEDS_THEOREM1,
-              label="blocked minima (outside class S) strongly stable beyond 2/eta, found by search: (24)"),
         Holds(_thm2_slack(False), beyond_edge_domain(), samples=8, search=False, describe=_thm2_describe,
               informative=EXCEEDS_THEOREM1,
               label="(W - (1/eta - 1/2 + Delta)) <= 0 at minima strongly stable beyond 2/eta"),
