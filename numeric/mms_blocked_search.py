@@ -15,6 +15,7 @@ verdict-bearing number is recomputed exactly by the caller.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,3 +160,43 @@ def search(seed: int, draws: int = 20000, iters: int = 150, absorb: bool = True)
         out.append(Candidate(tuple(float(x) for x in xs), tuple(float(w) for w in w1), tuple(float(c) for c in cs),
                              tuple(float(w) for w in q[n + k:n + 2 * k]), ((0, j1), (1, j2)), float(ratio), float(r)))
     return sorted(out, key=lambda c: -c.ratio)
+
+
+@dataclass(frozen=True)
+class Survey:
+    draws: int
+    plain_blocked: int  # both toggles block the plain mean-feature vector
+    outside: int  # ... and neither is absorbed: outside class S
+    beyond_edge: int  # ... and strongly stable at some eta > 2/lambda_upper (float64 guide)
+    best_ratio: float  # max (1 + 2 W) eta_max / 2 over the minima outside S (0 if none)
+
+
+def survey(seeds: Sequence[int], draws: int = 20000) -> Survey:
+    """Count, among ``draws`` random candidates per seed (the parametrisation of :func:`_draw`), the
+    minima outside class S and those of them strongly stable beyond 2/lambda_upper, with the largest
+    (1 + 2 W) eta_max / 2 (eta_max = the largest strongly stable step, 2/lambda_upper at least)."""
+    counts = [0, 0, 0, 0]
+    best = 0.0
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        for _ in range(draws):
+            p, (n, k, j1, j2, signs) = _draw(rng)
+            counts[0] += 1
+            xs = np.sort(np.tanh(p[:n]) * 2.5)
+            w1 = np.array(signs, dtype=float) * np.exp(np.clip(p[n:n + k], -3, 3))
+            w2 = p[n + k:n + 2 * k]
+            b1 = -w1 * np.concatenate([[xs[j1], xs[j2]], p[n + 2 * k:]])
+            if np.min(np.diff(xs)) < 1e-2 or w2[0] * w2[1] >= 0:
+                continue
+            if not (_toggle_inner(xs, w1, b1, 0, j1) < 0 and _toggle_inner(xs, w1, b1, 1, j2) < 0):
+                continue
+            counts[1] += 1
+            if _absorbed(xs, w1, b1, 0, j1) or _absorbed(xs, w1, b1, 1, j2):
+                continue
+            counts[2] += 1
+            hs, normals = switching(xs, w1, b1, w2, [(0, j1), (1, j2)])
+            lam = max(float(np.linalg.eigvalsh(H)[-1]) for H in hs.values())
+            r = S.largest_stable_ratio(hs, normals, lam, hi=4.0, iters=20)
+            counts[3] += r > 1.0001
+            best = max(best, (1 + 2 * weighted_curvature(xs, w1, b1, w2)) * r / lam)
+    return Survey(counts[0], counts[1], counts[2], counts[3], best)

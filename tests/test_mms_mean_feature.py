@@ -179,3 +179,13 @@ def test_listed_minima_are_exactly_strongly_stable_beyond_the_edge_only():
             assert marg is not None and marg >= -mp.mpf(10) ** -25
             far = F(mp.nstr(2 / lam * (1 + 2 * (m.stable_step_ratio - 1)), 50))
             assert strong_stability_margin(m, far) < -mp.mpf(10) ** -25
+
+
+def test_survey_slice_matches_the_documented_counts():
+    """The survey cited in mms.theorem2's hypotheses, one seed of it: seed 104 holds one minimum
+    outside S (``_uncovered_example`` is it, rounded), not strongly stable beyond 2/lambda_upper."""
+    from numeric import mms_blocked_search as B
+
+    s = B.survey([104])
+    assert (s.draws, s.outside, s.beyond_edge) == (20000, 1, 0)
+    assert s.plain_blocked > 100 and 0 < s.best_ratio < 1

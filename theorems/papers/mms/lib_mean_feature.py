@@ -1,13 +1,16 @@
-"""mms library: the mean-feature proof of Theorem 2 for sign-consistent toggles, on domain members.
+"""mms library: the mean-feature proof of Theorem 2 for class S, on domain members.
 
-``numeric/mms_mean_feature.py`` states the proof: at a minimum where some sign sigma leaves no
-"blocking" toggling neuron, the test vector v = sigma vbar_m (vbar_m the mean tangent feature in
-a mode m picked neuron by neuron) lies in the closed cone of m, |v|^2 >= 1 + 2 W, and strong
-stability at eta forces |v|^2 <= 2/eta; so 1 + 2 W <= 2/eta and (24) holds with room Delta >= 0.
-Here: the per-instance checks of that construction (exact and arb), and the minima the proof does
-not cover ("blocked": both signs leave a blocking neuron) that a float64 search found strongly
-stable beyond 2/lambda_upper (``numeric/mms_blocked_search.py``, rationalised; every number that
-bears on a verdict is recomputed exactly).
+``numeric/mms_mean_feature.py`` states the proof: at a minimum in class S (some sign sigma leaves no
+blocking toggling neuron that is not absorbed) the test vector v (sigma vbar_m with vbar_m the mean
+tangent feature in a mode m picked neuron by neuron, absorbed blocks projected onto u^perp) lies in
+the closed cone of m, vbar_m . v = |v|^2 >= 1 + 2 W, and strong stability at eta forces |v|^2 <=
+2/eta; so 1 + 2 W <= 2/eta and (24) holds with room Delta >= 0.  Here: the per-instance checks of
+that construction (exact and arb) and the minima a float64 search found where the plain mean
+feature fits no cone ("plain-blocked", ``numeric/mms_blocked_search.py``), strongly stable beyond
+2/lambda_upper, rationalised; every number that bears on a verdict is recomputed exactly.  All of
+them turned out to be in S (absorbed).  Outside S the search is a survey only:
+``mms_blocked_search.survey(range(100, 130))`` (600000 draws) finds 5 minima outside S, none strongly
+stable beyond 2/lambda_upper.
 """
 
 from __future__ import annotations
