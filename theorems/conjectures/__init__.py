@@ -46,7 +46,13 @@ __all__ = ["DEFAULT_OUT", "KINDS", "Conjecture", "add_arguments", "add_model_arg
            "models_main", "prepare"]
 
 
+_SUBMODULES = ("check", "command", "compile", "constants", "models", "parse", "probes",
+               "units_placeholder", "witness")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:  # ``theorems.conjectures.parse`` as an attribute, as before
+        return importlib.import_module(f".{name}", __name__)
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
