@@ -365,6 +365,39 @@ def _worker(claim_id: str, variant: str, ctx: Context, time_limit: float | None,
     return run_variant(claim, variant, ctx, time_limit).to_json()
 
 
+def _worker_unit(unit: list[tuple[str, str]], ctx: Context, time_limit: float | None,
+                 loader: Callable[[str], Claim] | None, expected: list[str | None],
+                 cache_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Run the variants of one unit (see :func:`units_of`) one after another in this worker.
+    With ``cache_dir`` each result is cached as soon as it is finished (with its fingerprint), so
+    an interrupted unit keeps its finished variants for ``--resume``."""
+    out = []
+    for (claim_id, variant), fp in zip(unit, expected, strict=True):
+        rec = _worker(claim_id, variant, ctx, time_limit, loader, fp)
+        if cache_dir is not None and fp is not None:
+            atomic_write_text(_cache_file(cache_dir, claim_id, variant), json.dumps({**rec, "fingerprint": fp}))
+        out.append(rec)
+    return out
+
+
+def units_of(todo: list[tuple[Claim, str]]) -> list[list[tuple[Claim, str]]]:
+    """The scheduling units: every variant alone, except that the variants of claims with the same
+    non-empty ``Claim.shares`` key form one unit (in ``todo`` order, placed where its first member
+    was), run one after another in one worker so that their shared runs are computed once."""
+    units: list[list[tuple[Claim, str]]] = []
+    shared: dict[str, list[tuple[Claim, str]]] = {}
+    for c, v in todo:
+        key = getattr(c, "shares", "")
+        if key:
+            if key not in shared:
+                shared[key] = []
+                units.append(shared[key])
+            shared[key].append((c, v))
+        else:
+            units.append([(c, v)])
+    return units
+
+
 def _init_worker(parent: int) -> None:
     """Process-pool worker set-up: ignore SIGINT (the parent decides how to stop) and die with
     the parent (SIGTERM when it exits, however it exits)."""
@@ -459,8 +492,9 @@ def run_many(
         todo.append((c, v))
     done = len(results)
     total = len(tasks)
+    units = units_of(todo)
     if expected is not None:
-        todo = longest_first(todo, expected)
+        units = longest_first_units(units, expected)
 
     def finish(rec: dict[str, Any]) -> None:
         nonlocal done
@@ -472,16 +506,17 @@ def run_many(
         if progress:
             progress(rec, done, total)
 
-    jobs = max(1, min(jobs, len(todo)))
+    jobs = max(1, min(jobs, len(units)))
     with _StopOnSigterm():
         if executor == "dask":
-            if todo:
-                _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish)
+            if units:
+                _run_dask(units, ctx, jobs, time_limit, loader, prints, scheduler, finish)
         elif jobs <= 1:
-            for c, v in todo:
-                finish(run_variant(c, v, ctx, time_limit).to_json())
+            for unit in units:
+                for c, v in unit:
+                    finish(run_variant(c, v, ctx, time_limit).to_json())
         else:
-            _run_pool(todo, ctx, jobs, time_limit, loader, prints, finish)
+            _run_pool(units, ctx, jobs, time_limit, loader, prints, finish, cache_dir)
     return [results[(c.id, v)] for c, v in tasks]
 
 
@@ -497,12 +532,33 @@ def longest_first(todo: list[tuple[Claim, str]], expected: Mapping[tuple[str, st
     return sorted(todo, key=key)
 
 
-def _run_pool(todo, ctx, jobs, time_limit, loader, prints, finish) -> None:
+def longest_first_units(units: list[list[tuple[Claim, str]]], expected: Mapping[tuple[str, str], float]
+                        ) -> list[list[tuple[Claim, str]]]:
+    """:func:`longest_first` for units: a unit's expected time is the sum of its variants' (a unit
+    with a variant that has no previous time goes first)."""
+    def key(unit: list[tuple[Claim, str]]) -> float:
+        times = [expected.get((c.id, v)) for c, v in unit]
+        return -math.inf if any(t is None for t in times) else -sum(float(t) for t in times)
+
+    return sorted(units, key=key)
+
+
+def _unit_args(unit: list[tuple[Claim, str]], prints: Mapping[str, str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """What a worker needs of a unit: its (claim id, variant) pairs and their fingerprints."""
+    return [(c.id, v) for c, v in unit], [prints[c.id] for c, _ in unit]
+
+
+def _run_pool(units, ctx, jobs, time_limit, loader, prints, finish, cache_dir=None) -> None:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(os.getpid(),))
     try:
-        futs = [pool.submit(_worker, c.id, v, ctx, time_limit, loader, prints[c.id]) for c, v in todo]
+        futs = []
+        for u in units:
+            ids, fps = _unit_args(u, prints)
+            futs.append(pool.submit(_worker_unit, ids, ctx, time_limit, loader, fps,
+                                    cache_dir if len(u) > 1 else None))
         for fut in as_completed(futs):
-            finish(fut.result())
+            for rec in fut.result():
+                finish(rec)
     except BaseException:
         _stop_pool(pool)
         raise
@@ -528,8 +584,8 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             signal.signal(signal.SIGINT, old)
 
 
-def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) -> None:
-    """Submit each variant as one Dask task (pure=False: a re-run recomputes) and cache the
+def _run_dask(units, ctx, jobs, time_limit, loader, prints, scheduler, finish) -> None:
+    """Submit each unit (a variant, or the variants sharing runs) as one Dask task (pure=False: a re-run recomputes) and cache the
     results as they complete."""
     try:
         from distributed import Client, LocalCluster
@@ -557,13 +613,19 @@ def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) ->
             raise ClaimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         # priority: the scheduler starts the variants in the order given (longest first, see
         # longest_first), not in its own order
-        futs = [client.submit(_worker, c.id, v, ctx, time_limit, loader, prints[c.id], pure=False,
-                              key=f"{c.id}__{v}-{prints[c.id]}-{os.getpid()}-{time.time_ns()}",
-                              priority=len(todo) - i)
-                for i, (c, v) in enumerate(todo)]
+        # a unit of shared variants is one task (workers may not share a file system with this
+        # process: the results are cached here, as they arrive)
+        futs = []
+        for i, u in enumerate(units):
+            ids, fps = _unit_args(u, prints)
+            (cid, v), more = ids[0], len(ids) - 1
+            futs.append(client.submit(_worker_unit, ids, ctx, time_limit, loader, fps, None, pure=False,
+                                      key=f"{cid}__{v}+{more}-{fps[0]}-{os.getpid()}-{time.time_ns()}",
+                                      priority=len(units) - i))
         try:
             for fut in dask_completed(futs):
-                finish(fut.result())
+                for rec in fut.result():
+                    finish(rec)
         except BaseException:
             client.cancel(futs)
             raise
