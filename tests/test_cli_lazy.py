@@ -51,13 +51,17 @@ def test_a_model_vocabulary_is_built_only_for_the_model_asked():
 
 
 def test_a_one_step_conjecture_imports_no_numpy_scipy_or_plotting():
+    """The two one-step conjectures that bench_core times: a false one and a true one."""
     code = ("from theorems.cli import main\n"
             "status = main(['conjecture', '--model', 'shallow_linear', '--claim', 'eps < 10',"
             " '--steps', '1', '--no-report'])\n"
             "assert status == 1, status\n"  # REFUTED (the run really happened)
-            "assert 'sympy.physics' not in sys.modules")  # its probe solved under units_placeholder
+            "assert 'sympy.physics' not in sys.modules\n"  # its probe solved under units_placeholder
+            "status = main(['conjecture', '--model', 'shallow_linear', '--claim',"
+            " 'eps_next == eps*(1 - eta*lam + eta^2*eps*(eps+Phi))', '--no-report'])\n"
+            "assert status == 0, status")  # PROVED
     loaded = _loaded_after(code)
-    assert "sympy" in loaded  # control: the conjecture was parsed and checked
+    assert "sympy" in loaded  # control: the conjectures were parsed and checked
     assert not loaded & {"numpy", "scipy", "matplotlib", "hypothesis", "cvxpy", "distributed", "dask"}
 
 
