@@ -229,6 +229,7 @@ def project_dependencies(module_name: str, root: Path | None = None) -> dict[str
                 dep_file = _module_file(dep, root)
                 if dep_file is not None:
                     stack.append((dep, dep_file))
+    _save_import_graph(root)
     return seen
 
 
@@ -244,11 +245,66 @@ def _module_file(name: str, root: Path) -> Path | None:
 
 
 def _imports_of(name: str, file: Path, root: Path) -> list[str]:
-    """Project module names imported by ``file`` (module ``name``), plus the parent packages."""
+    """Project module names imported by ``file`` (module ``name``), plus the parent packages.
+    Memoised in the process (by modification time) and on disk (:data:`IMPORT_GRAPH_FILE`, by
+    content): parsing the ~50 modules behind a check takes longer than a one-step conjecture."""
     key = (str(file), file.stat().st_mtime_ns)
     cached = _IMPORTS.get(key)
     if cached is not None:
         return cached
+    try:
+        source = file.read_bytes()
+    except OSError:
+        _IMPORTS[key] = deps = _scan_imports(name, file, None)
+        return deps
+    disk_key = hashlib.sha256(f"{_IMPORT_GRAPH_FORMAT}|{name}|".encode() + source).hexdigest()
+    graph = _import_graph(root)
+    deps = graph.get(disk_key)
+    if not (isinstance(deps, list) and all(isinstance(d, str) for d in deps)):
+        deps = _scan_imports(name, file, source)
+        graph[disk_key] = deps
+        _UNSAVED.add(root)
+    _IMPORTS[key] = deps
+    return deps
+
+
+# the import lists of project modules by content, shared between runs (git-ignored)
+IMPORT_GRAPH_FILE = ".import-graph.json"
+_IMPORT_GRAPH_FORMAT = 1  # bump when _scan_imports changes what it returns
+_IMPORT_GRAPH_MAX = 2000  # entries kept on disk (old versions of edited files accumulate)
+_GRAPHS: dict[Path, dict[str, list[str]]] = {}
+_UNSAVED: set[Path] = set()  # roots whose graph gained entries since it was last written
+
+
+def _import_graph(root: Path) -> dict[str, list[str]]:
+    """The on-disk import lists under ``root`` (read once per process; empty when missing or
+    unreadable: then every module is parsed, which only costs time)."""
+    if root not in _GRAPHS:
+        try:
+            data = json.loads((root / IMPORT_GRAPH_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        _GRAPHS[root] = data if isinstance(data, dict) else {}
+    return _GRAPHS[root]
+
+
+def _save_import_graph(root: Path) -> None:
+    if root not in _UNSAVED:
+        return
+    _UNSAVED.discard(root)
+    graph = _GRAPHS[root]
+    if len(graph) > _IMPORT_GRAPH_MAX:  # keep the newest half (dicts keep insertion order)
+        for k in list(graph)[: len(graph) - _IMPORT_GRAPH_MAX // 2]:
+            del graph[k]
+    try:
+        atomic_write_text(root / IMPORT_GRAPH_FILE, json.dumps(graph))
+    except OSError:  # a read-only installation: the graph is parsed again next time
+        pass
+
+
+def _scan_imports(name: str, file: Path, source: bytes | None) -> list[str]:
+    """Project module names imported by ``file`` (module ``name``, its contents ``source``;
+    None: unreadable), parsed with :mod:`ast`."""
     import ast
 
     is_package = file.name == "__init__.py"
@@ -257,8 +313,8 @@ def _imports_of(name: str, file: Path, root: Path) -> list[str]:
     parts = name.split(".")
     out += [".".join(parts[:i]) for i in range(1, len(parts))]  # parent packages run on import
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
-    except (OSError, SyntaxError, UnicodeDecodeError):
+        tree = ast.parse(source.decode("utf-8"), filename=str(file)) if source is not None else None
+    except (SyntaxError, UnicodeDecodeError, ValueError):
         tree = None
     for node in ast.walk(tree) if tree is not None else ():
         if isinstance(node, ast.Import):
@@ -278,9 +334,7 @@ def _imports_of(name: str, file: Path, root: Path) -> list[str]:
             pieces = base.split(".")
             out += [".".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
             out += [f"{base}.{alias.name}" for alias in node.names if alias.name != "*"]  # submodules
-    deps = [d for d in dict.fromkeys(out) if d.split(".")[0] in PROJECT_PACKAGES and d != name]
-    _IMPORTS[key] = deps
-    return deps
+    return [d for d in dict.fromkeys(out) if d.split(".")[0] in PROJECT_PACKAGES and d != name]
 
 
 _IMPORTS: dict[tuple[str, int], list[str]] = {}
