@@ -47,7 +47,7 @@ __all__ = ["DEFAULT_OUT", "KINDS", "Conjecture", "add_arguments", "add_model_arg
 
 
 _SUBMODULES = ("check", "command", "compile", "constants", "models", "parse", "probes",
-               "units_placeholder", "witness")
+               "witness")
 
 
 def __getattr__(name: str) -> Any:
