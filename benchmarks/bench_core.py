@@ -1,7 +1,7 @@
 """Core benchmark, everything measured side by side in one run, ratios printed.
 
     python benchmarks/bench_core.py [--budget standard] [--jobs 2] [--papers bw,ahn]
-                                    [--skip-report] [--tests] [--dask]
+                                    [--skip-report] [--tests] [--dask] [--startup-only]
 
 1. GD kernel steps/s at 50 digits (170 bits) for d = 1 and d = 8: the suite's kernel
    (``numeric.shallow.gd_run``: MPFR, every step recorded, divergence and stopping checks,
@@ -10,8 +10,9 @@
    mpmath loop, and the former mpmath kernel.  Same for the single-neuron kernel
    (``numeric.single_neuron.gd_run``, ell' = tanh) against a plain gmpy2 loop.
    Each rate is the best of ``--repeat`` interleaved repetitions (the machine is shared).
-2. Start-up: wall time of ``python -m theorems list`` and of a one-step one-line conjecture,
-   and of ``import theorems`` alone, in fresh interpreters.
+2. Start-up: median wall and CPU time over ``--startup-repeat`` (>= 5) fresh interpreters of
+   ``import theorems``, ``python -m theorems list`` and a one-step one-line conjecture, a false
+   one (REFUTED) and a true one (PROVED).  ``--startup-only`` runs just this section.
 3. Report wall time per paper at ``--budget`` with ``--jobs`` workers, and claims/s.
 4. ``--tests``: wall time of the default test run (``pytest -q``).
 5. ``--dask``: the same paper report through the Dask executor (2 local workers) vs ``--jobs 2``;
@@ -175,26 +176,46 @@ def kernels(repeat: int) -> None:
           f"({sr / pr:.1%})")
 
 
-def _wall(cmd: list[str], repeat: int = 3) -> float:
-    out = []
+# One-step one-line conjectures timed by startup(): a false one (REFUTED by the first exact
+# sample, after probing the equality set of the strict inequality with SymPy's solver) and a
+# true one (PROVED by exact expansion in d = 1, 2, 3), both from docs/conjectures.md.
+ONE_STEP_FALSE = ["--model", "shallow_linear", "--claim", "eps < 10", "--steps", "1"]
+ONE_STEP_TRUE = ["--model", "shallow_linear", "--claim",
+                 "eps_next == eps*(1 - eta*lam + eta^2*eps*(eps+Phi))"]
+
+
+def _timed(cmd: list[str], repeat: int) -> tuple[float, float, int]:
+    """Median wall and CPU seconds (user + system of the child) of ``cmd`` over ``repeat``
+    fresh interpreters, and its exit status.  CPU time is printed beside the wall time because
+    the machine is shared: under load the wall time also counts the waiting."""
+    import resource
+    import statistics
+
+    walls, cpus, status = [], [], 0
     for _ in range(repeat):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        out.append(time.perf_counter() - t0)
-    return min(out)
+        status = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                check=False).returncode
+        walls.append(time.perf_counter() - t0)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+    return statistics.median(walls), statistics.median(cpus), status
 
 
-def startup() -> None:
+def startup(repeat: int = 7) -> None:
     py = sys.executable
-    print("== start-up (fresh interpreter, best of 3)")
-    base = _wall([py, "-c", "pass"])
-    rows = [("python -c pass", base),
-            ("import theorems", _wall([py, "-c", "import theorems"])),
-            ("theorems list", _wall([py, "-m", "theorems", "list"])),
-            ("one-step conjecture", _wall([py, "-m", "theorems", "conjecture", "--model", "shallow_linear",
-                                           "--claim", "eps < 10", "--steps", "1", "--no-report"]))]
-    for name, t in rows:
-        print(f"  {name:<22} {t:6.3f} s")
+    print(f"== start-up (median of {repeat} fresh interpreters; wall / CPU seconds; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    conj = [py, "-m", "theorems", "conjecture", "--no-report"]
+    rows = [("python -c pass", [py, "-c", "pass"]),
+            ("import theorems", [py, "-c", "import theorems"]),
+            ("theorems list", [py, "-m", "theorems", "list"]),
+            ("one-step conj. false", conj + ONE_STEP_FALSE),
+            ("one-step conj. true", conj + ONE_STEP_TRUE)]
+    for name, cmd in rows:
+        wall, cpu, status = _timed(cmd, repeat)
+        print(f"  {name:<22} {wall:6.3f} s wall  {cpu:6.3f} s CPU  (exit {status})")
 
 
 def reports(papers: list[str], budget: str, jobs: int) -> None:
@@ -323,15 +344,20 @@ def main() -> None:
     p.add_argument("--skip-kernels", action="store_true", help="no kernel and start-up timings")
     p.add_argument("--tests", action="store_true", help="also time the default pytest run")
     p.add_argument("--dask", action="store_true", help="also time the Dask executor against --jobs 2")
-    p.add_argument("--dask-variant", default="mms.exp.eos:reading2",
+    p.add_argument("--dask-variant", default="bw.lemma19:printed",
                    help="with --dask: a sampled-heavy ID:VARIANT timed with and without its sample "
                    "batches on the cluster")
+    p.add_argument("--startup-repeat", type=int, default=7, help="fresh interpreters per start-up figure")
+    p.add_argument("--startup-only", action="store_true", help="only the start-up timings")
     args = p.parse_args()
     os.chdir(ROOT)
+    if args.startup_only:
+        startup(max(args.startup_repeat, 5))
+        return
     if not args.skip_kernels:
         with mp.workdps(DPS):
             kernels(args.repeat)
-        startup()
+        startup(max(args.startup_repeat, 5))
     papers = [x for x in args.papers.split(",") if x]
     if not args.skip_report:
         reports(papers, args.budget, args.jobs)

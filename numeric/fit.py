@@ -6,8 +6,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 
 @dataclass
 class PowerFit:
@@ -28,6 +26,8 @@ class PowerFit:
 
 def power_fit(xs: Sequence[float], ys: Sequence[float], log_y: bool = False) -> PowerFit:
     """Fit y ~ C x^p.  With ``log_y`` the ys are already log|y| (for values beyond floats)."""
+    import numpy as np  # here, not at the top: importing NumPy is a tenth of a second
+
     lx = np.log(np.asarray([float(x) for x in xs]))
     ly = np.asarray([float(y) for y in ys]) if log_y else np.log(np.abs(np.asarray([float(y) for y in ys])))
     if len(lx) < 2 or not np.all(np.isfinite(lx)) or not np.all(np.isfinite(ly)):
@@ -53,6 +53,8 @@ class LinearFit:
 
 
 def linear_fit(xs: Sequence[float], ys: Sequence[float]) -> LinearFit:
+    import numpy as np
+
     x = np.asarray([float(v) for v in xs])
     y = np.asarray([float(v) for v in ys])
     A = np.vstack([x, np.ones_like(x)]).T

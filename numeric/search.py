@@ -11,8 +11,10 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # NumPy is imported where it is used: runs that never search skip it
+    import numpy as np
 
 
 @dataclass
@@ -29,6 +31,7 @@ def minimise(
     seed: int,
 ) -> SearchResult:
     """Differential evolution (global), then Nelder-Mead polish from the best point."""
+    import numpy as np
     from scipy.optimize import differential_evolution, minimize
 
     count = 0

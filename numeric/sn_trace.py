@@ -280,7 +280,7 @@ class Trace:
 
 
 _CACHE: OrderedDict[tuple, Trace] = OrderedDict()
-_CACHE_MAX_STEPS = 20_000_000  # least recently used traces are dropped beyond this many recorded steps (16 bytes each)
+_CACHE_MAX_STEPS = 40_000_000  # least recently used traces are dropped beyond this many recorded steps (16 bytes each)
 
 
 _BLOCKS: dict[tuple, Callable | None] = {}

@@ -17,7 +17,10 @@ cost (``cost_s``, an upper bound class, about twice the real run time):
    over papers, kinds and cost classes rather than being the cheapest records only.
 
 Records costlier than ``REGRESSION_ITEM_CAP`` (default 30 s class) are never in the default
-sample.  Every other record is marked ``full_regression`` and runs with
+sample.  The records of claims that share their runs (``Claim.shares``: the report runs them one
+after another in one worker, and the first one pays for the runs) are one item: their summed cost
+decides, they are in the sample all or none, and they run in one xdist worker in registry order
+(``xdist_group``, ``--dist loadgroup``), as in the report.  Every other record is marked ``full_regression`` and runs with
 ``--run-full-regression`` (or ``--run-deep``): the full re-run of every verdict at its recorded
 budget, which ``.ci/run`` runs after the default tests when time allows.  Each re-run has a time
 limit of ``max(120, 10 * cost_s)`` seconds (at most 600), so a check that became an order of
@@ -61,19 +64,33 @@ def _stable_hash(r: dict) -> str:
     return hashlib.sha256(f"{r['id']}[{r['variant']}]".encode()).hexdigest()
 
 
-def default_sample(recs: list[dict], budget: float, cap: float) -> set[tuple[str, str]]:
+def _shares() -> dict[str, str]:
+    """claim id -> its Claim.shares key (claims that share runs)."""
+    return {c.id: c.shares for c in registry.all_claims() if c.shares}
+
+
+def default_sample(recs: list[dict], budget: float, cap: float,
+                   shares: dict[str, str] | None = None) -> set[tuple[str, str]]:
     """The (id, variant) pairs the default run re-runs: see the module docstring."""
-    eligible = [r for r in recs if _cost(r) <= cap]
+    shares = _shares() if shares is None else shares
+    group_cost: dict[str, Fraction] = {}
+    for r in recs:
+        if r["id"] in shares:
+            key = shares[r["id"]]
+            group_cost[key] = group_cost.get(key, Fraction(0)) + Fraction(_cost(r))
+    # a shared group is one item: it enters whole (its members in record order) or not at all
+    eligible = [r for r in recs if (group_cost[shares[r["id"]]] <= cap if r["id"] in shares else _cost(r) <= cap)]
     chosen: dict[tuple[str, str], dict] = {}
     spent = Fraction(0)  # exact: float sums drift past the budget (600.0000000000007 > 600)
     limit = Fraction(budget)
 
     def take(r: dict) -> None:
         nonlocal spent
-        key = (r["id"], r["variant"])
-        cost = Fraction(_cost(r))
-        if key not in chosen and spent + cost <= limit:
-            chosen[key] = r
+        members = ([m for m in eligible if shares.get(m["id"]) == shares[r["id"]]] if r["id"] in shares else [r])
+        keys = [(m["id"], m["variant"]) for m in members]
+        cost = sum((Fraction(_cost(m)) for m in members), Fraction(0))
+        if not any(k in chosen for k in keys) and spent + cost <= limit:
+            chosen.update(zip(keys, members, strict=True))
             spent += cost
 
     groups: dict[tuple[str, str], list[dict]] = {}
@@ -93,10 +110,16 @@ def _params():
     recs = _committed()
     budget = float(os.environ.get("REGRESSION_SECONDS", "600"))
     cap = float(os.environ.get("REGRESSION_ITEM_CAP", "30"))
-    keep = default_sample(recs, budget, cap)
-    return [pytest.param(r, id=f"{r['id']}[{r['variant']}]",
-                         marks=() if (r["id"], r["variant"]) in keep else pytest.mark.full_regression)
-            for r in recs]
+    shares = _shares()
+    keep = default_sample(recs, budget, cap, shares)
+
+    def marks(r: dict) -> list:
+        out = [] if (r["id"], r["variant"]) in keep else [pytest.mark.full_regression]
+        if r["id"] in shares:  # one worker, in record order, as the report runs them (Claim.shares)
+            out.append(pytest.mark.xdist_group(shares[r["id"]]))
+        return out
+
+    return [pytest.param(r, id=f"{r['id']}[{r['variant']}]", marks=marks(r)) for r in recs]
 
 
 def test_records_exist_and_cover_registry():
@@ -122,14 +145,35 @@ def test_default_sample_is_representative_and_bounded():
     stays within its cost budget, and is the same on every call (deterministic)."""
     recs = _committed()
     budget, cap = 600.0, 30.0
+    shares = _shares()
     sample = default_sample(recs, budget, cap)
     assert sample == default_sample(list(reversed(recs)), budget, cap)
     by_key = {(r["id"], r["variant"]): r for r in recs}
     assert sum(Fraction(_cost(by_key[k])) for k in sample) <= Fraction(budget)
-    assert all(_cost(by_key[k]) <= cap for k in sample)
-    pairs = {(r["id"].split(".")[0], r["verdict"]) for r in recs if _cost(r) <= cap}
+    group_cost: dict[str, float] = {}
+    for r in recs:
+        if r["id"] in shares:
+            group_cost[shares[r["id"]]] = group_cost.get(shares[r["id"]], 0.0) + _cost(r)
+
+    def item_cost(r: dict) -> float:
+        return group_cost[shares[r["id"]]] if r["id"] in shares else _cost(r)
+
+    assert all(item_cost(by_key[k]) <= cap for k in sample)
+    pairs = {(r["id"].split(".")[0], r["verdict"]) for r in recs if item_cost(r) <= cap}
     covered = {(k[0].split(".")[0], by_key[k]["verdict"]) for k in sample}
     assert pairs <= covered
+
+
+def test_default_sample_takes_shared_claims_whole_or_not_at_all():
+    """Records of claims sharing their runs (Claim.shares) are one item: summed cost, all or none."""
+    def rec(i, cost, verdict="SUPPORTED"):
+        return {"id": f"p.c{i}", "variant": "printed", "verdict": verdict, "paper": "p", "cost_s": cost}
+
+    recs = [rec(1, 5), rec(2, 5), rec(3, 25), rec(4, 1)]
+    shares = {"p.c1": "g", "p.c2": "g", "p.c3": "g"}
+    assert default_sample(recs, 600, 30, shares) == {("p.c4", "printed")}  # the group costs 35 > 30
+    assert default_sample(recs, 600, 40, shares) == {(f"p.c{i}", "printed") for i in (1, 2, 3, 4)}
+    assert default_sample(recs, 20, 40, shares) == {("p.c4", "printed")}  # the group does not fit the budget
 
 
 def _find_cex(ev):

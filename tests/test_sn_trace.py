@@ -89,7 +89,7 @@ def _sweep(measure):
 
     ctx = Context(budget=Budget.named("quick"))
     return trace_sweep(ctx, ell_beta(F(3)), measure, "test measure", "eta -> 0", level=lambda p: 0,
-                       admissible=lambda p: True, hyp_text="eta < 1", gamma=GAMMA, event="the crossing", pool_size=1)
+                       admissible=lambda p: True, hyp_text="eta < 1", gamma=GAMMA, event="the crossing")
 
 
 def _cross_time(tr):
@@ -117,8 +117,8 @@ def test_sweep_names_what_a_short_sweep_would_need():
 
     assert grid()[:3] == [F(9, 10), F(81, 160), F(27, 95)]
     assert all(10 * float(p) ** 3 < 0.5 for p in grid(window_top(F(3))))
-    text = _needs([(F(1, 10), 100), (F(1, 100), 10_000)], F(1, 10), 8)
-    assert "2 decades need eta down to 0.001 (~1e+06 steps per run: --budget deep)" in text
+    text = _needs([(F(1, 10), 100), (F(1, 100), 10_000)], F(1, 10))
+    assert "2 decades need eta down to 0.001 (~1e+06 steps per run: --budget standard)" in text
     assert "3 decades need eta down to 0.0001 (~1e+08 steps per run: beyond --budget deep" in text
 
 
@@ -144,3 +144,12 @@ def test_the_inlined_kernel_steps_exactly_like_the_plain_loop():
                     a, b = a - hg * b, b - hg * a
                     assert xs[i] == float(a) and ws[i] == float(b - 2)
                 assert (x, y) == (a, b), loss.name
+
+
+def test_sweep_names_deep_when_standard_cannot_reach():
+    from theorems.papers.ahn.qs_sweep import _needs
+
+    text = _needs([(F(1, 10), 10_000), (F(1, 100), 1_000_000)], F(1, 10))
+    assert "2 decades need eta down to 0.001 (~1e+08 steps per run: beyond --budget deep" in text
+    text = _needs([(F(1, 10), 1_000), (F(1, 100), 100_000)], F(1, 10))
+    assert "2 decades need eta down to 0.001 (~1e+07 steps per run: --budget deep)" in text

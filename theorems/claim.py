@@ -353,6 +353,11 @@ class Claim:
     depends_on: tuple[str, ...] = ()
     notes: str = ""
     extra_variants: tuple[Variant, ...] = ()  # further interpretations ("reading2", ...)
+    # Claims with the same non-empty ``shares`` key compute the same expensive runs (e.g. the long GD
+    # traces of numeric.sn_trace, cached per process): the runner runs their variants one after another
+    # in one worker process, so the runs are computed once.  Each variant still gets its own result,
+    # time limit and cache entry; run alone (a reproduce line) it computes what it needs itself.
+    shares: str = ""
 
     def __post_init__(self) -> None:
         if "." not in self.id:

@@ -18,10 +18,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath as mp
-import numpy as np
 import sympy as sp
 
 from numeric import ball
@@ -38,6 +37,9 @@ from symbolic.provers import (
 
 from . import parallel
 from .claim import ClaimError, Context, Counterexample, Outcome, Verdict, all_of, inconclusive
+
+if TYPE_CHECKING:  # NumPy is imported where it is used (start-up of one-line conjectures)
+    import numpy as np
 
 # ------------------------------------------------------------------ identities
 
@@ -771,6 +773,8 @@ def _sos_attempt(expr: sp.Expr, strict: bool, constraints: Sequence[sp.Basic], c
                  label: str) -> Outcome | dict[str, Any] | None:
     """PROVED by exact SOS certificates (one per sign case), else a note why not (None: not a
     (semi-)algebraic inequality, nothing tried).  Results are memoised per process."""
+    import numpy as np
+
     key = (sp.srepr(expr), strict, tuple(sp.srepr(c) for c in constraints), ctx.budget.name)
     if key not in _SOS_CACHE:
         try:

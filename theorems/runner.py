@@ -203,6 +203,7 @@ def project_dependencies(module_name: str, root: Path | None = None) -> dict[str
                 dep_file = _module_file(dep, root)
                 if dep_file is not None:
                     stack.append((dep, dep_file))
+    _save_import_graph(root)
     return seen
 
 
@@ -218,11 +219,66 @@ def _module_file(name: str, root: Path) -> Path | None:
 
 
 def _imports_of(name: str, file: Path, root: Path) -> list[str]:
-    """Project module names imported by ``file`` (module ``name``), plus the parent packages."""
+    """Project module names imported by ``file`` (module ``name``), plus the parent packages.
+    Memoised in the process (by modification time) and on disk (:data:`IMPORT_GRAPH_FILE`, by
+    content): parsing the ~50 modules behind a check takes longer than a one-step conjecture."""
     key = (str(file), file.stat().st_mtime_ns)
     cached = _IMPORTS.get(key)
     if cached is not None:
         return cached
+    try:
+        source = file.read_bytes()
+    except OSError:
+        _IMPORTS[key] = deps = _scan_imports(name, file, None)
+        return deps
+    disk_key = hashlib.sha256(f"{_IMPORT_GRAPH_FORMAT}|{name}|".encode() + source).hexdigest()
+    graph = _import_graph(root)
+    deps = graph.get(disk_key)
+    if not (isinstance(deps, list) and all(isinstance(d, str) for d in deps)):
+        deps = _scan_imports(name, file, source)
+        graph[disk_key] = deps
+        _UNSAVED.add(root)
+    _IMPORTS[key] = deps
+    return deps
+
+
+# the import lists of project modules by content, shared between runs (git-ignored)
+IMPORT_GRAPH_FILE = ".import-graph.json"
+_IMPORT_GRAPH_FORMAT = 1  # bump when _scan_imports changes what it returns
+_IMPORT_GRAPH_MAX = 2000  # entries kept on disk (old versions of edited files accumulate)
+_GRAPHS: dict[Path, dict[str, list[str]]] = {}
+_UNSAVED: set[Path] = set()  # roots whose graph gained entries since it was last written
+
+
+def _import_graph(root: Path) -> dict[str, list[str]]:
+    """The on-disk import lists under ``root`` (read once per process; empty when missing or
+    unreadable: then every module is parsed, which only costs time)."""
+    if root not in _GRAPHS:
+        try:
+            data = json.loads((root / IMPORT_GRAPH_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        _GRAPHS[root] = data if isinstance(data, dict) else {}
+    return _GRAPHS[root]
+
+
+def _save_import_graph(root: Path) -> None:
+    if root not in _UNSAVED:
+        return
+    _UNSAVED.discard(root)
+    graph = _GRAPHS[root]
+    if len(graph) > _IMPORT_GRAPH_MAX:  # keep the newest half (dicts keep insertion order)
+        for k in list(graph)[: len(graph) - _IMPORT_GRAPH_MAX // 2]:
+            del graph[k]
+    try:
+        atomic_write_text(root / IMPORT_GRAPH_FILE, json.dumps(graph))
+    except OSError:  # a read-only installation: the graph is parsed again next time
+        pass
+
+
+def _scan_imports(name: str, file: Path, source: bytes | None) -> list[str]:
+    """Project module names imported by ``file`` (module ``name``, its contents ``source``;
+    None: unreadable), parsed with :mod:`ast`."""
     import ast
 
     is_package = file.name == "__init__.py"
@@ -231,8 +287,8 @@ def _imports_of(name: str, file: Path, root: Path) -> list[str]:
     parts = name.split(".")
     out += [".".join(parts[:i]) for i in range(1, len(parts))]  # parent packages run on import
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
-    except (OSError, SyntaxError, UnicodeDecodeError):
+        tree = ast.parse(source.decode("utf-8"), filename=str(file)) if source is not None else None
+    except (SyntaxError, UnicodeDecodeError, ValueError):
         tree = None
     for node in ast.walk(tree) if tree is not None else ():
         if isinstance(node, ast.Import):
@@ -252,9 +308,7 @@ def _imports_of(name: str, file: Path, root: Path) -> list[str]:
             pieces = base.split(".")
             out += [".".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
             out += [f"{base}.{alias.name}" for alias in node.names if alias.name != "*"]  # submodules
-    deps = [d for d in dict.fromkeys(out) if d.split(".")[0] in PROJECT_PACKAGES and d != name]
-    _IMPORTS[key] = deps
-    return deps
+    return [d for d in dict.fromkeys(out) if d.split(".")[0] in PROJECT_PACKAGES and d != name]
 
 
 _IMPORTS: dict[tuple[str, int], list[str]] = {}
@@ -305,6 +359,40 @@ def _dask_task(claim_id: str, variant: str, ctx: Context, time_limit: float | No
 
     with parallel.on_cluster(time_limit, sources=(same_sources, claim_id, ctx, loader, expected)):
         return _worker(claim_id, variant, ctx, time_limit, loader, expected)
+
+
+def _worker_unit(unit: list[tuple[str, str]], ctx: Context, time_limit: float | None,
+                 loader: Callable[[str], Claim] | None, expected: list[str | None],
+                 cache_dir: Path | None = None, batches: bool = False) -> list[dict[str, Any]]:
+    """Run the variants of one unit (see :func:`units_of`) one after another in this worker.
+    With ``cache_dir`` each result is cached as soon as it is finished (with its fingerprint), so
+    an interrupted unit keeps its finished variants for ``--resume``.  ``batches`` (a Dask task
+    on workers that reserve a slot per unit): see :func:`_dask_task`."""
+    out = []
+    for (claim_id, variant), fp in zip(unit, expected, strict=True):
+        rec = _dask_task(claim_id, variant, ctx, time_limit, loader, fp, batches)
+        if cache_dir is not None and fp is not None:
+            atomic_write_text(_cache_file(cache_dir, claim_id, variant), json.dumps({**rec, "fingerprint": fp}))
+        out.append(rec)
+    return out
+
+
+def units_of(todo: list[tuple[Claim, str]]) -> list[list[tuple[Claim, str]]]:
+    """The scheduling units: every variant alone, except that the variants of claims with the same
+    non-empty ``Claim.shares`` key form one unit (in ``todo`` order, placed where its first member
+    was), run one after another in one worker so that their shared runs are computed once."""
+    units: list[list[tuple[Claim, str]]] = []
+    shared: dict[str, list[tuple[Claim, str]]] = {}
+    for c, v in todo:
+        key = getattr(c, "shares", "")
+        if key:
+            if key not in shared:
+                shared[key] = []
+                units.append(shared[key])
+            shared[key].append((c, v))
+        else:
+            units.append([(c, v)])
+    return units
 
 
 def _init_worker(parent: int) -> None:
@@ -401,8 +489,9 @@ def run_many(
         todo.append((c, v))
     done = len(results)
     total = len(tasks)
+    units = units_of(todo)
     if expected is not None:
-        todo = longest_first(todo, expected)
+        units = longest_first_units(units, expected)
 
     def finish(rec: dict[str, Any]) -> None:
         nonlocal done
@@ -414,16 +503,17 @@ def run_many(
         if progress:
             progress(rec, done, total)
 
-    jobs = max(1, min(jobs, len(todo)))
+    jobs = max(1, min(jobs, len(units)))
     with _StopOnSigterm():
         if executor == "dask":
-            if todo:
-                _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish)
+            if units:
+                _run_dask(units, ctx, jobs, time_limit, loader, prints, scheduler, finish)
         elif jobs <= 1:
-            for c, v in todo:
-                finish(run_variant(c, v, ctx, time_limit).to_json())
+            for unit in units:
+                for c, v in unit:
+                    finish(run_variant(c, v, ctx, time_limit).to_json())
         else:
-            _run_pool(todo, ctx, jobs, time_limit, loader, prints, finish)
+            _run_pool(units, ctx, jobs, time_limit, loader, prints, finish, cache_dir)
     return [results[(c.id, v)] for c, v in tasks]
 
 
@@ -439,12 +529,33 @@ def longest_first(todo: list[tuple[Claim, str]], expected: Mapping[tuple[str, st
     return sorted(todo, key=key)
 
 
-def _run_pool(todo, ctx, jobs, time_limit, loader, prints, finish) -> None:
+def longest_first_units(units: list[list[tuple[Claim, str]]], expected: Mapping[tuple[str, str], float]
+                        ) -> list[list[tuple[Claim, str]]]:
+    """:func:`longest_first` for units: a unit's expected time is the sum of its variants' (a unit
+    with a variant that has no previous time goes first)."""
+    def key(unit: list[tuple[Claim, str]]) -> float:
+        times = [expected.get((c.id, v)) for c, v in unit]
+        return -math.inf if any(t is None for t in times) else -sum(float(t) for t in times)
+
+    return sorted(units, key=key)
+
+
+def _unit_args(unit: list[tuple[Claim, str]], prints: Mapping[str, str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """What a worker needs of a unit: its (claim id, variant) pairs and their fingerprints."""
+    return [(c.id, v) for c, v in unit], [prints[c.id] for c, _ in unit]
+
+
+def _run_pool(units, ctx, jobs, time_limit, loader, prints, finish, cache_dir=None) -> None:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(os.getpid(),))
     try:
-        futs = [pool.submit(_worker, c.id, v, ctx, time_limit, loader, prints[c.id]) for c, v in todo]
+        futs = []
+        for u in units:
+            ids, fps = _unit_args(u, prints)
+            futs.append(pool.submit(_worker_unit, ids, ctx, time_limit, loader, fps,
+                                    cache_dir if len(u) > 1 else None))
         for fut in as_completed(futs):
-            finish(fut.result())
+            for rec in fut.result():
+                finish(rec)
     except BaseException:
         _stop_pool(pool)
         raise
@@ -470,8 +581,9 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             signal.signal(signal.SIGINT, old)
 
 
-# Held by each claim variant on its worker (dask worker --resources variant=1); sample batches
-# need none, so a worker whose variant waits for its batches runs batches, not a second variant.
+# Held by each unit (claim variant) on its worker (dask worker --resources variant=1); sample
+# batches need none, so a worker whose variant waits for its batches runs batches, not a second
+# unit.
 VARIANT_RESOURCE = "variant"
 
 
@@ -480,10 +592,10 @@ def _every_worker_has(client, resource: str) -> bool:
     return bool(workers) and all(w.get("resources", {}).get(resource, 0) >= 1 for w in workers.values())
 
 
-def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) -> None:
-    """Submit each variant as one Dask task (pure=False: a re-run recomputes) and cache the
-    results as they complete; long sweeps inside a variant send their batches to the same
-    cluster (:func:`_dask_task`)."""
+def _run_dask(units, ctx, jobs, time_limit, loader, prints, scheduler, finish) -> None:
+    """Submit each unit (a variant, or the variants sharing runs) as one Dask task (pure=False:
+    a re-run recomputes) and cache the results as they complete; long sweeps inside a variant
+    send their batches to the same cluster (:func:`_dask_task`)."""
     try:
         from distributed import Client, LocalCluster
         from distributed import as_completed as dask_completed
@@ -510,18 +622,26 @@ def _run_dask(todo, ctx, jobs, time_limit, loader, prints, scheduler, finish) ->
         except (OSError, TimeoutError) as exc:
             raise ClaimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         # priority: the scheduler starts the variants in the order given (longest first, see
-        # longest_first), not in its own order.  Sample batches (theorems.parallel) only where
-        # every worker has the VARIANT_RESOURCE: a variant holds it, so a worker whose variant
-        # waits for its batches runs batches meanwhile, never a second variant.
+        # longest_first), not in its own order
+        # a unit of shared variants is one task (workers may not share a file system with this
+        # process: the results are cached here, as they arrive).  Sample batches
+        # (theorems.parallel) only where every worker has the VARIANT_RESOURCE: a unit holds it,
+        # so a worker whose variant waits for its batches runs batches meanwhile, never a second
+        # unit.
         batches = _every_worker_has(client, VARIANT_RESOURCE)
         extra = {"resources": {VARIANT_RESOURCE: 1}} if batches else {}
-        futs = [client.submit(_dask_task, c.id, v, ctx, time_limit, loader, prints[c.id], batches,
-                              pure=False, key=f"{c.id}__{v}-{prints[c.id]}-{os.getpid()}-{time.time_ns()}",
-                              priority=len(todo) - i, **extra)
-                for i, (c, v) in enumerate(todo)]
+        futs = []
+        for i, u in enumerate(units):
+            ids, fps = _unit_args(u, prints)
+            (cid, v), more = ids[0], len(ids) - 1
+            futs.append(client.submit(_worker_unit, ids, ctx, time_limit, loader, fps, None, batches,
+                                      pure=False, priority=len(units) - i,
+                                      key=f"{cid}__{v}+{more}-{fps[0]}-{os.getpid()}-{time.time_ns()}",
+                                      **extra))
         try:
             for fut in dask_completed(futs):
-                finish(fut.result())
+                for rec in fut.result():
+                    finish(rec)
         except BaseException:
             client.cancel(futs)
             raise

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import sympy as sp
 
@@ -54,18 +54,27 @@ class Instance:
 
 @dataclass
 class ModelSpec:
-    """A model a conjecture can talk about."""
+    """A model a conjecture can talk about.
+
+    ``vocabulary`` is the dict of its names, or a function building it: then it is built on first
+    use of :attr:`terms` (some models' names come from a SymPy model that is slow to build, and a
+    conjecture on another model never needs them)."""
 
     name: str
     title: str
     has_dim: bool
-    terms: dict[str, Term]
+    vocabulary: dict[str, Term] | Callable[[], dict[str, Term]]
     standing_text: str
     build: Callable[[int], Instance]
     notes: str = ""
     max_dim: int = 8
     default_dims: tuple[int, ...] = (1, 2, 3)
     cumulative_text: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def terms(self) -> dict[str, Term]:
+        """The model's names (built on first use when :attr:`vocabulary` is a function)."""
+        return self.vocabulary() if callable(self.vocabulary) else self.vocabulary
 
     def instance(self, d: int) -> Instance:
         if not self.has_dim:
@@ -195,18 +204,18 @@ def _specs() -> dict[str, ModelSpec]:
         ModelSpec("shallow_linear",
                   "two-layer scalar linear network L(a, b) = (a.b - Phi)^2 / 2 on R^d x R^d "
                   "(Beneventano & Woodworth)",
-                  True, _shallow_terms(), "Phi > 0, eta > 0", _shallow,
+                  True, _shallow_terms, "Phi > 0, eta > 0", _shallow,
                   cumulative_text={"S": "sum_{k<t} eps[k]^2 (S[0] = 0)"},
                   notes="GD: a+ = a - eta eps b, b+ = b - eta eps a. "
                   "Q = sum_i |Q_i|; Q2gram = lam^2 - 4 ab^2 equals Q^2 only when d = 1."),
         ModelSpec("single_neuron",
                   "single neuron f(x, y) = ell_sym(x y), ell_sym(s) = log(1+e^-s)/2 + "
                   "log(1+e^s)/2 (Ahn et al., Sec. 2)",
-                  False, _neuron_terms(), "eta > 0", _neuron,
+                  False, _neuron_terms, "eta > 0", _neuron,
                   notes="GD: x+ = x - eta ell'(s) y, y+ = y - eta ell'(s) x; ell''(0) = 1/4."),
         ModelSpec("diagonal_quadratic",
                   "quadratic L(x) = sum_i h_i x_i^2 / 2 on R^d with curvatures h_i > 0",
-                  True, _quadratic_terms(), "h_i > 0, eta > 0", _quadratic,
+                  True, _quadratic_terms, "h_i > 0, eta > 0", _quadratic,
                   cumulative_text={"G": "sum_{k<t} ||grad L(x_k)||^2 (G[0] = 0)"},
                   notes="GD: x_i+ = (1 - eta h_i) x_i."),
     ]

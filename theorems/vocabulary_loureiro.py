@@ -120,10 +120,10 @@ def specs() -> list[ModelSpec]:
     return [
         ModelSpec("least_squares",
                   "least squares with one sample, R(theta) = (y - <x, theta>)^2 / 2 on R^d (Loureiro, Sec. 2)",
-                  True, _ls_terms(), "x != 0, eta > 0", _ls_instance,
+                  True, _ls_terms, "x != 0, eta > 0", _ls_instance,
                   notes="GD: theta+ = theta + eta r x; the component of theta orthogonal to x (kernorm2) never moves."),
         ModelSpec("diagonal_network",
                   "diagonal linear network, L(u, v) = (y - <x, u*v>)^2 / 2 on R^d x R^d (Loureiro, Sec. 3)",
-                  True, _dln_terms(), "eta > 0", _dln_instance,
+                  True, _dln_terms, "eta > 0", _dln_instance,
                   notes="GD: u+ = u - eta v*g, v+ = v - eta u*g, g = -r x; under GD I_i+ = (1 - eta^2 g_i^2) I_i."),
     ]

@@ -50,12 +50,12 @@ def mms_specs() -> list[ModelSpec]:
         ModelSpec("relu_univariate",
                   "univariate one-hidden-layer ReLU network with d neurons on two data points, quadratic loss "
                   "(Mulayoff, Michaeli, Soudry, Sec. 3)",
-                  True, _relu_terms(), "x1 < x2, eta > 0", _relu, max_dim=4, default_dims=(1, 2),
+                  True, _relu_terms, "x1 < x2, eta > 0", _relu, max_dim=4, default_dims=(1, 2),
                   notes="theta = (w1_i, b1_i, w2_i, b2) named w1_1.., b1_1.., w2_1.., b2; g with strict "
                   "inequalities; sharpness_gn is the Hessian's top eigenvalue only at interpolating minima."),
         ModelSpec("linear_stability",
                   "linearised SGD at a scalar minimum, two samples with curvatures h1, h2 >= 0, batches of one "
                   "(Mulayoff, Michaeli, Soudry, Sec. 2)",
-                  False, _stability_terms(), "h1, h2 >= 0, eta > 0", _stability,
+                  False, _stability_terms, "h1, h2 >= 0, eta > 0", _stability,
                   notes="GD (full batch): v+ = (1 - eta hbar) v; SGD is mean-square stable iff second_moment <= 1."),
     ]

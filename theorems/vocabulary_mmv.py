@@ -114,14 +114,14 @@ def _logistic_terms() -> dict[str, Term]:
 def mmv_specs() -> list[ModelSpec]:
     return [
         ModelSpec("deep_linear", "depth-3 scalar linear network (w3 w2 w1 - y)^2 / 2 (Min, MacDonald, Vidal, Sec. I)",
-                  False, _deep_linear_terms(), "eta > 0", _deep_linear,
+                  False, _deep_linear_terms, "eta > 0", _deep_linear,
                   notes="layer 1 acts first; GF conserves D1 and D2 (survey's imbalance matrices)."),
         ModelSpec("matrix_factorization", "rank-one symmetric factorisation 1/4 |diag(sigma) - u u^T|_F^2 on R^d "
-                  "(Min, MacDonald, Vidal, Sec. II)", True, _mf_terms(), "sigma_i > 0, eta > 0", _mf,
+                  "(Min, MacDonald, Vidal, Sec. II)", True, _mf_terms, "sigma_i > 0, eta > 0", _mf,
                   notes="GF: du/dt = (diag(sigma) - u u^T) u."),
         ModelSpec("eos_valley", "EoS valley exp(-theta1) theta2^2 (Min, MacDonald, Vidal, Sec. III)",
-                  False, _valley_terms(), "eta > 0", _valley,
+                  False, _valley_terms, "eta > 0", _valley,
                   notes="GD: theta2+ = (1 - eta lam_par) theta2, lam_par = 2 exp(-theta1) (eq. (45))."),
         ModelSpec("logistic_pair", "logistic regression on two unit points, eq. (36) (Min, MacDonald, Vidal, Sec. III)",
-                  False, _logistic_terms(), "eta > 0", _logistic),
+                  False, _logistic_terms, "eta > 0", _logistic),
     ]

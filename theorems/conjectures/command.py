@@ -12,15 +12,18 @@ from typing import Any
 from .. import console
 from ..claim import Claim, ClaimError, Context
 from ..console import MAX_DPS, _context, _time_limit
-from ..vocabulary import describe_all, get_model
-from .check import conjecture_claim
-from .models import DEFAULT_OUT, KINDS, UserModel, load_model_file, with_lets
+from .constants import DEFAULT_OUT, KINDS
+
+# SymPy and the engines (.check, .models, ..vocabulary) are imported by the functions that use
+# them: building the option parser (``--help``, option errors) must not wait for them.
 
 # ====================================================================== the three CLI hooks
 
 
 def list_models() -> str:
     """The models and their vocabularies, as printed by ``python -m theorems models``."""
+    from ..vocabulary import describe_all
+
     return describe_all()
 
 
@@ -228,6 +231,8 @@ def _main(args: argparse.Namespace) -> int:
             for c in claims}
         label = str(args.file)
     else:
+        from .check import conjecture_claim
+
         claim = conjecture_claim(model, args.claim, args.assume, args.kind, steps=args.steps,
                                  at=args.at, flow=args.flow, times=args.times)
         claims = [claim]
@@ -263,6 +268,9 @@ def _model_of(args: argparse.Namespace):
     if args.param and not (args.vars or args.loss):
         raise ClaimError("--param declares a parameter of your own model (--vars/--loss); with "
                          "--model or --model-file use --assume")
+    from ..vocabulary import get_model
+    from .models import UserModel, load_model_file, with_lets
+
     if args.model:
         return with_lets(get_model(args.model), args.let)
     if args.model_file:

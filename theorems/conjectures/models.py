@@ -14,9 +14,8 @@ from ..claim import ClaimError
 from ..expr_parser import DDT, FUNCTIONS, MATRIX_FUNCTIONS, UNICODE, parse, parse_expression
 from ..regions import make_relation
 from ..vocabulary import Instance, ModelSpec, Term
+from .constants import DEFAULT_OUT, KINDS  # noqa: F401 - re-exported (their former home)
 
-KINDS = ("identity", "inequality", "trajectory", "rate")
-DEFAULT_OUT = "reports/conjectures"
 D_SYMBOL = sp.Symbol("d", integer=True, positive=True)
 
 

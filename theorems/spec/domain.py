@@ -21,13 +21,15 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath as mp
-import numpy as np
 import sympy as sp
 
 from ..claim import ClaimError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Bound = Any  # None | number | Fraction | sympy expression | (text, callable(State) -> value)
 
@@ -665,4 +667,6 @@ def unit_box(n: int) -> list[tuple[float, float]]:
 
 
 def as_array(x: Sequence[float]) -> np.ndarray:
+    import numpy as np  # here: start-up of one-line conjectures
+
     return np.asarray(x, dtype=float)

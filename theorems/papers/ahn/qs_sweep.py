@@ -25,23 +25,26 @@ from symbolic.losses import Loss
 
 from ... import engines
 from ...claim import Context, Outcome
-from .sn_common import ETA_TOP, MIN_DECADES, XT, YT, _note_missing_points, loss_inputs
+from .sn_common import ETA_TOP, MIN_DECADES, XT, YT, _note_missing_points, escalated, loss_inputs
 
 F = Fraction
 HALF = F(1, 2)
 PER_DECADE = 4
 MAX_DECADES = 6  # the grid's depth below 9/10 (the step cap ends every sweep well before)
-TARGET_DECADES = 3  # what a sweep aims for (the decade rule of the engine asks for MIN_DECADES)
-# GD steps a claim variant may spend on its runs (about 20 s at standard on one core), shared
-# out over the losses of its pool: the step cap of each run is VARIANT_STEPS / pool size
-VARIANT_STEPS = {"quick": 400_000, "standard": 4_000_000, "deep": 80_000_000}
-ESCALATE_FACTOR = 10  # values above this multiple of the first usable one are confirmed at higher precision
+# A sweep descends until its usable points span this many decades (the engine's decade rule needs
+# MIN_DECADES; deep aims further), or until the next run would exceed the step cap.
+STOP_DECADES = {"quick": MIN_DECADES, "standard": MIN_DECADES, "deep": 3}
+TARGET_DECADES = 3  # what the evidence names as the aim beyond MIN_DECADES
+# GD steps per run.  The same cap for every claim and loss, so that the claims sharing these traces
+# (Claim.shares; run in one worker) extend the same runs instead of each paying for its own: the
+# union of runs is what the group costs.  At standard the cap admits the ell_beta[3/2] crossing at
+# eta = 27/9500 (6.4e6 steps), the point that gives its window claims 2 decades.
+RUN_STEPS = {"quick": 400_000, "standard": 7_000_000, "deep": 60_000_000}
 
 
-def step_cap(budget: str, pool_size: int, factor: int = 1) -> int:
-    """Steps per run: ``factor`` times the variant's step budget shared out over its
-    ``pool_size`` losses."""
-    return factor * VARIANT_STEPS.get(budget, VARIANT_STEPS["standard"]) // max(1, pool_size)
+def step_cap(budget: str) -> int:
+    """GD steps per run at ``budget``."""
+    return RUN_STEPS.get(budget, RUN_STEPS["standard"])
 
 
 def grid(admissible: Callable[[Fraction], bool] = lambda p: True) -> list[Fraction]:
@@ -79,7 +82,7 @@ def _predict(done: list[tuple[Fraction, int]], p: Fraction) -> float | None:
     return n2 * float(p2 / p) ** k
 
 
-def _needs(done: list[tuple[Fraction, int]], first_usable: Fraction | None, pool_size: int, factor: int = 1) -> str:
+def _needs(done: list[tuple[Fraction, int]], first_usable: Fraction | None) -> str:
     """What MIN_DECADES / TARGET_DECADES of usable points would need (extrapolated run length)."""
     if first_usable is None or len(done) < 2:
         return ""
@@ -91,24 +94,23 @@ def _needs(done: list[tuple[Fraction, int]], first_usable: Fraction | None, pool
         n = _predict(done, p)
         if n is None:
             continue
-        where = next((b for b in ("standard", "deep") if n <= step_cap(b, pool_size, factor)), None)
+        where = next((b for b in ("standard", "deep") if n <= step_cap(b)), None)
         out.append(f"{dec} decades need eta down to {float(p):.3g} (~{n:.2g} steps per run: "
-                   + (f"--budget {where})" if where else f"beyond --budget deep's cap of {step_cap('deep', pool_size, factor):,} "
+                   + (f"--budget {where})" if where else f"beyond --budget deep's cap of {step_cap('deep'):,} "
                       "steps per run)"))
     return "; ".join(out)
 
 
 def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], object], label: str, family: str, *,
                 level: Callable[[Fraction], object], admissible: Callable[[Fraction], bool], hyp_text: str,
-                gamma: Fraction, event: str, pool_size: int, steps_factor: int = 1) -> Outcome:
+                gamma: Fraction, event: str) -> Outcome:
     """engines.growth of ``measure(trace, eta)`` along eta -> 0 (see the module docstring).
 
     ``level(eta)``: the run is extended until delta_t < level (the claim's window has closed);
     ``admissible(eta)``: the claim's hypotheses can hold at eta (grid restriction);
-    ``measure`` returns None where the window is empty or was not reached;
-    ``pool_size``: how many losses the claim sweeps (they share the variant's step budget, times
-    ``steps_factor`` for claims whose measure costs little beyond the runs)."""
-    cap = step_cap(ctx.budget.name, pool_size, steps_factor)
+    ``measure`` returns None where the window is empty or was not reached."""
+    cap = step_cap(ctx.budget.name)
+    stop_span = STOP_DECADES.get(ctx.budget.name, MIN_DECADES)
     dps0 = ctx.dps
 
     def trace(p: Fraction) -> Trace:
@@ -135,6 +137,10 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
             done.append((p, _event_time(tr, level(p))))
             v = measure(tr, p)
             values[p] = None if v is None else mp.mpf(v)
+            top = next((q for q, _ in done if values.get(q) is not None), None)
+            if top is not None and values[p] is not None and math.log10(top / p) >= stop_span - 1e-9:
+                break  # the usable points span what the budget aims for
+    nxt = next((q for q in pts if q < done[-1][0]), None) if done and not stop_note else None
     params = [p for p, _ in done]
     first_usable = next((p for p in params if values.get(p) is not None), None)
     unresolved: list[str] = []
@@ -151,33 +157,21 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
             return None if v is None else mp.mpf(v)
 
     def ratio(p: Fraction, dps: int):
-        v = at(p, dps)
-        if v is None:
-            return None
-        if not first:
-            first.append(abs(v))
-        if abs(v) <= ESCALATE_FACTOR * first[0] and dps == dps0:
-            return v
-        # a value that could feed a blow-up verdict: confirm it at precisions 40 digits apart
-        # (agreement to 1e-9 relative); unresolved points are not used (as in sweep_growth)
-        d = dps
-        for _ in range(4):
-            w = at(p, d + 40)
-            if w is None:
-                return None
-            if abs(w - v) <= mp.mpf(10) ** -9 * abs(w):
-                return w
-            v, d = w, d + 40
-        if dps == dps0:
-            unresolved.append(f"{p} (values at {dps}..{d} digits disagree beyond 1e-9 relative)")
-        return None
+        return escalated(at, p, dps, dps0, first, unresolved)
 
     rng = (f"{params[0]} .. {params[-1]} ({len(params)} points, {math.log10(params[0] / params[-1]):.2f} decades)"
            if params else "none")
-    needs = _needs(done, first_usable, pool_size, steps_factor) if stop_note else ""
+    needs = _needs(done, first_usable) if stop_note else ""
+    if nxt is not None:  # stopped at the decade target: what one more point would cost
+        n = _predict(done, nxt)
+        if n is not None:
+            deeper = STOP_DECADES["deep"] > stop_span and n <= step_cap("deep")
+            needs = (f"the next grid point {nxt} needs ~{n:.2g} steps per run: "
+                     + (f"--budget deep runs it (it sweeps to {STOP_DECADES['deep']} decades)" if deeper
+                        else f"beyond --budget deep's cap of {step_cap('deep'):,}"))
     fam = (f"{family}; eta = 9/10 * 10^(-k/4) where {hyp_text}: {rng}; runs until {event}, at most {cap:,} steps "
-           f"per run (--budget {ctx.budget.name}: {steps_factor * VARIANT_STEPS.get(ctx.budget.name, 0):,} steps over "
-           f"{pool_size} losses)" + (f"; {stop_note}" if stop_note else "") + (f"; {needs}" if needs else ""))
+           f"per run (--budget {ctx.budget.name}), down to {stop_span} decades of usable points"
+           + (f"; {stop_note}" if stop_note else "") + (f"; {needs}" if needs else ""))
     out = engines.growth(params, ratio, ctx, label=f"{label} [{loss.name}]", family=fam, min_decades=MIN_DECADES,
                          inputs_of=lambda p: loss_inputs(loss, eta=p, gamma=gamma, **{"x~": XT, "y~": YT}))
     out.details["loss"] = loss.formula()

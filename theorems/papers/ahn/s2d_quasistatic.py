@@ -18,7 +18,7 @@ from symbolic.losses import beta_constants, ell_beta, ell_rsym, ell_sqr
 
 from ... import engines
 from ...claim import NOT_ENCODED, Claim, Context, Kind, Variant, all_of
-from .qs_sweep import trace_sweep, window_top
+from .qs_sweep import step_cap, trace_sweep, window_top
 from .sn_common import (
     F,
     adversarial,
@@ -29,18 +29,18 @@ from .sn_common import (
 )
 
 GAMMA = F(3)
-# the window claims (eq13, prop4, theorem5) have the top of their range cut by the hypotheses (eta < 0.14 ..
-# 0.37) and measure one window per run: they get twice the step budget of the crossing claims (measured: still
-# within ~20 s per variant at standard)
-WINDOW_STEPS_FACTOR = 2
+# every claim here sweeps the same traces (same losses, start and grid): scheduled in one worker (Claim.shares)
+SHARES = "ahn.quasistatic-traces"
+STEP_CAP_NOTE = (f"{step_cap('standard'):,} GD steps at standard, {step_cap('deep'):,} at deep; the same for every "
+                 "claim of App. C.5, which share their runs")
 RANGE_NOTE = ("; eta sweeps (ahn.qs_sweep): eta = 9/10 * 10^(-k/4), restricted to the step sizes where the "
               "hypotheses can hold (window 10 eta^(beta/(beta-1)) <= delta < 1/2 non-empty: eta < "
               "20^(-(beta-1)/beta), 0.37 for beta = 3/2, 0.22 for beta = 2, 0.14 for beta = 3), runs extended only "
-              "until the window has closed and down to the budget's step cap per run (8,000,000 steps per "
-              "claim variant at standard, 160,000,000 at deep, shared out over the losses swept); a pass needs usable points spanning >= 2 decades; each part states its usable "
+              "until the window has closed, down to usable points spanning 2 decades (3 at deep) or to " + STEP_CAP_NOTE + "; "
+              "a pass needs usable points spanning >= 2 decades; each part states its usable "
               "range and, when the step cap ends it early, the eta (and budget) that 2 and 3 decades would need. "
               "The bouncing phase lasts ~eta^-2 (beta > 2), log(1/eta) eta^-2 (beta = 2), eta^-beta/(beta-1) "
-              "(beta < 2) steps (Remark 3), so the step cap, not the hypotheses, ends each sweep")
+              "(beta < 2) steps (Remark 3), so the decade target or the step cap, not the hypotheses, ends each sweep")
 
 
 def _qs_pool(ctx: Context, a3: bool = True):
@@ -95,7 +95,7 @@ def _window(tr: Trace, lo_level, hi_level, t_min: int = 0) -> tuple[int, int] | 
     return max(a, t_min), b
 
 
-def _qs_sweep(ctx: Context, loss, measure, what: str, *, floor_window: bool, pool_size: int):
+def _qs_sweep(ctx: Context, loss, measure, what: str, *, floor_window: bool):
     """The claim's eta -> 0 sweep for ``loss``: with ``floor_window`` the run is followed until the
     window 10 eta^gq <= delta < 1/2 has closed and only step sizes where it is non-empty are swept;
     otherwise until the crossing (delta_t < 0), over every grid point."""
@@ -103,9 +103,9 @@ def _qs_sweep(ctx: Context, loss, measure, what: str, *, floor_window: bool, poo
     if floor_window:
         return trace_sweep(ctx, loss, measure, what, "eta -> 0", level=lambda p: 10 * mpow(p, gq),
                            admissible=window_top(gq), hyp_text=f"10 eta^{gq} < 1/2", gamma=GAMMA,
-                           event=f"delta_t < 10 eta^{gq}", pool_size=pool_size, steps_factor=WINDOW_STEPS_FACTOR)
+                           event=f"delta_t < 10 eta^{gq}")
     return trace_sweep(ctx, loss, measure, what, "eta -> 0", level=lambda p: 0, admissible=lambda p: True,
-                       hyp_text="eta < 1", gamma=GAMMA, event="the crossing (delta_t < 0)", pool_size=pool_size)
+                       hyp_text="eta < 1", gamma=GAMMA, event="the crossing (delta_t < 0)")
 
 
 # ---------------------------------------------------------------- (13), (18), (19)
@@ -144,7 +144,7 @@ def _eq13(ctx: Context):
             return None if best is None else best[0]
 
         parts.append(_qs_sweep(ctx, loss, dev, "max(q, 1/q), q = measured |s|^beta / quasi-static prediction",
-                               floor_window=True, pool_size=3))
+                               floor_window=True))
     out = all_of(parts)
     out.details[NOT_ENCODED] = [
         "'giving |x_t y_t| <~ eta^(1/(beta-1)) at the crossing': measured in ahn.proof_thm2's reading "
@@ -162,7 +162,9 @@ EQ13 = Claim(
     hypotheses="exact algebra for (13), (18); the heuristic measured for ell_beta (beta = 3/2, 2, 3) against its exact "
     "envelope c_beta |s|^beta = delta/(2+delta), on bouncing iterates with 10 eta^(beta/(beta-1)) <= delta_t < 1/2"
     + RANGE_NOTE,
-    check=_eq13, depends_on=("ahn.rform",))
+    check=_eq13, depends_on=("ahn.rform",),
+    shares=SHARES,
+)
 
 
 # ---------------------------------------------------------------- Proposition 3, proof of Theorem 2
@@ -210,9 +212,9 @@ def _prop3_check(ctx: Context, lip: bool):
             return max(-tr.delta(w[1] - 1), 0) / fl + mp.mpf(10) ** -30
 
         parts.append(_qs_sweep(ctx, loss, upper, "max |s_t|^beta / (delta_t^+ + eta^(beta/(beta-1)))",
-                               floor_window=False, pool_size=len(pool)))
+                               floor_window=False))
         parts.append(_qs_sweep(ctx, loss, negpart, "max delta_t^- / eta^(beta/(beta-1)) (so C' can absorb it)",
-                               floor_window=False, pool_size=len(pool)))
+                               floor_window=False))
     return _finish(parts, checks, dropped, lip)
 
 
@@ -226,11 +228,13 @@ PROP3 = Claim(
     "'<~ 1/(beta v 1)' encoded as delta_{t-1} <= 1/(2 (beta v 1)); the two measured ratios bounded in eta give "
     "the claim with C = sup ratio 1 and C' = 1 + sup ratio 2; eta = 9/10 * 10^(-k/4) (every eta < 1 is admissible; "
     "a point counts where some t satisfies the condition), runs followed to the crossing, down to the budget's step "
-    "cap per run (4,000,000 steps per claim variant at standard, shared out over the losses swept); a pass needs usable points spanning >= 2 decades",
+    "cap per run (" + STEP_CAP_NOTE + "); a pass needs usable points spanning >= 2 decades",
     check=_prop3(False),
     reading=r"Proposition 3 under (A1), (A2) **plus** $\ell''\le1$: for all $t$ with $0\le\delta_{t-1}\lesssim1/(\beta\vee1)$, "
     r"$|s_t|^\beta\le C(\delta_t+C'\eta^{\beta/(\beta-1)})$." + LIP_NOTE,
-    reading_check=_prop3(True), depends_on=("ahn.A2plus",))
+    reading_check=_prop3(True), depends_on=("ahn.A2plus",),
+    shares=SHARES,
+)
 
 
 def _proof_thm2(power: bool, lip: bool):
@@ -252,7 +256,7 @@ def _proof_thm2(power: bool, lip: bool):
                 return (_pw(st, b) if power else st) / mpow(p, e)
 
             what = ("|s_t|^beta" if power else "|s_t|") + " / eta^(1/(beta-1)) at the crossing"
-            parts.append(_qs_sweep(ctx, loss, m, what, floor_window=False, pool_size=len(pool)))
+            parts.append(_qs_sweep(ctx, loss, m, what, floor_window=False))
         out = _finish(parts, checks, dropped, lip)
         out.details[NOT_ENCODED] = [
             "'The theorem now follows, either from Proposition 1 or from the refined Proposition 2': the theorem "
@@ -270,7 +274,7 @@ PROOF_THM2 = Claim(
     statement=r"From Prop. 3, since $\delta_{t-1}\ge0$ and $\delta_t\le0$: $|s_{\mathbf t}|^\beta\lesssim\eta^{1/(\beta-1)}$.",
     kind=Kind.ASYMPTOTIC, hypotheses="as Prop. 3 (incl. the adversarial flat loss); bold t = first t with y_t^2 < 2/eta; "
     "eta = 9/10 * 10^(-k/4) (4 points per decade: the saturation test fits the last decade), runs followed to the "
-    "crossing, down to the budget's step cap per run (4,000,000 steps per claim variant at standard, shared out over the losses swept)",
+    "crossing, down to the budget's step cap per run (" + STEP_CAP_NOTE + ")",
     check=_proof_thm2(True, False),
     reading=r"$|s_{\mathbf t}|\lesssim\eta^{1/(\beta-1)}$ (equivalently $|s_{\mathbf t}|^\beta\lesssim\eta^{\beta/(\beta-1)}$) "
     r"(the catalogue's reading: the intended exponent), under the printed hypotheses (the same losses as printed, "
@@ -280,7 +284,9 @@ PROOF_THM2 = Claim(
         "reading2", r"$|s_{\mathbf t}|\lesssim\eta^{1/(\beta-1)}$ for losses satisfying (A1), (A2) **plus** "
         r"$\ell''\le1$ (the catalogue's reading combined with the assumption set of the Prop.-3 reading)." + LIP_NOTE,
         _proof_thm2(False, True)),),
-    depends_on=("ahn.prop3",))
+    depends_on=("ahn.prop3",),
+    shares=SHARES,
+)
 
 
 # ---------------------------------------------------------------- Proposition 4, Theorem 5
@@ -312,7 +318,7 @@ def _prop4(ctx: Context):
             return None if best is None else best[0]
 
         parts.append(_qs_sweep(ctx, loss, inv_min, "max delta_t / |s_t|^beta over t >= t0 with delta_t >= "
-                               "10 eta^(beta/(beta-1))", floor_window=True, pool_size=len(pool)))
+                               "10 eta^(beta/(beta-1))", floor_window=True))
     return all_of(parts)
 
 
@@ -324,7 +330,9 @@ PROP4 = Claim(
     hypotheses="(A1)-(A3): rsym, sqr, ell_beta (3/2, 2, 3), generated members satisfying (A3), and the adversarial "
     "flat loss of ahn.theorem2 (satisfies (A3) with beta = 2, C = 25/16); t0 = first t >= 1 "
     "with delta_t <= 1/2; '>~' encoded as delta_t >= 10 eta^(beta/(beta-1))" + RANGE_NOTE,
-    check=_prop4, depends_on=("ahn.A3",))
+    check=_prop4, depends_on=("ahn.A3",),
+    shares=SHARES,
+)
 
 
 def _theorem5(lip: bool):
@@ -351,9 +359,9 @@ def _theorem5_check(ctx: Context, lip: bool):
             return None if best is None else best[0]
 
         parts.append(_qs_sweep(ctx, loss, lambda tr, p, f=rng_of: f(tr, p, which=0),
-                               "max |s_t|^beta/delta_t on the window", floor_window=True, pool_size=len(pool)))
+                               "max |s_t|^beta/delta_t on the window", floor_window=True))
         parts.append(_qs_sweep(ctx, loss, lambda tr, p, f=rng_of: f(tr, p, which=1),
-                               "1 / min |s_t|^beta/delta_t on the window", floor_window=True, pool_size=len(pool)))
+                               "1 / min |s_t|^beta/delta_t on the window", floor_window=True))
         if loss.family == "ell_beta":
             parts[-1].details["quasi-static limit 1/(2 c_beta)"] = float(1 / (2 * beta_constants(b)[0]))
     return _finish(parts, checks, dropped, lip)
@@ -369,7 +377,9 @@ THEOREM5 = Claim(
     reading=r"Theorem 5 under (A1)-(A3) **plus** $\ell''\le1$: if $|x_{t_0}y_{t_0}|\asymp\delta_{t_0}^{1/\beta}$, "
     r"$\delta_{t_0}\lesssim1$, then $|x_ty_t|\asymp\delta_t^{1/\beta}$ for all $t\ge t_0$ with "
     r"$\delta_t\gtrsim\eta^{\beta/(\beta-1)}$." + LIP_NOTE,
-    reading_check=_theorem5(True), depends_on=("ahn.prop3", "ahn.prop4"))
+    reading_check=_theorem5(True), depends_on=("ahn.prop3", "ahn.prop4"),
+    shares=SHARES,
+)
 
 
 # ---------------------------------------------------------------- Remarks 2 and 3
@@ -476,18 +486,16 @@ def _remark3(ctx: Context):
             q = count / pred(p)
             return 1 / q if inv else q
 
-        parts.append(_qs_sweep(ctx, loss, ratio, "#{t: y_t^2 in [2/eta, 3/eta]} / predicted order", floor_window=False,
-                               pool_size=len(betas)))
+        parts.append(_qs_sweep(ctx, loss, ratio, "#{t: y_t^2 in [2/eta, 3/eta]} / predicted order", floor_window=False))
         parts.append(_qs_sweep(ctx, loss, lambda tr, p, r=ratio: r(tr, p, inv=True),
-                               "predicted order / #{t: y_t^2 in [2/eta, 3/eta]}", floor_window=False,
-                               pool_size=len(betas)))
+                               "predicted order / #{t: y_t^2 in [2/eta, 3/eta]}", floor_window=False))
         # phase k, on the same runs (the trace cache: no new run)
         parts.append(_qs_sweep(ctx, loss, lambda tr, p, loss=loss: phase_ratio(tr, p, loss, False),
                                "max over k of #{t: 2^-k <= delta_t <= 2^-(k-1)} eta^2 / 2^(k(2/beta-1))",
-                               floor_window=False, pool_size=len(betas)))
+                               floor_window=False))
         parts.append(_qs_sweep(ctx, loss, lambda tr, p, loss=loss: phase_ratio(tr, p, loss, True),
                                "max over k of 2^(k(2/beta-1)) / (eta^2 #{t: 2^-k <= delta_t <= 2^-(k-1)})",
-                               floor_window=False, pool_size=len(betas)))
+                               floor_window=False))
     out = all_of(parts)
     out.details[NOT_ENCODED] = [
         "'in the GF regime GD converges in O(1/eta) iterations': checked in ahn.remark1 (eta * #{t: |x_t| > sqrt(eta)})",
@@ -528,11 +536,12 @@ REMARK3 = Claim(
     hypotheses="ell_beta, beta = 3/2, 2, 4 (4/3 at deep); Theorem-2 runs (delta = 1); count of iterates with "
     "y_t^2 in [2/eta, 3/eta] (Fig. 11 right), runs followed to the crossing; eta = 9/10 * 10^(-k/4) (a point "
     "counts where a bouncing phase exists: crossing, then iterates with y^2 in [2/eta, 3/eta]; none above eta ~ 1/2), "
-    "down to the budget's step cap per run (4,000,000 steps per claim variant at standard, 80,000,000 at deep, "
-    "shared out over the losses swept); a pass needs usable points "
+    "down to the budget's step cap per run (" + STEP_CAP_NOTE + "); a pass needs usable points "
     "spanning >= 2 decades; phase k (2^-k <= delta_t <= 2^-(k-1)) on the same runs: the max over k >= 2 with "
     "2^-k >= 10 eta^(beta/(beta-1)) of count eta^2 / 2^(k(2/beta-1)) and of its reciprocal, bounded along eta -> 0 "
     "(uniform in eta and k; a point counts where such a phase exists: eta <= 0.28 .. 0.05)",
-    check=_remark3, depends_on=("ahn.theorem5",))
+    check=_remark3, depends_on=("ahn.theorem5",),
+    shares=SHARES,
+)
 
 CLAIMS = [EQ13, PROP3, PROOF_THM2, PROP4, THEOREM5, REMARK2, REMARK3]

@@ -106,6 +106,37 @@ def run_of(loss: Loss, eta: Fraction, gamma: Fraction, ctx: Context, xt: Fractio
     return cached_run(loss, xt, yt, gamma, eta, max_steps or eos_steps(ctx), tail_rel)
 
 
+ESCALATE_FACTOR = 10  # sweep values above this multiple of the first usable one are confirmed at higher precision
+
+
+def escalated(at: Callable[[Fraction, int], object], p: Fraction, dps: int, base_dps: int, first: list,
+              unresolved: list[str]):
+    """The sweep value ``at(p, dps)`` (None: no usable point), confirmed when it could feed a blow-up
+    verdict (above :data:`ESCALATE_FACTOR` times the first usable value, kept in ``first``):
+    EoS trajectories are ill-conditioned (a 1e-80 perturbation can grow to 1e-7 over 10^4 steps),
+    so the precision is raised until two precisions 40 digits apart agree to 1e-9 (relative).
+    A point that does not settle is not used (None) and, at the base precision, is listed in
+    ``unresolved``."""
+    v = at(p, dps)
+    if v is None:
+        return None
+    if not first:
+        first.append(abs(v))
+    if abs(v) <= ESCALATE_FACTOR * first[0] and dps == base_dps:
+        return v
+    d = dps
+    for _ in range(4):
+        w = at(p, d + 40)
+        if w is None:
+            return None
+        if abs(w - v) <= mp.mpf(10) ** -9 * abs(w):
+            return w
+        v, d = w, d + 40
+    if dps == base_dps:
+        unresolved.append(f"{p} (values at {dps}..{d} digits disagree beyond 1e-9 relative, last {mp.nstr(w, 8)})")
+    return None
+
+
 def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[Run, Fraction], object],
                  label: str, family: str, *, need_converged: bool = True,
                  params: Sequence[Fraction] | None = None, xt: Fraction = XT, yt: Fraction = YT,
@@ -142,27 +173,7 @@ def sweep_growth(ctx: Context, loss: Loss, gamma: Fraction, measure: Callable[[R
     def ratio(p: Fraction, dps: int):
         if failed and p < min(failed) and dps == ctx.dps:
             return None
-        v = at(p, dps)
-        if v is None:
-            return None
-        if not first:
-            first.append(abs(v))
-        if abs(v) <= 10 * first[0] and dps == ctx.dps:
-            return v
-        # a value that could feed a blow-up verdict: EoS trajectories are ill-conditioned (a 1e-80
-        # perturbation can grow to 1e-7 over 10^4 steps), so escalate the precision until two
-        # precisions 40 digits apart agree to 1e-9 (relative); unresolved points are not used
-        d = dps
-        for _ in range(4):
-            w = at(p, d + 40)
-            if w is None:
-                return None
-            if abs(w - v) <= mp.mpf(10) ** -9 * abs(w):
-                return w
-            v, d = w, d + 40
-        if dps == ctx.dps:
-            unresolved.append(f"{p} (values at {dps}..{d} digits disagree beyond 1e-9 relative, last {mp.nstr(w, 8)})")
-        return None
+        return escalated(at, p, dps, ctx.dps, first, unresolved)
 
     ps = list(params) if params is not None else decade_etas(ctx)
     fam = f"{family}; eta in {{{', '.join(str(p) for p in ps)}}}, step cap {steps}"

@@ -11,7 +11,7 @@ import mpmath as mp
 import numpy as np
 
 from numeric.dynamics import rk4_step
-from numeric.logistic_margin import gd_directions, max_margin
+from numeric.logistic_margin import max_margin
 from symbolic.matrix_factorization import numeric_closed_form
 
 # ------------------------------------------------------------------ Theorem 4
@@ -138,12 +138,6 @@ DATA_Q = [(Fraction(2, 5), Fraction(1, 5)), (Fraction(1, 5), Fraction(3, 5)), (F
 
 def svm_direction() -> np.ndarray:
     return max_margin(DATA, LABELS)
-
-
-@lru_cache(maxsize=8)
-def gd_angles(steps: tuple[int, ...], target: tuple[float, ...]) -> dict[int, float]:
-    """Float64 GD (eta = 1, sum of logistic losses) angles to ``target`` at the given steps."""
-    return dict(gd_directions(DATA, LABELS, 1.0, list(steps), np.array(target)))
 
 
 @lru_cache(maxsize=8)
