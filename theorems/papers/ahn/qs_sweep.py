@@ -165,10 +165,13 @@ def trace_sweep(ctx: Context, loss: Loss, measure: Callable[[Trace, Fraction], o
     if nxt is not None:  # stopped at the decade target: what one more point would cost
         n = _predict(done, nxt)
         if n is not None:
-            deeper = STOP_DECADES["deep"] > stop_span and n <= step_cap("deep")
-            needs = (f"the next grid point {nxt} needs ~{n:.2g} steps per run: "
-                     + (f"--budget deep runs it (it sweeps to {STOP_DECADES['deep']} decades)" if deeper
-                        else f"beyond --budget deep's cap of {step_cap('deep'):,}"))
+            if STOP_DECADES["deep"] > stop_span and n <= step_cap("deep"):
+                where = f"--budget deep runs it (it sweeps to {STOP_DECADES['deep']} decades)"
+            elif n <= step_cap("deep"):
+                where = f"within the step cap, but no budget sweeps past {stop_span} decades"
+            else:
+                where = f"beyond --budget deep's cap of {step_cap('deep'):,}"
+            needs = f"the next grid point {nxt} needs ~{n:.2g} steps per run: {where}"
     fam = (f"{family}; eta = 9/10 * 10^(-k/4) where {hyp_text}: {rng}; runs until {event}, at most {cap:,} steps "
            f"per run (--budget {ctx.budget.name}), down to {stop_span} decades of usable points"
            + (f"; {stop_note}" if stop_note else "") + (f"; {needs}" if needs else ""))
