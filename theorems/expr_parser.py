@@ -537,8 +537,8 @@ def _caret_to_power(text: str, lead: int) -> tuple[str, list[int]]:
     return "".join(out), cols
 
 
-def _split_top(text: str) -> list[str]:
-    """``text`` split at the commas outside parentheses."""
+def split_top_level(text: str) -> list[str]:
+    """``text`` split at the commas outside parentheses and brackets."""
     parts, depth, cur = [], 0, ""
     for ch in text:
         depth += (ch in "([") - (ch in ")]")
@@ -557,7 +557,7 @@ def parse_point(text: str, where: str = "--at") -> dict[str, Fraction | sp.Expr]
     ``a1=2*exp(exp(100))`` (a witness beyond every printable rational); never evaluated."""
     out: dict[str, Fraction | sp.Expr] = {}
     col = 1
-    for part in _split_top(text):
+    for part in split_top_level(text):
         piece = part.strip()
         if piece:
             if "=" not in piece:

@@ -11,7 +11,15 @@ import sympy as sp
 from symbolic.models import Model
 
 from ..claim import ClaimError
-from ..expr_parser import DDT, FUNCTIONS, MATRIX_FUNCTIONS, UNICODE, parse, parse_expression
+from ..expr_parser import (
+    DDT,
+    FUNCTIONS,
+    MATRIX_FUNCTIONS,
+    UNICODE,
+    parse,
+    parse_expression,
+    split_top_level,
+)
 from ..regions import make_relation
 from ..vocabulary import Instance, ModelSpec, Term
 from .constants import DEFAULT_OUT, KINDS  # noqa: F401 - re-exported (their former home)
@@ -47,16 +55,7 @@ def _normalise(text: str) -> str:
 def parse_declarations(text: str, where: str = "--vars") -> list[Declared]:
     """``"u, v, w"``, ``"a[3], b[3]"``, ``"a[d], b[d]"``, ``"W[2,2]"`` -> declarations."""
     out: list[Declared] = []
-    depth, cur, parts = 0, "", []
-    for ch in _normalise(text):
-        depth += (ch == "[") - (ch == "]")
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    for part in parts:
+    for part in split_top_level(_normalise(text)):
         piece = part.strip()
         if not piece:
             continue
