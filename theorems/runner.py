@@ -384,7 +384,7 @@ def units_of(todo: list[tuple[Claim, str]]) -> list[list[tuple[Claim, str]]]:
     units: list[list[tuple[Claim, str]]] = []
     shared: dict[str, list[tuple[Claim, str]]] = {}
     for c, v in todo:
-        key = getattr(c, "shares", "")
+        key = c.shares
         if key:
             if key not in shared:
                 shared[key] = []
